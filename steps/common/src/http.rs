@@ -1,0 +1,322 @@
+//! The HTTP client the network steps share: rustls with the system roots plus `--ca-file`,
+//! client certificates, `--insecure-skip-tls-verify`, `HTTP(S)_PROXY`/`NO_PROXY` (from the
+//! environment), timeouts, and retries with exponential backoff and jitter on connection errors,
+//! 429 and 5xx (honouring `Retry-After`), never on 4xx.
+
+use std::io::{Read, Seek, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use reqwest::blocking::{Client, Response};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, RETRY_AFTER};
+use reqwest::StatusCode;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::{log, messages, redact, Error, Result};
+
+/// TLS, timeout and retry options of every step that talks HTTP.
+#[derive(Args, Debug, Clone)]
+pub struct HttpArgs {
+    /// PEM bundle of CA certificates to trust IN ADDITION to the system roots (helm's --ca-file
+    /// replaces the system roots; ours adds to them).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Client certificate (PEM) for servers that require mutual TLS; needs --key-file.
+    #[arg(long, value_name = "PEM", requires = "key_file")]
+    pub cert_file: Option<PathBuf>,
+    /// Private key (PEM) of --cert-file.
+    #[arg(long, value_name = "PEM", requires = "cert_file")]
+    pub key_file: Option<PathBuf>,
+    /// Do not verify the server's certificate. Unsafe: prefer --ca-file.
+    #[arg(long)]
+    pub insecure_skip_tls_verify: bool,
+    /// Give up on one HTTP request after this long (e.g. 30s, 5m).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = humantime::parse_duration)]
+    pub http_timeout: Duration,
+    /// Retries of a request on connection errors, HTTP 429 and 5xx (exponential backoff with
+    /// jitter, honouring Retry-After); 401/403 and other 4xx are never retried.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+}
+
+/// Credentials for one request.
+#[derive(Clone, Default)]
+pub enum Auth {
+    #[default]
+    None,
+    Basic { username: String, password: String },
+    Bearer(String),
+}
+
+impl Auth {
+    /// Basic credentials when a username is given; the password is registered for redaction.
+    pub fn basic(username: Option<&str>, password: Option<&str>) -> Auth {
+        match username {
+            Some(user) => {
+                let password = password.unwrap_or_default().to_string();
+                redact::register_basic(user, &password);
+                Auth::Basic { username: user.to_string(), password }
+            }
+            None => Auth::None,
+        }
+    }
+
+    pub fn is_some(&self) -> bool {
+        !matches!(self, Auth::None)
+    }
+}
+
+/// Scheme, host and port of a URL: where credentials may be sent.
+pub fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// The URL without `user:pass@`, for messages.
+pub fn display_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
+}
+
+/// A retrying HTTP client; cheap to share within one run.
+pub struct HttpClient {
+    client: Client,
+    retries: u32,
+    timeout: Duration,
+}
+
+/// The first retry waits about this long; each next one twice as long, up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// A server asking for a longer pause than this gets this.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+impl HttpClient {
+    pub fn new(args: &HttpArgs) -> Result<Self> {
+        let mut builder = Client::builder()
+            .use_rustls_tls()
+            .tls_built_in_root_certs(true)
+            .user_agent(concat!("deckhand/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(15).min(args.http_timeout))
+            .timeout(args.http_timeout);
+        if let Some(path) = &args.ca_file {
+            let pem = std::fs::read(path).map_err(|e| Error::io("cannot read --ca-file", path, e))?;
+            let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                .ok()
+                .filter(|c| !c.is_empty())
+                .ok_or_else(|| Error::input(messages::bad_pem("--ca-file", path)))?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
+        if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
+            let mut pem = std::fs::read(cert).map_err(|e| Error::io("cannot read --cert-file", cert, e))?;
+            pem.push(b'\n');
+            pem.extend(std::fs::read(key).map_err(|e| Error::io("cannot read --key-file", key, e))?);
+            let identity = reqwest::Identity::from_pem(&pem)
+                .map_err(|_| Error::input(messages::bad_pem("--cert-file/--key-file", cert)))?;
+            builder = builder.identity(identity);
+        }
+        if args.insecure_skip_tls_verify {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let client = builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+        Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
+    }
+
+    /// GETs `url`, retrying transport failures, 429 and 5xx. Returns the last response whatever its
+    /// status; [`check`](Self::check) turns a failed one into an error.
+    pub fn get(&self, url: &Url, auth: &Auth, accept: Option<&str>) -> Result<Response> {
+        let mut headers = HeaderMap::new();
+        if let Some(accept) = accept {
+            headers.insert(ACCEPT, HeaderValue::from_str(accept).map_err(|e| Error::internal(e.to_string()))?);
+        }
+        let mut attempt = 0;
+        loop {
+            log::debug(format!("GET {}", display_url(url)));
+            let mut request = self.client.get(url.clone()).headers(headers.clone());
+            request = match auth {
+                Auth::None => request,
+                Auth::Basic { username, password } => request.basic_auth(username, Some(password)),
+                Auth::Bearer(token) => request.header(AUTHORIZATION, format!("Bearer {token}")),
+            };
+            match request.send() {
+                Ok(response) if retryable_status(response.status()) && attempt < self.retries => {
+                    let wait = retry_after(&response).unwrap_or_else(|| backoff(attempt));
+                    log::warn(messages::retrying(url, &format!("HTTP {}", response.status()), wait, attempt + 1, self.retries));
+                    std::thread::sleep(wait);
+                }
+                Ok(response) => return Ok(response),
+                Err(err) if retryable_transport(&err) && attempt < self.retries => {
+                    let wait = backoff(attempt);
+                    log::warn(messages::retrying(url, &chain(&err), wait, attempt + 1, self.retries));
+                    std::thread::sleep(wait);
+                }
+                Err(err) => return Err(self.transport_error(url, &err)),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// Turns a non-2xx response into an error that names `what`, the server and the fix.
+    pub fn check(&self, response: Response, what: &str) -> Result<Response> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        Err(status_error(what, response.url(), status, self.retries))
+    }
+
+    /// Streams `url` into `file` (truncated first), hashing as it goes; a transfer cut short is
+    /// retried from the start. Returns the lowercase hex SHA-256 and the byte count.
+    pub fn download(&self, url: &Url, auth: &Auth, accept: Option<&str>, file: &mut std::fs::File, what: &str) -> Result<(String, u64)> {
+        let mut attempt = 0;
+        loop {
+            let response = self.check(self.get(url, auth, accept)?, what)?;
+            match stream_into(response, file, what) {
+                Ok(done) => return Ok(done),
+                Err(err) if attempt < self.retries => {
+                    let wait = backoff(attempt);
+                    log::warn(messages::retrying(url, &err.to_string(), wait, attempt + 1, self.retries));
+                    std::thread::sleep(wait);
+                }
+                Err(err) => {
+                    return Err(Error::remote(messages::transfer_cut(what, url, &err.to_string(), self.retries))
+                        .hint(messages::HINT_REMOTE_FLAKY))
+                }
+            }
+            attempt += 1;
+        }
+    }
+
+    fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
+        let cause = chain(err);
+        if is_tls_failure(&cause) {
+            Error::remote(messages::tls_failed(url, &cause)).hint(messages::HINT_TLS)
+        } else if err.is_timeout() {
+            Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT)
+        } else {
+            Error::remote(messages::unreachable(url, &cause, self.retries)).hint(messages::HINT_UNREACHABLE)
+        }
+    }
+}
+
+fn stream_into(mut response: Response, file: &mut std::fs::File, what: &str) -> std::io::Result<(String, u64)> {
+    file.set_len(0)?;
+    file.rewind()?;
+    let mut progress = log::Progress::new(&format!("downloading {what}"), response.content_length());
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = response.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n])?;
+        size += n as u64;
+        progress.advance(n as u64);
+    }
+    if let Some(expected) = response.content_length().filter(|len| *len != size) {
+        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, format!("got {size} of {expected} bytes")));
+    }
+    file.flush()?;
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// An error for a non-2xx status.
+pub fn status_error(what: &str, url: &Url, status: StatusCode, retries: u32) -> Error {
+    match status.as_u16() {
+        401 | 403 => Error::auth(messages::refused(what, url, status)).hint(messages::HINT_AUTH),
+        404 => Error::input(messages::not_found(what, url)).hint(messages::HINT_NOT_FOUND),
+        code if code == 429 || code >= 500 => Error::remote(messages::server_failed(what, url, status, retries)).hint(messages::HINT_REMOTE_FLAKY),
+        _ => Error::input(messages::rejected(what, url, status)),
+    }
+}
+
+fn retryable_status(status: StatusCode) -> bool {
+    status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
+}
+
+/// Transport failures are worth retrying, except a certificate problem: it will not go away.
+fn retryable_transport(err: &reqwest::Error) -> bool {
+    !err.is_builder() && !is_tls_failure(&chain(err))
+}
+
+fn is_tls_failure(cause: &str) -> bool {
+    let cause = cause.to_ascii_lowercase();
+    ["certificate", "unknownissuer", "tls handshake", "invalid peer", "handshake"].iter().any(|k| cause.contains(k))
+}
+
+/// Exponential backoff with jitter: a random wait between half and all of 250 ms * 2^attempt.
+fn backoff(attempt: u32) -> Duration {
+    let full = FIRST_BACKOFF.saturating_mul(1 << attempt.min(10)).min(MAX_BACKOFF);
+    full.mul_f64(0.5 + fastrand::f64() * 0.5)
+}
+
+fn retry_after(response: &Response) -> Option<Duration> {
+    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => httpdate::parse_http_date(value).ok()?.duration_since(std::time::SystemTime::now()).unwrap_or_default(),
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// An error and all its causes on one line, without the URL reqwest adds (we name it ourselves).
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(err);
+    while let Some(e) = current {
+        let text = match e.downcast_ref::<reqwest::Error>() {
+            Some(re) if re.url().is_some() => {
+                let mut shown = re.to_string();
+                if let Some(url) = re.url() {
+                    shown = shown.replace(&format!(" ({url})"), "").replace(url.as_str(), &display_url(url));
+                }
+                shown
+            }
+            _ => e.to_string(),
+        };
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 0..20 {
+            let wait = backoff(attempt);
+            let full = FIRST_BACKOFF.saturating_mul(1 << attempt.min(10)).min(MAX_BACKOFF);
+            assert!(wait >= full / 2 && wait <= full, "attempt {attempt}: {wait:?}");
+        }
+    }
+
+    #[test]
+    fn auth_and_client_errors_are_not_retried() {
+        for code in [400u16, 401, 403, 404, 409] {
+            assert!(!retryable_status(StatusCode::from_u16(code).unwrap()));
+        }
+        for code in [429u16, 500, 502, 503, 504] {
+            assert!(retryable_status(StatusCode::from_u16(code).unwrap()));
+        }
+    }
+
+    #[test]
+    fn display_url_drops_credentials() {
+        let url = Url::parse("https://bob:pw123@repo.example:8443/charts?a=b").unwrap();
+        assert_eq!(display_url(&url), "https://repo.example:8443/charts?a=b");
+        assert_eq!(origin(&url), "https://repo.example:8443");
+    }
+}

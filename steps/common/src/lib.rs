@@ -1,0 +1,20 @@
+//! Plumbing every Deckhand step shares, kept in one place so that a new step is one folder:
+//!
+//! - [`options`]: where option values come from (flags, `PLUGIN_*`, BK-CI `input.json`, env, defaults);
+//! - [`output`]: printing a step's result as text, JSON and BK-CI `output.json`, and its exit code;
+//! - [`error`]: the error type every step returns, with its exit code;
+//! - [`redact`]: the one place that knows every secret of the run and scrubs all output;
+//! - [`log`]: CI-friendly log lines (no colour unless a TTY) and download progress;
+//! - [`http`]: the HTTP client with TLS options, proxies, timeouts and retries;
+//! - [`secret`]: secrets read from a flag, a file or stdin.
+
+pub mod error;
+pub mod http;
+pub mod log;
+pub mod messages;
+pub mod options;
+pub mod output;
+pub mod redact;
+pub mod secret;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,59 @@
+//! User-facing messages of the shared plumbing, kept together so that a translation (a Simplified
+//! Chinese rendering for `LANG=zh_CN*`) is added in one place.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use url::Url;
+
+use crate::http::{display_url, origin};
+
+pub const HINT_TLS: &str = "if the server uses a private CA, pass its certificate with --ca-file (added to the \
+system roots); --insecure-skip-tls-verify skips the check (unsafe)";
+pub const HINT_TIMEOUT: &str = "the server is slow or unreachable; raise --http-timeout or check the network path";
+pub const HINT_UNREACHABLE: &str =
+    "check the host name and port, DNS, and the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)";
+pub const HINT_AUTH: &str = "check the username and password (or token) and that the account may read this repository";
+pub const HINT_NOT_FOUND: &str = "check the URL, the chart name and the version";
+pub const HINT_REMOTE_FLAKY: &str = "the server or the network is failing; try again later or raise --retries";
+
+pub fn bad_pem(flag: &str, path: &Path) -> String {
+    format!("{flag} {} holds no usable PEM certificate or key", path.display())
+}
+
+pub fn retrying(url: &Url, why: &str, wait: Duration, attempt: u32, of: u32) -> String {
+    format!("{}: {why}; retry {attempt} of {of} in {} ms", display_url(url), wait.as_millis())
+}
+
+pub fn transfer_cut(what: &str, url: &Url, why: &str, retries: u32) -> String {
+    format!("the download of {what} from {} was cut short ({why}), also after {retries} retries", display_url(url))
+}
+
+pub fn tls_failed(url: &Url, cause: &str) -> String {
+    format!("TLS with {} failed: {cause}", origin(url))
+}
+
+pub fn timed_out(url: &Url, timeout: Duration) -> String {
+    format!("{} did not answer within {}", origin(url), humantime::format_duration(timeout))
+}
+
+pub fn unreachable(url: &Url, cause: &str, retries: u32) -> String {
+    format!("cannot reach {} ({cause}), also after {retries} retries", origin(url))
+}
+
+pub fn refused(what: &str, url: &Url, status: StatusCode) -> String {
+    format!("{} refused access to {what} (HTTP {status})", origin(url))
+}
+
+pub fn not_found(what: &str, url: &Url) -> String {
+    format!("{what} not found at {} (HTTP 404)", display_url(url))
+}
+
+pub fn server_failed(what: &str, url: &Url, status: StatusCode, retries: u32) -> String {
+    format!("{} answered HTTP {status} for {what}, also after {retries} retries", origin(url))
+}
+
+pub fn rejected(what: &str, url: &Url, status: StatusCode) -> String {
+    format!("{} rejected the request for {what} (HTTP {status})", display_url(url))
+}

