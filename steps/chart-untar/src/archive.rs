@@ -1,0 +1,188 @@
+//! The archive reader: gzip + tar in, a checked tree of plain files out, into a folder the caller
+//! owns. Only regular files and folders are ever created; every other entry type, every path that
+//! could leave the folder and every size past the limits is refused with the entry's name.
+
+use std::io::{BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+
+use deckhand_common::{Error, Result};
+use tar::EntryType;
+
+use crate::messages;
+
+/// Size limits, enforced while reading (helm's defaults, CVE-2025-32386).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Total bytes of all files once decompressed.
+    pub max_total: u64,
+    /// Bytes of any one file.
+    pub max_file: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_total: 100 * 1024 * 1024, max_file: 5 * 1024 * 1024 }
+    }
+}
+
+/// What [`extract_into`] wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extracted {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Room for tar headers and padding on top of `max_total` in the decompressed stream, so that a
+/// stream of huge headers (a PAX header of gigabytes) is cut off too.
+const HEADER_ALLOWANCE: u64 = 4 * 1024 * 1024;
+
+/// Extracts a gzipped tar stream into `dest` (an empty folder), dropping the archive's top-level
+/// folder as helm does.
+pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> Result<Extracted> {
+    let magic = reader.fill_buf().map_err(|e| Error::input(messages::bad_tar(&e.to_string())))?;
+    if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
+        return Err(Error::input(messages::not_gzip()).hint(messages::HINT_HOSTILE));
+    }
+    let stream = CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left: limits.max_total + HEADER_ALLOWANCE };
+    let mut archive = tar::Archive::new(stream);
+    let entries = archive.entries().map_err(|e| tar_error(e, limits))?;
+    let mut done = Extracted::default();
+    for entry in entries {
+        let mut entry = entry.map_err(|e| tar_error(e, limits))?;
+        let raw = entry.path_bytes().into_owned();
+        let name = String::from_utf8_lossy(&raw).into_owned();
+        let refuse = |why: &str| Error::input(messages::refused_entry(&name, why)).hint(messages::HINT_HOSTILE);
+        if std::str::from_utf8(&raw).is_err() {
+            return Err(refuse("the path is not UTF-8"));
+        }
+        let kind = entry.header().entry_type();
+        let is_dir = match kind {
+            EntryType::Regular | EntryType::Continuous => false,
+            EntryType::Directory => true,
+            EntryType::Symlink => return Err(refuse("symbolic links are not allowed in a chart")),
+            EntryType::Link => return Err(refuse("hard links are not allowed in a chart")),
+            EntryType::Char | EntryType::Block => return Err(refuse("device files are not allowed in a chart")),
+            EntryType::Fifo => return Err(refuse("FIFOs are not allowed in a chart")),
+            // PAX records and GNU long names are folded into the next entry by the tar reader.
+            EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink => continue,
+            _ => return Err(refuse("this entry type is not allowed in a chart")),
+        };
+        let Some(relative) = chart_relative_path(&name, is_dir).map_err(|why| refuse(why))? else {
+            continue;
+        };
+        let target = dest.join(&relative);
+        if is_dir {
+            std::fs::create_dir_all(&target).map_err(|e| refuse(&format!("cannot create the folder: {e}")))?;
+            continue;
+        }
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        if size > limits.max_file {
+            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| refuse(&format!("cannot create its folder: {e}")))?;
+        }
+        let mode = if entry.header().mode().unwrap_or(0o644) & 0o111 != 0 { 0o755 } else { 0o644 };
+        let mut file = create_file(&target, mode).map_err(|e| refuse(&format!("cannot write it: {e}")))?;
+        let copied = std::io::copy(&mut (&mut entry).take(limits.max_file + 1), &mut file).map_err(|e| tar_error(e, limits))?;
+        if copied > limits.max_file {
+            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
+        }
+        file.flush().map_err(|e| refuse(&format!("cannot write it: {e}")))?;
+        done.files += 1;
+        done.bytes += copied;
+        if done.bytes > limits.max_total {
+            return Err(Error::input(messages::too_big_total(limits.max_total)).hint(messages::HINT_LIMIT));
+        }
+    }
+    Ok(done)
+}
+
+fn create_file(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    options.open(path)
+}
+
+/// The entry's path below the archive's top-level folder, or `None` for that folder itself.
+/// Refuses what helm's loader refuses: absolute and drive paths, `..`, files at the top level.
+fn chart_relative_path(name: &str, is_dir: bool) -> std::result::Result<Option<PathBuf>, &'static str> {
+    if name.starts_with('/') || name.starts_with('\\') {
+        return Err("absolute paths are not allowed");
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Err("Windows drive paths are not allowed");
+    }
+    let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
+    if parts.contains(&"..") {
+        return Err("`..` path components are not allowed");
+    }
+    match parts.split_first() {
+        None if is_dir => Ok(None),
+        None => Err("the entry has no file name"),
+        Some((_, [])) if is_dir => Ok(None),
+        Some((_, [])) => Err("files at the top level of a chart archive are not allowed (charts live in one folder)"),
+        Some((_, rest)) => Ok(Some(rest.iter().collect())),
+    }
+}
+
+/// Errors from the tar reader: a size cap hit, or a malformed stream.
+fn tar_error(err: std::io::Error, limits: &Limits) -> Error {
+    if err.kind() == std::io::ErrorKind::FileTooLarge || err.to_string().contains(CAP_HIT) {
+        Error::input(messages::too_big_total(limits.max_total)).hint(messages::HINT_LIMIT)
+    } else {
+        Error::input(messages::bad_tar(&err.to_string())).hint(messages::HINT_HOSTILE)
+    }
+}
+
+const CAP_HIT: &str = "decompressed size limit reached";
+
+/// Cuts the decompressed stream off after `left` bytes.
+struct CappedReader<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for CappedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One more byte means the cap is exceeded; EOF exactly at the cap is fine.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, CAP_HIT)),
+            };
+        }
+        let max = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let n = self.inner.read(&mut buf[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chart_relative_path as rel;
+    use std::path::PathBuf;
+
+    #[test]
+    fn keeps_paths_below_the_top_folder() {
+        assert_eq!(rel("demo/templates/a.yaml", false), Ok(Some(PathBuf::from("templates/a.yaml"))));
+        assert_eq!(rel("./demo/./Chart.yaml", false), Ok(Some(PathBuf::from("Chart.yaml"))));
+        assert_eq!(rel("demo/", true), Ok(None));
+    }
+
+    #[test]
+    fn refuses_escapes() {
+        assert!(rel("/etc/passwd", false).is_err());
+        assert!(rel("demo/../../x", false).is_err());
+        assert!(rel("C:/x/y", false).is_err());
+        assert!(rel("demo\\..\\..\\x", false).is_err());
+        assert!(rel("Chart.yaml", false).is_err());
+    }
+}

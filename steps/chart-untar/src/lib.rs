@@ -1,0 +1,126 @@
+//! Unpacks a Helm chart archive safely.
+//!
+//! [`Untar::run`] extracts into a temporary folder beside the target (nothing is written anywhere
+//! else), checks `Chart.yaml`, and only then renames the folder into place. [`extract_into`] is the
+//! archive reader on its own (what the fuzz target drives). [`metadata`] reads and checks
+//! `Chart.yaml` and chart versions.
+
+mod archive;
+pub mod cli;
+mod messages;
+pub mod metadata;
+
+use std::path::{Path, PathBuf};
+
+use deckhand_common::output::Outcome;
+use deckhand_common::{Error, Result};
+use serde::Serialize;
+
+pub use archive::{extract_into, Extracted, Limits};
+pub use metadata::ChartMetadata;
+
+/// One unpack: `archive` into `dest_dir/<chart name>` (or `dest_dir/<name>`).
+#[derive(Debug, Clone)]
+pub struct Untar {
+    pub archive: PathBuf,
+    pub dest_dir: PathBuf,
+    /// Folder name to use instead of the chart's name.
+    pub name: Option<String>,
+    /// Replace an existing target folder whole.
+    pub force: bool,
+    pub limits: Limits,
+}
+
+/// What was unpacked, and where.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unpacked {
+    pub path: PathBuf,
+    pub chart: String,
+    pub version: String,
+    #[serde(rename = "apiVersion")]
+    pub api_version: String,
+    #[serde(rename = "appVersion", skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl Outcome for Unpacked {
+    fn text(&self) -> String {
+        format!("unpacked {} {} into {} ({} files, {} bytes)", self.chart, self.version, self.path.display(), self.files, self.bytes)
+    }
+    fn summary(&self) -> String {
+        self.text()
+    }
+    fn bk_outputs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("chart_dir", self.path.display().to_string()),
+            ("chart_name", self.chart.clone()),
+            ("chart_version", self.version.clone()),
+        ]
+    }
+}
+
+impl Untar {
+    pub fn run(&self) -> Result<Unpacked> {
+        if let Some(name) = &self.name {
+            metadata::check_chart_name(name).map_err(|why| Error::usage(messages::bad_name_flag(name, why)))?;
+        }
+        let file = std::fs::File::open(&self.archive).map_err(|e| Error::io("cannot open the chart archive", &self.archive, e))?;
+        std::fs::create_dir_all(&self.dest_dir).map_err(|e| Error::io("cannot create the folder", &self.dest_dir, e))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".chart-untar-")
+            .tempdir_in(&self.dest_dir)
+            .map_err(|e| Error::io("cannot create a temporary folder in", &self.dest_dir, e))?;
+
+        let extracted = extract_into(std::io::BufReader::new(file), staging.path(), &self.limits)
+            .map_err(|e| Error { message: format!("{}: {}", self.archive.display(), e.message), ..e })?;
+        let meta = metadata::read_chart_yaml(staging.path())
+            .map_err(|e| Error { message: format!("{}: {}", self.archive.display(), e.message), ..e })?;
+
+        let folder = self.name.clone().unwrap_or_else(|| meta.name.clone());
+        let target = self.dest_dir.join(&folder);
+        place(staging, &target, self.force)?;
+        Ok(Unpacked {
+            path: target,
+            chart: meta.name,
+            version: meta.version,
+            api_version: meta.api_version,
+            app_version: meta.app_version,
+            files: extracted.files,
+            bytes: extracted.bytes,
+        })
+    }
+}
+
+/// Renames the finished staging folder to `target`. With `force`, an existing target is moved
+/// aside first and removed only once the new one is in place.
+fn place(staging: tempfile::TempDir, target: &Path, force: bool) -> Result<()> {
+    let exists = target.symlink_metadata().is_ok();
+    if exists && !force {
+        return Err(Error::input(messages::target_exists(target)).hint(messages::HINT_TARGET_EXISTS));
+    }
+    let parent = target.parent().unwrap_or(Path::new("."));
+    let aside = if exists {
+        let aside = tempfile::Builder::new()
+            .prefix(".chart-untar-old-")
+            .tempdir_in(parent)
+            .map_err(|e| Error::io("cannot create a temporary folder in", parent, e))?;
+        let old = aside.path().join("old");
+        std::fs::rename(target, &old).map_err(|e| Error::io("cannot move aside the existing", target, e))?;
+        Some((aside, old))
+    } else {
+        None
+    };
+    let staged = staging.keep();
+    if let Err(e) = std::fs::rename(&staged, target) {
+        let _ = std::fs::remove_dir_all(&staged);
+        if let Some((_, old)) = &aside {
+            let _ = std::fs::rename(old, target);
+        }
+        return Err(Error::io("cannot move the unpacked chart to", target, e));
+    }
+    // Dropping `aside` removes the old target (a folder or a file) with it.
+    drop(aside);
+    Ok(())
+}
