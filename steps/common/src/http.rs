@@ -170,13 +170,13 @@ impl HttpClient {
         Err(status_error(what, response.url(), status, self.retries))
     }
 
-    /// Streams `url` into `file` (truncated first), hashing as it goes; a transfer cut short is
+    /// Streams `url` into `sink` (emptied first), hashing as it goes; a transfer cut short is
     /// retried from the start. Returns the lowercase hex SHA-256 and the byte count.
-    pub fn download(&self, url: &Url, auth: &Auth, accept: Option<&str>, file: &mut std::fs::File, what: &str) -> Result<(String, u64)> {
+    pub fn download(&self, url: &Url, auth: &Auth, accept: Option<&str>, sink: &mut impl Sink, what: &str) -> Result<(String, u64)> {
         let mut attempt = 0;
         loop {
             let response = self.check(self.get(url, auth, accept)?, what)?;
-            match stream_into(response, file, what) {
+            match stream_into(response, sink, what) {
                 Ok(done) => return Ok(done),
                 Err(err) if attempt < self.retries => {
                     let wait = backoff(attempt);
@@ -204,9 +204,37 @@ impl HttpClient {
     }
 }
 
-fn stream_into(mut response: Response, file: &mut std::fs::File, what: &str) -> std::io::Result<(String, u64)> {
-    file.set_len(0)?;
-    file.rewind()?;
+/// Where a download goes; emptied before each attempt.
+pub trait Sink: Write {
+    fn empty(&mut self) -> std::io::Result<()>;
+    /// The announced size, to allocate once; a lying server costs at most [`MAX_RESERVE`].
+    fn reserve_hint(&mut self, _len: u64) {}
+}
+
+const MAX_RESERVE: u64 = 256 * 1024 * 1024;
+
+impl Sink for std::fs::File {
+    fn empty(&mut self) -> std::io::Result<()> {
+        self.set_len(0)?;
+        self.rewind()
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn empty(&mut self) -> std::io::Result<()> {
+        self.clear();
+        Ok(())
+    }
+    fn reserve_hint(&mut self, len: u64) {
+        self.reserve(len.min(MAX_RESERVE) as usize);
+    }
+}
+
+fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std::io::Result<(String, u64)> {
+    sink.empty()?;
+    if let Some(len) = response.content_length() {
+        sink.reserve_hint(len);
+    }
     let mut progress = log::Progress::new(&format!("downloading {what}"), response.content_length());
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
@@ -217,14 +245,14 @@ fn stream_into(mut response: Response, file: &mut std::fs::File, what: &str) -> 
             break;
         }
         hasher.update(&buf[..n]);
-        file.write_all(&buf[..n])?;
+        sink.write_all(&buf[..n])?;
         size += n as u64;
         progress.advance(n as u64);
     }
     if let Some(expected) = response.content_length().filter(|len| *len != size) {
         return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, format!("got {size} of {expected} bytes")));
     }
-    file.flush()?;
+    sink.flush()?;
     Ok((hex::encode(hasher.finalize()), size))
 }
 

@@ -1,0 +1,124 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chart_fetch::{Fetch, UntarTo};
+use chart_untar::cli::LimitArgs;
+use clap::Parser;
+use deckhand_common::http::{HttpArgs, HttpClient};
+use deckhand_common::options::CommonArgs;
+use deckhand_common::output::{run_step, StepCli};
+use deckhand_common::{redact, secret, Error};
+
+/// Fetch a Helm chart from a classic repository (index.yaml) or an OCI registry, verified.
+///
+/// Classic: chart-fetch --repo https://charts.example/stable nginx --version '^1.2'
+/// OCI:     chart-fetch oci://harbor.example/library/nginx --version 1.2.3
+///
+/// The archive is checked against the digest the source published (the index's `digest`, the OCI
+/// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
+#[derive(Parser, Debug)]
+#[command(name = "chart-fetch", version, after_help = deckhand_common::error::EXIT_CODES)]
+struct Cli {
+    /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
+    #[arg(value_name = "CHART")]
+    chart: String,
+    /// URL of the classic chart repository (the folder that serves index.yaml).
+    #[arg(long, value_name = "URL", env = "HELM_REPO_URL")]
+    repo: Option<String>,
+    /// Version or constraint (1.2.3, ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2); default: latest stable.
+    #[arg(long, value_name = "CONSTRAINT", env = "CHART_VERSION")]
+    version: Option<String>,
+    /// With no --version, take the latest version including prereleases.
+    #[arg(long)]
+    devel: bool,
+    /// Folder to save the chart in (created when missing).
+    #[arg(short = 'd', long = "destination", value_name = "DIR", default_value = ".")]
+    destination: PathBuf,
+    /// Repository or registry username.
+    #[arg(long, env = "HELM_REPO_USERNAME")]
+    username: Option<String>,
+    /// Repository or registry password or token (prefer --password-stdin or the env variable:
+    /// a flag is visible in the process list).
+    #[arg(long, env = "HELM_REPO_PASSWORD")]
+    password: Option<String>,
+    /// Read the password from stdin.
+    #[arg(long)]
+    password_stdin: bool,
+    /// Read the password from a file (e.g. a Jenkins file credential).
+    #[arg(long, value_name = "FILE")]
+    password_file: Option<PathBuf>,
+    /// Send the credentials to chart URLs on other hosts too (by default only to the repo's own).
+    #[arg(long)]
+    pass_credentials: bool,
+    /// Talk plain HTTP to the OCI registry.
+    #[arg(long)]
+    plain_http: bool,
+    /// Unpack the chart (with chart-untar's checks) instead of keeping the archive.
+    #[arg(long)]
+    untar: bool,
+    /// With --untar: folder, relative to the destination, to unpack into.
+    #[arg(long, value_name = "DIR", default_value = ".", requires = "untar")]
+    untardir: PathBuf,
+    /// With --untar: replace an existing unpacked folder whole.
+    #[arg(long, requires = "untar")]
+    force: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+    #[command(flatten)]
+    http: HttpArgs,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+impl StepCli for Cli {
+    fn common(&self) -> &CommonArgs {
+        &self.common
+    }
+}
+
+fn main() -> ExitCode {
+    run_step(|cli: Cli| {
+        let password = secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
+        let (repo, url_user, url_password) = match &cli.repo {
+            Some(text) => {
+                let (url, user, password) = repo_url(text)?;
+                (Some(url), user, password)
+            }
+            None => (None, None, None),
+        };
+        let fetch = Fetch {
+            chart: cli.chart,
+            repo,
+            version: cli.version.filter(|v| !v.trim().is_empty()),
+            devel: cli.devel,
+            dest_dir: cli.destination,
+            username: cli.username.or(url_user),
+            password: password.or(url_password),
+            pass_credentials: cli.pass_credentials,
+            plain_http: cli.plain_http,
+            untar: cli.untar.then(|| UntarTo { dir: cli.untardir, force: cli.force, limits: cli.limits.limits() }),
+        };
+        fetch.run(&HttpClient::new(&cli.http)?)
+    })
+}
+
+/// Parses --repo; `user:pass@` in it becomes credentials (and never reaches output).
+fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Error> {
+    let mut url = url::Url::parse(text.trim())
+        .map_err(|e| Error::usage(format!("--repo {:?} is not a URL: {e}", redact::scrub(text))).hint("write it as https://host/path"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::usage(format!("--repo must be an http or https URL, not {}", url.scheme())));
+    }
+    let user = (!url.username().is_empty()).then(|| percent(url.username()));
+    let password = url.password().map(percent);
+    if let Some(p) = &password {
+        redact::register(p);
+    }
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Ok((url, user, password))
+}
+
+fn percent(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={text}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}

@@ -1,0 +1,93 @@
+//! User-facing messages of chart-fetch, kept together for translation.
+
+pub const HINT_REPO_ROOT: &str = "--repo must be the repository root, the URL that serves index.yaml";
+pub const HINT_CHART_NAME: &str = "check the chart name (`helm search repo` lists them), or the --repo URL";
+pub const HINT_VERSION: &str = "list the versions with `helm search repo NAME --versions`; prereleases need --devel or a prerelease in --version";
+pub const HINT_CONSTRAINT: &str = "use a version (1.2.3) or a constraint such as ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2";
+pub const HINT_DIGEST: &str = "the archive differs from what the repository published: do not use it; re-upload the chart or ask the repository's operator";
+pub const HINT_OCI_REF: &str = "write it as oci://host[:port]/path/name, with --version, or oci://host/path/name:version or ...@sha256:<digest>";
+pub const HINT_LOGIN: &str = "pass --username and --password (or --password-stdin) for this registry";
+pub const HINT_NOT_A_CHART: &str = "the reference points to an image that is not a Helm chart";
+
+pub fn bad_index(url: &str, why: &str) -> String {
+    format!("the repository index {url} cannot be read: {why}")
+}
+
+pub fn skipped_entry(why: &str) -> String {
+    format!("skipping an invalid index entry: {why}")
+}
+
+pub fn chart_not_found(chart: &str, repo: &str, count: usize) -> String {
+    format!("chart {chart:?} is not in the repository {repo} ({count} charts listed)")
+}
+
+pub fn no_matching_version(chart: &str, wanted: &str, available: &[String]) -> String {
+    let shown = available.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    let more = if available.len() > 10 { format!(" and {} more", available.len() - 10) } else { String::new() };
+    let available = if available.is_empty() { "none".to_string() } else { format!("{shown}{more}") };
+    format!("no version of {chart} matches {wanted}; available: {available}")
+}
+
+pub fn bad_constraint(why: &str) -> String {
+    format!("--version: {why}")
+}
+
+pub fn deprecated(chart: &str, version: &str) -> String {
+    format!("{chart} {version} is deprecated by its maintainers")
+}
+
+pub fn no_urls(chart: &str, version: &str) -> String {
+    format!("the index entry of {chart} {version} has no download URL")
+}
+
+pub fn bad_chart_url(url: &str, why: &str) -> String {
+    format!("the index gives {url:?} as the download URL, which is not usable: {why}")
+}
+
+pub fn unverified(chart: &str, version: &str) -> String {
+    format!("the index has no digest for {chart} {version}; the download cannot be verified")
+}
+
+pub fn digest_mismatch(what: &str, expected: &str, actual: &str) -> String {
+    format!("{what} does not match its published digest: expected sha256:{expected}, got sha256:{actual}; nothing was saved")
+}
+
+pub fn credentials_withheld(origin: &str) -> String {
+    format!("not sending the repository credentials to {origin} (another origin; --pass-credentials sends them)")
+}
+
+pub fn bad_oci_ref(reference: &str, why: &str) -> String {
+    format!("{reference:?} is not a usable OCI chart reference: {why}")
+}
+
+pub fn tag_version_conflict(tag: &str, version: &str) -> String {
+    format!("the reference says version {tag} but --version says {version}")
+}
+
+pub fn no_tags(repository: &str) -> String {
+    format!("the registry lists no SemVer tags for {repository}")
+}
+
+pub fn login_required(registry: &str) -> String {
+    format!("{registry} requires a login")
+}
+
+pub fn bad_token_reply(realm: &str, why: &str) -> String {
+    format!("the token service {realm} gave an unusable reply: {why}")
+}
+
+pub fn bad_manifest(reference: &str, why: &str) -> String {
+    format!("the manifest of {reference} cannot be read: {why}")
+}
+
+pub fn not_a_chart(reference: &str, media_type: &str) -> String {
+    format!("{reference} is not a Helm chart (config media type {media_type:?})")
+}
+
+pub fn no_chart_layer(reference: &str) -> String {
+    format!("the manifest of {reference} has no Helm chart layer")
+}
+
+pub fn untar_needs_folder() -> String {
+    "--untardir must name a folder inside the destination".to_string()
+}

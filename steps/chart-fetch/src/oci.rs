@@ -1,0 +1,350 @@
+//! OCI registries (Harbor >= 2.8, bk-repo, distribution, ...): the distribution API with Basic
+//! and Bearer-token auth, Helm's media types, tags listed to resolve constraints, digests verified.
+
+use std::cell::RefCell;
+
+use chart_untar::metadata::parse_version;
+use deckhand_common::http::{Auth, HttpClient};
+use deckhand_common::{log, redact, Error, Result};
+use reqwest::blocking::Response;
+use reqwest::header::{LINK, WWW_AUTHENTICATE};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::index::{select, ChartVersion};
+use crate::{messages, save, Fetch, Fetched, Source};
+
+pub const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+pub const CONFIG_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
+/// Chart layer media types: Helm's, and the old one helm still accepts on pull.
+pub const CHART_LAYER_TYPES: [&str; 2] = ["application/vnd.cncf.helm.chart.content.v1.tar+gzip", "application/tar+gzip"];
+
+/// `oci://host[:port]/path/name[:tag][@sha256:digest]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub registry: String,
+    pub repository: String,
+    pub tag: Option<String>,
+    /// Lowercase hex SHA-256 of the manifest.
+    pub digest: Option<String>,
+}
+
+impl Reference {
+    pub fn parse(text: &str) -> Result<Reference> {
+        let bad = |why: &str| Error::usage(messages::bad_oci_ref(text, why)).hint(messages::HINT_OCI_REF);
+        let rest = text.strip_prefix("oci://").ok_or_else(|| bad("it does not start with oci://"))?;
+        let (rest, digest) = match rest.split_once('@') {
+            Some((rest, digest)) => {
+                let hex = digest.strip_prefix("sha256:").ok_or_else(|| bad("only sha256 digests are supported"))?;
+                if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(bad("the digest is not 64 hex digits"));
+                }
+                (rest, Some(hex.to_ascii_lowercase()))
+            }
+            None => (rest, None),
+        };
+        let (registry, path) = rest.split_once('/').ok_or_else(|| bad("there is no repository path after the host"))?;
+        let (repository, tag) = match path.rsplit_once(':') {
+            Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag.to_string())),
+            _ => (path, None),
+        };
+        let valid = |s: &str| !s.is_empty() && s.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
+        if registry.is_empty() || registry.contains('@') || !valid(repository) || tag.as_deref() == Some("") {
+            return Err(bad("the host, path or tag is empty or malformed"));
+        }
+        Ok(Reference { registry: registry.to_string(), repository: repository.to_string(), tag, digest })
+    }
+
+    /// The chart's name: the last path segment.
+    pub fn name(&self) -> &str {
+        self.repository.rsplit('/').next().unwrap_or(&self.repository)
+    }
+}
+
+/// A session with one repository of one registry, keeping the token it negotiated.
+struct Registry<'a> {
+    client: &'a HttpClient,
+    base: Url,
+    repository: String,
+    credentials: Auth,
+    current: RefCell<Auth>,
+}
+
+#[derive(Deserialize)]
+struct TokenReply {
+    token: Option<String>,
+    access_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    config: Descriptor,
+    #[serde(default)]
+    layers: Vec<Descriptor>,
+}
+
+#[derive(Deserialize)]
+struct Descriptor {
+    #[serde(rename = "mediaType", default)]
+    media_type: String,
+    digest: String,
+}
+
+#[derive(Deserialize)]
+struct ChartConfig {
+    name: String,
+    version: String,
+    #[serde(rename = "appVersion")]
+    app_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct TagList {
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+}
+
+impl<'a> Registry<'a> {
+    fn url(&self, tail: &str) -> Result<Url> {
+        self.base
+            .join(&format!("v2/{}/{tail}", self.repository))
+            .map_err(|e| Error::usage(messages::bad_oci_ref(&self.repository, &e.to_string())))
+    }
+
+    /// GETs `url`; on a 401 answers the registry's challenge (Basic, or the Bearer token flow) once.
+    fn get(&self, url: &Url, accept: Option<&str>, what: &str) -> Result<Response> {
+        let response = self.client.get(url, &self.current.borrow().clone(), accept)?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return self.client.check(response, what);
+        }
+        let challenge = response.headers().get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        self.answer(&challenge, url, what)?;
+        let response = self.client.get(url, &self.current.borrow().clone(), accept)?;
+        self.client.check(response, what)
+    }
+
+    fn answer(&self, challenge: &str, url: &Url, what: &str) -> Result<()> {
+        let (scheme, params) = parse_challenge(challenge);
+        let host = self.base.host_str().unwrap_or_default().to_string();
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            if !self.credentials.is_some() {
+                return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
+            }
+            *self.current.borrow_mut() = self.credentials.clone();
+            return Ok(());
+        }
+        let param = |k: &str| params.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
+        let realm = param("realm").ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
+        let mut token_url = Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
+        {
+            let mut query = token_url.query_pairs_mut();
+            if let Some(service) = param("service") {
+                query.append_pair("service", service);
+            }
+            let default_scope = format!("repository:{}:pull", self.repository);
+            query.append_pair("scope", param("scope").unwrap_or(&default_scope));
+        }
+        let response = self.client.get(&token_url, &self.credentials, Some("application/json"))?;
+        if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !self.credentials.is_some() {
+            return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
+        }
+        let reply: TokenReply = self
+            .client
+            .check(response, &format!("a token for {what}"))?
+            .json()
+            .map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
+        let token = reply.token.or(reply.access_token).filter(|t| !t.is_empty());
+        let token = token.ok_or_else(|| Error::remote(messages::bad_token_reply(realm, "no token in the reply")))?;
+        redact::register(&token);
+        log::debug(format!("got a registry token for {}", url.path()));
+        *self.current.borrow_mut() = Auth::Bearer(token);
+        Ok(())
+    }
+
+    /// All tags, following `Link: <...>; rel="next"` pages.
+    fn tags(&self) -> Result<Vec<String>> {
+        let mut url = self.url("tags/list")?;
+        let mut tags = Vec::new();
+        for _ in 0..1000 {
+            let response = self.get(&url, Some("application/json"), "the tag list")?;
+            let next = next_link(&response).and_then(|link| url.join(&link).ok());
+            let page: TagList = response.json().map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
+            tags.extend(page.tags.unwrap_or_default());
+            match next {
+                Some(next) => url = next,
+                None => break,
+            }
+        }
+        Ok(tags)
+    }
+
+    /// A small blob or manifest, checked against `digest` when given.
+    fn bytes(&self, url: &Url, accept: Option<&str>, digest: Option<&str>, what: &str) -> Result<Vec<u8>> {
+        let body = self.get(url, accept, what)?.bytes().map_err(|e| Error::remote(format!("reading {what}: {e}")))?;
+        let actual = hex::encode(Sha256::digest(&body));
+        if let Some(expected) = digest.filter(|d| *d != actual) {
+            return Err(Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST));
+        }
+        Ok(body.to_vec())
+    }
+}
+
+/// `Bearer realm="...",service="...",scope="a,b"` -> ("Bearer", [(realm, ...), ...]).
+fn parse_challenge(header: &str) -> (String, Vec<(String, String)>) {
+    let header = header.trim();
+    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
+    let mut params = Vec::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
+            chars.next();
+        }
+        let key: String = chars.by_ref().take_while(|c| *c != '=').collect::<String>().trim().to_string();
+        if key.is_empty() {
+            break;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '"' => break,
+                    c => value.push(c),
+                }
+            }
+        } else {
+            value = chars.by_ref().take_while(|c| *c != ',').collect::<String>().trim().to_string();
+        }
+        params.push((key, value));
+    }
+    (scheme.to_string(), params)
+}
+
+fn next_link(response: &Response) -> Option<String> {
+    let link = response.headers().get(LINK)?.to_str().ok()?;
+    link.split(',').find(|part| part.contains("rel=\"next\"") || part.contains("rel=next")).and_then(|part| {
+        let start = part.find('<')? + 1;
+        let end = part.find('>')?;
+        Some(part[start..end].to_string())
+    })
+}
+
+/// Picks a tag as helm does: `_` in tags stands for `+`; only SemVer tags count; an exact match
+/// first, then the highest tag matching the constraint.
+fn pick_tag(tags: &[String], requested: Option<&str>, devel: bool, repository: &str) -> Result<String> {
+    let mut versions: Vec<ChartVersion> = tags
+        .iter()
+        .filter_map(|tag| {
+            let version = tag.replace('_', "+");
+            let semver = semver::Version::parse(&version).ok()?;
+            Some(ChartVersion { name: String::new(), version, semver, app_version: None, deprecated: false, urls: Vec::new(), digest: None })
+        })
+        .collect();
+    if versions.is_empty() {
+        return Err(Error::input(messages::no_tags(repository)).hint(messages::HINT_VERSION));
+    }
+    versions.sort_by(|a, b| b.semver.cmp_precedence(&a.semver));
+    let chosen = select(&versions, requested, devel)
+        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::HINT_CONSTRAINT))?
+        .ok_or_else(|| {
+            let wanted = requested.map(str::to_string).unwrap_or_else(|| "the latest stable version".into());
+            let available: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
+            Error::input(messages::no_matching_version(repository, &wanted, &available)).hint(messages::HINT_VERSION)
+        })?;
+    Ok(chosen.version.clone())
+}
+
+pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<Fetched> {
+    let scheme = if req.plain_http { "http" } else { "https" };
+    let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
+        .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
+    let registry = Registry { client, base, repository: reference.repository.clone(), credentials: req.auth(), current: RefCell::new(Auth::None) };
+    let shown = format!("oci://{}/{}", reference.registry, reference.repository);
+
+    let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
+        (Some(digest), ..) => format!("sha256:{digest}"),
+        (None, Some(tag), Some(version)) if tag != version => {
+            return Err(Error::usage(messages::tag_version_conflict(tag, version)).hint(messages::HINT_OCI_REF))
+        }
+        (None, Some(tag), _) => tag.replace('+', "_"),
+        (None, None, Some(version)) if parse_version(version).is_some() => version.replace('+', "_"),
+        (None, None, requested) => pick_tag(&registry.tags()?, requested.as_deref(), req.devel, &shown)?.replace('+', "_"),
+    };
+    let what = format!("{shown}:{manifest_ref}");
+    let manifest_url = registry.url(&format!("manifests/{manifest_ref}"))?;
+    let body = registry.bytes(&manifest_url, Some(MANIFEST_TYPE), reference.digest.as_deref(), &format!("the manifest of {what}"))?;
+    let manifest: Manifest = serde_json::from_slice(&body).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
+    if manifest.config.media_type != CONFIG_TYPE {
+        return Err(Error::input(messages::not_a_chart(&what, &manifest.config.media_type)).hint(messages::HINT_NOT_A_CHART));
+    }
+    let layer = manifest
+        .layers
+        .iter()
+        .find(|l| CHART_LAYER_TYPES.contains(&l.media_type.as_str()))
+        .ok_or_else(|| Error::input(messages::no_chart_layer(&what)).hint(messages::HINT_NOT_A_CHART))?;
+    let config_hex = sha256_hex(&manifest.config.digest, &what)?;
+    let layer_hex = sha256_hex(&layer.digest, &what)?;
+
+    let config_url = registry.url(&format!("blobs/{}", manifest.config.digest))?;
+    let config = registry.bytes(&config_url, None, Some(config_hex), &format!("the chart metadata of {what}"))?;
+    let config: ChartConfig = serde_json::from_slice(&config).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
+
+    let blob_url = registry.url(&format!("blobs/{}", layer.digest))?;
+    let file_name = format!("{}-{}.tgz", reference.name(), config.version);
+    let auth = registry.current.borrow().clone();
+    let saved = save(client, req, &blob_url, &auth, None, Some(layer_hex), &file_name, &what)?;
+    Ok(Fetched {
+        chart: config.name,
+        version: config.version,
+        app_version: config.app_version,
+        source: Source::Oci { reference: what },
+        verified: true,
+        saved,
+    })
+}
+
+fn sha256_hex<'d>(digest: &'d str, what: &str) -> Result<&'d str> {
+    digest
+        .strip_prefix("sha256:")
+        .filter(|h| h.len() == 64)
+        .ok_or_else(|| Error::input(messages::bad_manifest(what, &format!("unsupported digest {digest}"))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let r = Reference::parse("oci://127.0.0.1:5000/charts/demo:1.0.0").unwrap();
+        assert_eq!((r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()), ("127.0.0.1:5000", "charts/demo", Some("1.0.0")));
+        assert_eq!(r.name(), "demo");
+        let d = format!("oci://reg.example/a/b/demo@sha256:{}", "A".repeat(64));
+        let r = Reference::parse(&d).unwrap();
+        assert_eq!((r.tag, r.digest), (None, Some("a".repeat(64))));
+        for bad in ["https://x/y", "oci://host", "oci://host/", "oci://host/a/../b", "oci://h/demo@sha256:12", "oci://h/demo:"] {
+            assert!(Reference::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn challenges() {
+        let (scheme, params) = parse_challenge(r#"Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push""#);
+        assert_eq!(scheme, "Bearer");
+        assert_eq!(params[0], ("realm".into(), "https://auth.example/token".into()));
+        assert_eq!(params[2], ("scope".into(), "repository:a/b:pull,push".into()));
+        assert_eq!(parse_challenge(r#"Basic realm="basic-realm""#).0, "Basic");
+    }
+
+    #[test]
+    fn tags_map_underscore_to_plus_and_skip_non_semver() {
+        let tags: Vec<String> = ["0.1.0", "0.2.0_build.1", "latest", "0.3.0-rc.1"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(pick_tag(&tags, None, false, "r").unwrap(), "0.2.0+build.1");
+        assert_eq!(pick_tag(&tags, None, true, "r").unwrap(), "0.3.0-rc.1");
+        assert_eq!(pick_tag(&tags, Some("~0.1"), false, "r").unwrap(), "0.1.0");
+        assert!(pick_tag(&tags, Some("^1"), false, "r").is_err());
+    }
+}

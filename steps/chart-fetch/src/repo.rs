@@ -1,0 +1,120 @@
+//! Classic chart repositories: a static `index.yaml` plus archives (bk-repo, ChartMuseum, Harbor
+//! <= 2.7, Nexus, any web server).
+
+use deckhand_common::http::{display_url, origin, Auth, HttpClient};
+use deckhand_common::{log, Error, Result};
+use url::Url;
+
+use crate::index::{read_index, select};
+use crate::{messages, save, Fetch, Fetched, Source};
+
+/// `<repo>/index.yaml`, keeping the repository URL's query string (helm does the same).
+pub fn index_url(repo: &Url) -> Url {
+    let mut url = repo.clone();
+    let path = format!("{}/index.yaml", url.path().trim_end_matches('/'));
+    url.set_path(&path);
+    url
+}
+
+/// Resolves an index `urls[0]` as helm does: absolute URLs as they are; relative ones against the
+/// repository URL with a trailing `/`, and the repository's query string copied onto the result.
+pub fn chart_url(repo: &Url, reference: &str) -> Result<Url> {
+    if let Ok(absolute) = Url::parse(reference) {
+        return Ok(absolute);
+    }
+    let mut base = repo.clone();
+    let path = format!("{}/", base.path().trim_end_matches('/'));
+    base.set_path(&path);
+    let mut resolved = base.join(reference).map_err(|e| Error::input(messages::bad_chart_url(reference, &e.to_string())))?;
+    resolved.set_query(repo.query());
+    Ok(resolved)
+}
+
+/// The archive's file name: the last segment of the URL path, as helm names it.
+fn file_name(url: &Url, chart: &str, version: &str) -> String {
+    let last = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(last).decode_utf8_lossy().into_owned();
+    if chart_untar::metadata::check_chart_name(&decoded).is_ok() {
+        decoded
+    } else {
+        format!("{chart}-{version}.tgz")
+    }
+}
+
+pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
+    let auth = req.auth();
+    let index_url = index_url(repo);
+    let shown_repo = display_url(repo);
+    let mut body = Vec::new();
+    client.download(&index_url, &auth, None, &mut body, "the repository index").map_err(|e| match e.kind {
+        deckhand_common::ErrorKind::Input => e.hint(messages::HINT_REPO_ROOT),
+        _ => e,
+    })?;
+    let slice = read_index(&body, &req.chart)
+        .map_err(|e| Error::input(messages::bad_index(&display_url(&index_url), &e.0)).hint(messages::HINT_REPO_ROOT))?;
+    drop(body);
+    for why in &slice.skipped {
+        log::warn(messages::skipped_entry(why));
+    }
+    let versions = slice
+        .versions
+        .ok_or_else(|| Error::input(messages::chart_not_found(&req.chart, &shown_repo, slice.chart_count)).hint(messages::HINT_CHART_NAME))?;
+    let chosen = select(&versions, req.version.as_deref(), req.devel)
+        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::HINT_CONSTRAINT))?
+        .ok_or_else(|| {
+            let wanted = req.version.clone().unwrap_or_else(|| "the latest stable version".into());
+            let available: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
+            Error::input(messages::no_matching_version(&req.chart, &wanted, &available)).hint(messages::HINT_VERSION)
+        })?;
+    if chosen.deprecated {
+        log::warn(messages::deprecated(&chosen.name, &chosen.version));
+    }
+    let reference = chosen.urls.first().ok_or_else(|| Error::input(messages::no_urls(&chosen.name, &chosen.version)))?;
+    let url = chart_url(repo, reference)?;
+    // Credentials go only to the repository's own origin (CVE-2021-32690) unless asked otherwise.
+    let chart_auth = if req.pass_credentials || origin(&url) == origin(repo) {
+        auth
+    } else {
+        if auth.is_some() {
+            log::info(messages::credentials_withheld(&origin(&url)));
+        }
+        Auth::None
+    };
+    if chosen.digest.is_none() {
+        log::warn(messages::unverified(&chosen.name, &chosen.version));
+    }
+    let what = format!("{} {}", chosen.name, chosen.version);
+    let saved = save(client, req, &url, &chart_auth, None, chosen.digest.as_deref(), &file_name(&url, &chosen.name, &chosen.version), &what)?;
+    Ok(Fetched {
+        chart: chosen.name.clone(),
+        version: chosen.version.clone(),
+        app_version: chosen.app_version.clone(),
+        source: Source::Repository { repo: shown_repo, url: display_url(&url) },
+        verified: chosen.digest.is_some(),
+        saved,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_resolve_like_helm() {
+        let repo = Url::parse("https://repo.example/helm/proj/repo?token=abc").unwrap();
+        assert_eq!(index_url(&repo).as_str(), "https://repo.example/helm/proj/repo/index.yaml?token=abc");
+        assert_eq!(chart_url(&repo, "charts/demo-1.0.0.tgz").unwrap().as_str(), "https://repo.example/helm/proj/repo/charts/demo-1.0.0.tgz?token=abc");
+        assert_eq!(chart_url(&repo, "https://cdn.example/demo-1.0.0.tgz").unwrap().as_str(), "https://cdn.example/demo-1.0.0.tgz");
+        let slash = Url::parse("http://127.0.0.1:8080/").unwrap();
+        assert_eq!(index_url(&slash).as_str(), "http://127.0.0.1:8080/index.yaml");
+        assert_eq!(chart_url(&slash, "demo-1.0.0.tgz").unwrap().as_str(), "http://127.0.0.1:8080/demo-1.0.0.tgz");
+    }
+
+    #[test]
+    fn file_names_are_one_safe_segment() {
+        let url = Url::parse("http://h/charts/demo%2B1.tgz").unwrap();
+        assert_eq!(file_name(&url, "demo", "1"), "demo+1.tgz");
+        let url = Url::parse("http://h/get/..%2F..%2Fetc").unwrap();
+        assert_eq!(file_name(&url, "demo", "1.0.0"), "demo-1.0.0.tgz");
+    }
+}
