@@ -133,7 +133,8 @@ fn untar_dir(dest: &Path, dir: &Path) -> Result<PathBuf> {
     if dir.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
         return Err(Error::usage(messages::untar_needs_folder()));
     }
-    Ok(dest.join(dir))
+    // `-d out --untardir .` is `out`, not `out/.`.
+    Ok(dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).fold(dest.to_path_buf(), |p, c| p.join(c)))
 }
 
 impl Outcome for Fetched {

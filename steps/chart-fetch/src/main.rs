@@ -17,7 +17,8 @@ use deckhand_common::{redact, secret, Error};
 /// The archive is checked against the digest the source published (the index's `digest`, the OCI
 /// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
 #[derive(Parser, Debug)]
-#[command(name = "chart-fetch", version, after_help = deckhand_common::error::EXIT_CODES)]
+// `--version` is the chart version here, as in `helm pull`.
+#[command(name = "chart-fetch", disable_version_flag = true, after_help = deckhand_common::error::EXIT_CODES)]
 struct Cli {
     /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
     #[arg(value_name = "CHART")]
@@ -121,4 +122,13 @@ fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Er
 
 fn percent(text: &str) -> String {
     url::form_urlencoded::parse(format!("x={text}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

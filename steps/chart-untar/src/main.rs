@@ -44,3 +44,12 @@ fn main() -> ExitCode {
         untar.run()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -232,10 +232,12 @@ impl Sink for Vec<u8> {
 
 fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std::io::Result<(String, u64)> {
     sink.empty()?;
-    if let Some(len) = response.content_length() {
+    // Read before the body: reqwest's figure shrinks as the body is consumed.
+    let announced = response.content_length();
+    if let Some(len) = announced {
         sink.reserve_hint(len);
     }
-    let mut progress = log::Progress::new(&format!("downloading {what}"), response.content_length());
+    let mut progress = log::Progress::new(&format!("downloading {what}"), announced);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -249,7 +251,7 @@ fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std:
         size += n as u64;
         progress.advance(n as u64);
     }
-    if let Some(expected) = response.content_length().filter(|len| *len != size) {
+    if let Some(expected) = announced.filter(|len| *len != size) {
         return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, format!("got {size} of {expected} bytes")));
     }
     sink.flush()?;
