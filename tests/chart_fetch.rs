@@ -1,0 +1,376 @@
+//! chart-fetch against real peers: the helm CLI (3.17.3 and 4.1.4) builds the fixtures and pulls the
+//! same charts for comparison; charts are served by a static HTTP(S) server and by the CNCF
+//! distribution registry.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use support::*;
+
+const VERSIONS: [&str; 6] = ["0.1.0", "0.2.0", "1.2.3", "1.3.0", "1.10.0", "2.0.0-rc.1"];
+
+/// Chart archives built once with helm: demo in several versions and one other chart.
+fn charts() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let helm = Helm::new(HELM3);
+        let work = tempfile::tempdir().unwrap().keep();
+        let out = work.join("charts");
+        for v in VERSIONS {
+            helm.package(&work, "demo", v, &out);
+        }
+        helm.package(&work, "other", "3.0.0", &out);
+        out
+    })
+}
+
+/// A repository folder with the charts and an index (absolute URLs when `base` is given).
+fn repo_folder(base: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(charts()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    if base.is_none() {
+        index(dir.path(), None);
+    }
+    dir
+}
+
+fn index(dir: &Path, base: Option<&str>) {
+    let mut args = vec!["repo", "index", dir.to_str().unwrap()];
+    if let Some(base) = base {
+        args.extend(["--url", base]);
+    }
+    Helm::new(HELM3).ok(&args);
+}
+
+/// Serves a repository; absolute URLs in the index when `absolute`.
+fn serve(options: ServeOptions, absolute: bool) -> (tempfile::TempDir, StaticServer) {
+    let dir = repo_folder(if absolute { Some("pending") } else { None });
+    let server = StaticServer::start(dir.path(), options);
+    if absolute {
+        index(dir.path(), Some(&server.url()));
+    }
+    (dir, server)
+}
+
+fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
+    (out, dest)
+}
+
+/// The one file a pull left in `dir`.
+fn only_file(dir: &Path) -> (String, Vec<u8>) {
+    let files = tree(dir);
+    assert_eq!(files.len(), 1, "expected one file in {}: {:?}", dir.display(), files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    files.into_iter().next().unwrap()
+}
+
+/// Runs chart-fetch and `helm pull` with the same arguments and asserts the same file results.
+fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
+    let (ours, dest) = fetch(args);
+    assert_eq!(ours.code, 0, "chart-fetch {args:?}: {ours:?}");
+    let (theirs, helm_dir) = helm.pull(args);
+    assert_eq!(theirs.code, 0, "helm {} pull {args:?}: {theirs:?}", helm.version);
+    let (our_name, our_bytes) = only_file(dest.path());
+    let (their_name, their_bytes) = only_file(&helm_dir);
+    assert_eq!(our_name, their_name, "file name for {args:?}");
+    assert!(our_bytes == their_bytes, "bytes differ from helm {} for {args:?}", helm.version);
+    std::fs::remove_dir_all(helm_dir).unwrap();
+    our_name
+}
+
+#[test]
+fn versions_and_constraints_match_helm_pull() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let url = server.url();
+    let helm3 = Helm::new(HELM3);
+    let cases: [(&[&str], &str); 9] = [
+        (&[], "demo-1.10.0.tgz"),
+        (&["--version", "1.2.3"], "demo-1.2.3.tgz"),
+        (&["--version", "~1.2"], "demo-1.2.3.tgz"),
+        (&["--version", "^1"], "demo-1.10.0.tgz"),
+        (&["--version", ">=0.2, <1.3"], "demo-1.2.3.tgz"),
+        (&["--version", "<0.2.0 || >=1.3.0 <1.4"], "demo-1.3.0.tgz"),
+        (&["--version", "0.x"], "demo-0.2.0.tgz"),
+        (&["--version", "0.1.0 - 1.2.5"], "demo-1.2.3.tgz"),
+        (&["--version", "^0.1"], "demo-0.1.0.tgz"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = vec!["--repo", url.as_str(), "demo"];
+        args.extend(extra);
+        assert_eq!(same_as_helm(&helm3, &args), expected, "{extra:?}");
+    }
+    let helm4 = Helm::new(HELM4);
+    assert_eq!(same_as_helm(&helm4, &["--repo", &url, "demo"]), "demo-1.10.0.tgz");
+    assert_eq!(same_as_helm(&helm4, &["--repo", &url, "demo", "--version", "~0.1"]), "demo-0.1.0.tgz");
+}
+
+#[test]
+fn prereleases_only_when_asked_for() {
+    let (_dir, server) = serve(ServeOptions::default(), true);
+    let url = server.url();
+    let helm = Helm::new(HELM3);
+    assert_eq!(same_as_helm(&helm, &["--repo", &url, "demo", "--devel"]), "demo-2.0.0-rc.1.tgz");
+    assert_eq!(same_as_helm(&helm, &["--repo", &url, "demo", "--version", "2.0.0-rc.1"]), "demo-2.0.0-rc.1.tgz");
+    assert_eq!(same_as_helm(&helm, &["--repo", &url, "demo", "--version", ">=2.0.0-0"]), "demo-2.0.0-rc.1.tgz");
+    let (ours, dest) = fetch(&["--repo", &url, "demo", "--version", "^2"]);
+    assert_eq!(ours.code, 3, "{ours:?}");
+    assert!(ours.stderr.contains("no version of demo matches ^2") && ours.stderr.contains("--devel"), "{ours:?}");
+    assert!(listing(dest.path()).is_empty());
+    let (theirs, _) = helm.pull(&["--repo", &url, "demo", "--version", "^2"]);
+    assert_ne!(theirs.code, 0, "helm agrees there is no match");
+}
+
+#[test]
+fn relative_and_absolute_urls() {
+    for absolute in [false, true] {
+        let (_dir, server) = serve(ServeOptions::default(), absolute);
+        let index = std::fs::read_to_string(_dir.path().join("index.yaml")).unwrap();
+        assert_eq!(index.contains(&server.url()), absolute, "fixture index style");
+        same_as_helm(&Helm::new(HELM3), &["--repo", &server.url(), "demo", "--version", "0.2.0"]);
+    }
+}
+
+#[test]
+fn repo_query_string_is_kept_on_the_chart_url() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let url = format!("{}/?token=abc123", server.url());
+    same_as_helm(&Helm::new(HELM3), &["--repo", &url, "demo", "--version", "0.1.0"]);
+    let ours: Vec<_> = server.requests().into_iter().filter(|(path, ..)| path.ends_with(".tgz")).collect();
+    assert!(!ours.is_empty() && ours.iter().all(|(_, query, _)| query == "token=abc123"), "{ours:?}");
+}
+
+#[test]
+fn credentials_stay_on_the_repository_origin() {
+    // The index lives on an authenticated server; its absolute chart URLs point to another origin.
+    let charts_dir = repo_folder(Some("pending"));
+    let cdn = StaticServer::start(charts_dir.path(), ServeOptions::default());
+    index(charts_dir.path(), Some(&cdn.url()));
+    let index_dir = tempfile::tempdir().unwrap();
+    std::fs::copy(charts_dir.path().join("index.yaml"), index_dir.path().join("index.yaml")).unwrap();
+    let repo = StaticServer::start(index_dir.path(), ServeOptions { auth: Some("alice:s3cret-pw".into()), ..Default::default() });
+
+    let base = ["--repo", &repo.url(), "demo", "--username", "alice", "--password", "s3cret-pw"];
+    let (out, dest) = fetch(&base);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(only_file(dest.path()).0, "demo-1.10.0.tgz");
+    assert!(repo.requests().iter().all(|r| r.2), "the repository got the credentials");
+    assert!(cdn.requests().iter().all(|r| !r.2), "the other origin must not get them: {:?}", cdn.requests());
+    assert!(out.stderr.contains("not sending the repository credentials"), "{out:?}");
+
+    let mut with_pass: Vec<&str> = base.to_vec();
+    with_pass.push("--pass-credentials");
+    let (out, _dest) = fetch(&with_pass);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(cdn.requests().iter().any(|r| r.2), "--pass-credentials sends them on");
+}
+
+#[test]
+fn wrong_password_is_refused_clearly() {
+    let (_dir, server) = serve(ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
+    let (ok, _d) = fetch(&["--repo", &server.url(), "demo", "--username", "alice", "--password", "right-pw"]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--username", "alice", "--password", "Wr0ng-Canary-pw"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("refused access") && out.stderr.contains("401") && out.stderr.contains("hint:"), "{out:?}");
+    assert!(!out.all().contains("Wr0ng-Canary-pw"), "{out:?}");
+    assert!(listing(dest.path()).is_empty());
+    let (none, _d) = fetch(&["--repo", &server.url(), "demo"]);
+    assert_eq!(none.code, 4, "no credentials: {none:?}");
+}
+
+#[test]
+fn missing_archive_and_unknown_chart() {
+    let (dir, server) = serve(ServeOptions::default(), false);
+    std::fs::remove_file(dir.path().join("demo-0.2.0.tgz")).unwrap();
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--version", "0.2.0"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("not found") && out.stderr.contains("404"), "{out:?}");
+    assert!(listing(dest.path()).is_empty(), "{:?}", listing(dest.path()));
+    let (out, _) = fetch(&["--repo", &server.url(), "nginx"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("chart \"nginx\" is not in the repository"), "{out:?}");
+    let (out, _) = fetch(&["--repo", &format!("{}/sub", server.url()), "demo"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("repository root"), "{out:?}");
+}
+
+#[test]
+fn dropped_connections_and_503s_are_retried() {
+    let expected = std::fs::read(charts().join("demo-1.10.0.tgz")).unwrap();
+    for options in [ServeOptions { drop: 2, ..Default::default() }, ServeOptions { fail503: 2, ..Default::default() }] {
+        let (_dir, server) = serve(options, false);
+        let (out, dest) = fetch(&["--repo", &server.url(), "demo"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert_eq!(out.stderr.matches("retry").count(), 2, "two retries logged: {out:?}");
+        assert!(only_file(dest.path()).1 == expected);
+    }
+    // More failures than retries: a clear remote error.
+    let (_dir, server) = serve(ServeOptions { fail503: 5, ..Default::default() }, false);
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--retries", "1"]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("503") && out.stderr.contains("after 1 retries"), "{out:?}");
+    assert!(listing(dest.path()).is_empty());
+}
+
+#[test]
+fn tampered_archive_fails_the_digest_check_and_leaves_nothing() {
+    let (dir, server) = serve(ServeOptions::default(), false);
+    let target = dir.path().join("demo-1.2.3.tgz");
+    let mut bytes = std::fs::read(&target).unwrap();
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0xff;
+    std::fs::write(&target, bytes).unwrap();
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--version", "1.2.3"]);
+    assert_eq!(out.code, 6, "{out:?}");
+    assert!(out.stderr.contains("does not match its published digest") && out.stderr.contains("nothing was saved"), "{out:?}");
+    assert!(listing(dest.path()).is_empty(), "{:?}", listing(dest.path()));
+    // helm does not check the digest: it would have saved the tampered file.
+    let (theirs, helm_dir) = Helm::new(HELM3).pull(&["--repo", &server.url(), "demo", "--version", "1.2.3"]);
+    assert_eq!(theirs.code, 0);
+    assert_eq!(listing(&helm_dir), ["demo-1.2.3.tgz"]);
+}
+
+#[test]
+fn truncated_download_is_an_error_and_leaves_nothing() {
+    let (_dir, server) = serve(ServeOptions { truncate: true, ..Default::default() }, false);
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--retries", "1"]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("cut short"), "{out:?}");
+    assert!(listing(dest.path()).is_empty(), "{:?}", listing(dest.path()));
+}
+
+#[test]
+fn tls_with_ca_file_wrong_ca_and_insecure() {
+    let ca = TestCa::new();
+    let other = TestCa::new();
+    let (_dir, server) = serve(ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() }, false);
+    let url = server.url();
+    same_as_helm(&Helm::new(HELM3), &["--repo", &url, "demo", "--ca-file", ca.ca_cert.to_str().unwrap()]);
+
+    let (out, dest) = fetch(&["--repo", &url, "demo", "--ca-file", other.ca_cert.to_str().unwrap()]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("TLS") && out.stderr.contains("--ca-file"), "{out:?}");
+    assert!(!out.stderr.contains("retry"), "a certificate problem is not retried: {out:?}");
+    assert!(listing(dest.path()).is_empty());
+
+    let (out, _) = fetch(&["--repo", &url, "demo"]);
+    assert_eq!(out.code, 5, "system roots alone do not trust the test CA: {out:?}");
+    let (out, _) = fetch(&["--repo", &url, "demo", "--insecure-skip-tls-verify"]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn json_index_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = charts().join("demo-0.2.0.tgz");
+    std::fs::copy(&archive, dir.path().join("demo-0.2.0.tgz")).unwrap();
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(std::fs::read(&archive).unwrap()))
+    };
+    let index = serde_json::json!({"apiVersion": "v1", "entries": {"demo": [
+        {"apiVersion": "v2", "name": "demo", "version": "0.2.0", "digest": digest, "urls": ["demo-0.2.0.tgz"]},
+        {"apiVersion": "v2", "name": "demo", "version": "not-semver", "urls": ["x.tgz"]}
+    ]}});
+    std::fs::write(dir.path().join("index.yaml"), index.to_string()).unwrap();
+    let server = StaticServer::start(dir.path(), ServeOptions::default());
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--output", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("skipping an invalid index entry"), "{out:?}");
+    let result: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(result["version"], "0.2.0");
+    assert_eq!(result["verified"], true);
+    assert_eq!(result["digest"], format!("sha256:{digest}"));
+    assert_eq!(only_file(dest.path()).0, "demo-0.2.0.tgz");
+}
+
+#[test]
+fn untar_matches_helm_pull_untar_and_refuses_an_existing_target() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let dest = tempfile::tempdir().unwrap();
+    let args = ["--repo", &server.url(), "demo", "--version", "1.3.0", "--untar"];
+    let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(listing(dest.path()), ["demo"], "only the unpacked folder is left");
+    let (theirs, helm_dir) = Helm::new(HELM3).pull(&args);
+    assert_eq!(theirs.code, 0, "{theirs:?}");
+    assert_eq!(tree(&dest.path().join("demo")), tree(&helm_dir.join("demo")));
+
+    let again = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
+    assert_eq!(again.code, 3, "{again:?}");
+    assert!(again.stderr.contains("already exists") && again.stderr.contains("--force"), "{again:?}");
+    assert_eq!(listing(dest.path()), ["demo"]);
+    let forced = run(step("chart-fetch").args(args).arg("--force").arg("-d").arg(dest.path()));
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_eq!(listing(dest.path()), ["demo"]);
+}
+
+#[test]
+fn bk_ci_input_json_and_output_json() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let bk = tempfile::tempdir().unwrap();
+    let dest = bk.path().join("charts");
+    let input = serde_json::json!({"chart": "demo", "repo": server.url(), "version": "~1.2", "destination": dest, "devel": "false", "untar": "", "BK_CI_BUILD_NUM": "7"});
+    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
+    let out = run(step("chart-fetch").env("bk_data_dir", bk.path()).env("bk_data_input", "input.json").env("bk_data_output", "output.json").current_dir(bk.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    let output: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
+    assert_eq!(output["status"], "success");
+    assert_eq!(output["data"]["chart_version"]["value"], "1.2.3");
+    let path = output["data"]["chart_path"]["value"].as_str().unwrap();
+    assert!(Path::new(path).exists(), "{path}");
+
+    let input = serde_json::json!({"chart": "nope", "repo": server.url()});
+    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
+    let out = run(step("chart-fetch").env("bk_data_dir", bk.path()).env("bk_data_input", "input.json").env("bk_data_output", "output.json").current_dir(bk.path()));
+    assert_eq!(out.code, 3, "{out:?}");
+    let output: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
+    assert_eq!((output["status"].as_str(), output["errorType"].as_u64()), (Some("failure"), Some(1)));
+}
+
+#[test]
+fn drone_plugin_settings_and_precedence() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(step("chart-fetch")
+        .env("PLUGIN_CHART", "demo")
+        .env("PLUGIN_REPO", server.url())
+        .env("PLUGIN_VERSION", "0.1.0")
+        .env("CHART_VERSION", "0.2.0")
+        .env("PLUGIN_DESTINATION", dest.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(listing(dest.path()), ["demo-0.1.0.tgz"], "PLUGIN_* beats the step's own env");
+    let out = run(step("chart-fetch").env("PLUGIN_CHART", "demo").env("PLUGIN_REPO", server.url()).env("PLUGIN_VERSION", "0.1.0").args(["--version", "1.3.0", "-d"]).arg(dest.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(dest.path().join("demo-1.3.0.tgz").exists(), "a flag beats PLUGIN_*");
+}
+
+#[test]
+fn bad_input_gets_usage_errors() {
+    for (args, needle) in [
+        (vec!["demo"], "give --repo URL"),
+        (vec!["demo", "--repo", "ftp://x"], "http or https"),
+        (vec!["demo", "--repo", "http://127.0.0.1:1", "--version", "latest!"], "cannot reach"),
+        (vec!["oci://host"], "no repository path"),
+        (vec!["demo", "--repo", "http://x", "--bogus"], "unexpected argument"),
+    ] {
+        let out = run(step("chart-fetch").args(&args).args(["--retries", "0"]));
+        assert_ne!(out.code, 0, "{args:?}");
+        assert!(out.stderr.contains(needle), "{args:?}: {out:?}");
+    }
+}
+
+#[test]
+fn unreachable_server_is_a_remote_error() {
+    let port = free_port();
+    let (out, dest) = fetch(&["--repo", &format!("http://127.0.0.1:{port}"), "demo", "--retries", "2"]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("cannot reach") && out.stderr.contains("after 2 retries") && out.stderr.contains("HTTPS_PROXY"), "{out:?}");
+    assert!(listing(dest.path()).is_empty());
+}

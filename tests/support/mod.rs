@@ -1,0 +1,301 @@
+//! Real peers for the end-to-end tests: the helm CLI, static HTTP(S) chart repositories, the CNCF
+//! distribution registry, a test CA made with openssl. `tests/install-peers.sh` installs them;
+//! a missing peer fails the test with that advice (it never skips).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const HELM3: &str = "3.17.3";
+pub const HELM4: &str = "4.1.4";
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// A Deckhand step binary, built by `cargo build` (the test command builds first).
+pub fn step(name: &str) -> Command {
+    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let path = target_dir().join(profile).join(name);
+    assert!(path.exists(), "{} is not built: run `cargo build --workspace` first (tests/run does)", path.display());
+    let mut cmd = Command::new(path);
+    // The steps must behave the same whatever the caller's environment holds.
+    for var in ["HELM_REPO_URL", "HELM_REPO_USERNAME", "HELM_REPO_PASSWORD", "CHART_VERSION", "bk_data_dir", "bk_data_input", "bk_data_output"] {
+        cmd.env_remove(var);
+    }
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("PLUGIN_")) {
+        cmd.env_remove(key);
+    }
+    cmd.env("NO_COLOR", "1").stdin(Stdio::null());
+    cmd
+}
+
+fn peers_bin() -> PathBuf {
+    std::env::var_os("DECKHAND_PEERS").map(|p| PathBuf::from(p).join("bin")).unwrap_or_else(|| target_dir().join("peers/bin"))
+}
+
+/// The outcome of a command, with both streams as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let Output { status, stdout, stderr } = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() }
+}
+
+/// The real helm CLI of one version, with homes of its own.
+pub struct Helm {
+    pub version: &'static str,
+    home: tempfile::TempDir,
+}
+
+impl Helm {
+    pub fn new(version: &'static str) -> Helm {
+        let path = peers_bin().join(format!("helm-{version}"));
+        assert!(path.exists(), "helm {version} is missing at {}: run tests/install-peers.sh", path.display());
+        Helm { version, home: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(peers_bin().join(format!("helm-{}", self.version)));
+        for (var, dir) in [("HELM_CONFIG_HOME", "config"), ("HELM_CACHE_HOME", "cache"), ("HELM_DATA_HOME", "data")] {
+            cmd.env(var, self.home.path().join(dir));
+        }
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs helm and insists it succeeds.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = run(self.cmd().args(args));
+        assert_eq!(out.code, 0, "helm {} {args:?} failed: {out:?}", self.version);
+        out.stdout
+    }
+
+    /// `helm create` + version change + `helm package`; returns the archive.
+    pub fn package(&self, workdir: &Path, name: &str, version: &str, into: &Path) -> PathBuf {
+        let src = workdir.join(format!("src-{name}-{version}"));
+        std::fs::create_dir_all(&src).unwrap();
+        self.ok(&["create", src.join(name).to_str().unwrap()]);
+        let chart_yaml = src.join(name).join("Chart.yaml");
+        let text = std::fs::read_to_string(&chart_yaml).unwrap().replace("version: 0.1.0", &format!("version: {version}"));
+        std::fs::write(&chart_yaml, text).unwrap();
+        std::fs::create_dir_all(into).unwrap();
+        self.ok(&["package", src.join(name).to_str().unwrap(), "-d", into.to_str().unwrap()]);
+        into.join(format!("{name}-{version}.tgz"))
+    }
+
+    /// `helm pull` into a fresh folder; returns the folder.
+    pub fn pull(&self, args: &[&str]) -> (Run, PathBuf) {
+        let dir = tempfile::tempdir().unwrap().keep();
+        let mut full: Vec<&str> = vec!["pull"];
+        full.extend(args);
+        full.extend(["-d", dir.to_str().unwrap()]);
+        (run(self.cmd().args(&full)), dir)
+    }
+}
+
+/// A free loopback port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on port {port}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A child process killed when dropped.
+pub struct Daemon(Child);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A static HTTP(S) chart repository on loopback (tests/peers/serve.py).
+pub struct StaticServer {
+    pub port: u16,
+    pub scheme: &'static str,
+    pub log: PathBuf,
+    _daemon: Daemon,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Default, Clone)]
+pub struct ServeOptions {
+    pub auth: Option<String>,
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub drop: u32,
+    pub fail503: u32,
+    pub truncate: bool,
+}
+
+impl StaticServer {
+    pub fn start(root: &Path, options: ServeOptions) -> StaticServer {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let mut cmd = Command::new("python3");
+        cmd.arg(root_path("tests/peers/serve.py")).arg("--root").arg(root).arg("--log").arg(&log);
+        if let Some(auth) = &options.auth {
+            cmd.args(["--auth", auth]);
+        }
+        if let Some((cert, key)) = &options.tls {
+            cmd.arg("--tls").arg(cert).arg(key);
+        }
+        cmd.args(["--drop", &options.drop.to_string(), "--fail503", &options.fail503.to_string()]);
+        if options.truncate {
+            cmd.arg("--truncate");
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let port: u16 = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("serve.py said {line:?}"));
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        StaticServer { port, scheme, log, _daemon: Daemon(child), _dir: dir }
+    }
+
+    pub fn url(&self) -> String {
+        let host = if self.scheme == "https" { "localhost" } else { "127.0.0.1" };
+        format!("{}://{host}:{}", self.scheme, self.port)
+    }
+
+    /// The requests served so far: (path, query, had an Authorization header).
+    pub fn requests(&self) -> Vec<(String, String, bool)> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (v["path"].as_str().unwrap().into(), v["query"].as_str().unwrap().into(), v["auth"].as_bool().unwrap())
+            })
+            .collect()
+    }
+}
+
+pub fn root_path(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// The CNCF distribution registry (Debian docker-registry), optionally with htpasswd auth.
+pub struct Registry {
+    pub port: u16,
+    _daemon: Daemon,
+    _dir: tempfile::TempDir,
+}
+
+impl Registry {
+    pub fn start(auth: Option<(&str, &str)>) -> Registry {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut config = format!(
+            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n",
+            dir.path().join("data").display()
+        );
+        if let Some((user, pass)) = auth {
+            let out = run(Command::new("htpasswd").args(["-Bbn", user, pass]));
+            assert_eq!(out.code, 0, "htpasswd (apache2-utils) is missing: run tests/install-peers.sh");
+            std::fs::write(dir.path().join("htpasswd"), out.stdout).unwrap();
+            config += &format!("auth: {{htpasswd: {{realm: basic-realm, path: {}}}}}\n", dir.path().join("htpasswd").display());
+        }
+        std::fs::write(dir.path().join("config.yml"), config).unwrap();
+        let child = Command::new("docker-registry")
+            .arg("serve")
+            .arg(dir.path().join("config.yml"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("docker-registry is missing: run tests/install-peers.sh");
+        wait_for_port(port);
+        Registry { port, _daemon: Daemon(child), _dir: dir }
+    }
+
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+/// A test CA and a server certificate for localhost / 127.0.0.1, made with openssl.
+pub struct TestCa {
+    pub ca_cert: PathBuf,
+    pub server_cert: PathBuf,
+    pub server_key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TestCa {
+    pub fn new() -> TestCa {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |name: &str| dir.path().join(name);
+        let ossl = |args: &[&str]| {
+            let out = run(Command::new("openssl").args(args));
+            assert_eq!(out.code, 0, "openssl {args:?}: {out:?}");
+        };
+        ossl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key").to_str().unwrap(), "-out", p("ca.pem").to_str().unwrap(), "-days", "2", "-subj", "/CN=Deckhand Test CA"]);
+        ossl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key").to_str().unwrap(), "-out", p("server.csr").to_str().unwrap(), "-subj", "/CN=localhost"]);
+        std::fs::write(p("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
+        ossl(&[
+            "x509", "-req", "-in", p("server.csr").to_str().unwrap(), "-CA", p("ca.pem").to_str().unwrap(), "-CAkey", p("ca.key").to_str().unwrap(),
+            "-CAcreateserial", "-out", p("server.pem").to_str().unwrap(), "-days", "2", "-extfile", p("ext.cnf").to_str().unwrap(),
+        ]);
+        TestCa { ca_cert: p("ca.pem"), server_cert: p("server.pem"), server_key: p("server.key"), _dir: dir }
+    }
+}
+
+/// Every file below `dir`, relative, sorted, with its bytes.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                out.push((path.strip_prefix(base).unwrap().display().to_string(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// Names in a folder, sorted (hidden ones included: a leftover temp file must show).
+pub fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    names
+}
