@@ -374,3 +374,47 @@ fn unreachable_server_is_a_remote_error() {
     assert!(out.stderr.contains("cannot reach") && out.stderr.contains("after 2 retries") && out.stderr.contains("HTTPS_PROXY"), "{out:?}");
     assert!(listing(dest.path()).is_empty());
 }
+
+#[test]
+fn secrets_never_reach_output() {
+    const CANARY: &str = "Canary-S3cret-42";
+    let b64 = |s: &str| {
+        use std::io::Write;
+        let mut enc = Vec::new();
+        // base64 without a crate: openssl is a test peer already.
+        let mut child = std::process::Command::new("openssl").args(["base64", "-A"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+        std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut enc).unwrap();
+        child.wait().unwrap();
+        String::from_utf8(enc).unwrap()
+    };
+    let forbidden = [CANARY.to_string(), b64(CANARY), b64(&format!("alice:{CANARY}"))];
+    let (_dir, server) = serve(ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
+    let secret_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(secret_file.path(), format!("{CANARY}\n")).unwrap();
+    let port = server.port;
+    let dead = free_port();
+    let cases: Vec<(Vec<String>, Vec<(&str, &str)>)> = vec![
+        (vec!["--username".into(), "alice".into(), "--password".into(), CANARY.into()], vec![]),
+        (vec!["--username".into(), "alice".into()], vec![("HELM_REPO_PASSWORD", CANARY)]),
+        (vec!["--username".into(), "alice".into(), "--password-file".into(), secret_file.path().display().to_string()], vec![]),
+        (vec![], vec![("PLUGIN_USERNAME", "alice"), ("PLUGIN_PASSWORD", CANARY)]),
+    ];
+    let bk = tempfile::tempdir().unwrap();
+    for (extra, env) in cases {
+        for mode in [vec![], vec!["--verbose"], vec!["--output", "json"]] {
+            for repo in [format!("http://127.0.0.1:{port}"), format!("http://alice:{CANARY}@127.0.0.1:{port}"), format!("http://alice:{CANARY}@127.0.0.1:{dead}")] {
+                let mut cmd = step("chart-fetch");
+                cmd.args(["demo", "--retries", "1", "--repo", &repo]).args(&extra).args(&mode).envs(env.iter().copied());
+                cmd.env("bk_data_dir", bk.path()).env("bk_data_output", "output.json");
+                let out = run(&mut cmd);
+                assert_ne!(out.code, 0, "{out:?}");
+                let output_json = std::fs::read_to_string(bk.path().join("output.json")).unwrap_or_default();
+                for secret in &forbidden {
+                    assert!(!out.all().contains(secret.as_str()), "secret leaked with {extra:?} {env:?} {mode:?} {repo}: {out:?}");
+                    assert!(!output_json.contains(secret.as_str()), "secret leaked into output.json: {output_json}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! chart-fetch against a real OCI registry (CNCF distribution, Debian's docker-registry), with
+//! charts pushed by the real `helm push`, and compared with `helm pull`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// Packages demo charts and pushes them; returns the digest helm printed for each version.
+fn push_all(helm: &Helm, registry: &Registry, versions: &[&str], login: Option<(&str, &str)>) -> Vec<(String, String)> {
+    let work = tempfile::tempdir().unwrap();
+    if let Some((user, pass)) = login {
+        let mut args = vec!["registry", "login", "--username", user, "--password", pass];
+        let host = registry.host();
+        args.push(&host);
+        args.push(if helm.version.starts_with('3') { "--insecure" } else { "--plain-http" });
+        helm.ok(&args);
+    }
+    let mut digests = Vec::new();
+    for v in versions {
+        let archive = helm.package(work.path(), "demo", v, &work.path().join("out"));
+        let out = run(helm.cmd().args(["push", archive.to_str().unwrap(), &format!("oci://{}/charts", registry.host()), "--plain-http"]));
+        assert_eq!(out.code, 0, "helm push {v}: {out:?}");
+        let text = out.all();
+        let digest = text.lines().find_map(|l| l.strip_prefix("Digest: ")).expect("helm push prints the digest").trim().to_string();
+        digests.push((v.to_string(), digest));
+    }
+    digests
+}
+
+fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
+    (out, dest)
+}
+
+fn only_file(dir: &Path) -> (String, Vec<u8>) {
+    let files = tree(dir);
+    assert_eq!(files.len(), 1, "one file expected in {}: {:?}", dir.display(), files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    files.into_iter().next().unwrap()
+}
+
+fn same_as_helm(helm: &Helm, args: &[&str], helm_extra: &[&str]) -> String {
+    let (ours, dest) = fetch(args);
+    assert_eq!(ours.code, 0, "chart-fetch {args:?}: {ours:?}");
+    let mut helm_args: Vec<&str> = args.to_vec();
+    helm_args.extend(helm_extra);
+    let (theirs, helm_dir): (Run, PathBuf) = helm.pull(&helm_args);
+    assert_eq!(theirs.code, 0, "helm {} pull {helm_args:?}: {theirs:?}", helm.version);
+    let (ours_name, ours_bytes) = only_file(dest.path());
+    let (_, theirs_bytes) = only_file(&helm_dir);
+    assert!(ours_bytes == theirs_bytes, "bytes differ from helm {} for {args:?}", helm.version);
+    ours_name
+}
+
+#[test]
+fn oci_versions_constraints_and_digests_match_helm_pull() {
+    let registry = Registry::start(None);
+    let helm = Helm::new(HELM3);
+    let digests = push_all(&helm, &registry, &["0.1.0", "0.2.0", "1.0.0", "1.1.0-rc.1"], None);
+    let reference = format!("oci://{}/charts/demo", registry.host());
+    let r = reference.as_str();
+    // helm pull needs a version for OCI in 3.17 only when no tag is listable; give it the same flags.
+    assert_eq!(same_as_helm(&helm, &[r, "--plain-http"], &[]), "demo-1.0.0.tgz");
+    assert_eq!(same_as_helm(&helm, &[r, "--plain-http", "--version", "0.1.0"], &[]), "demo-0.1.0.tgz");
+    assert_eq!(same_as_helm(&helm, &[r, "--plain-http", "--version", "~0.2"], &[]), "demo-0.2.0.tgz");
+    assert_eq!(same_as_helm(&helm, &[r, "--plain-http", "--version", "<1.0.0"], &[]), "demo-0.2.0.tgz");
+    assert_eq!(same_as_helm(&helm, &[r, "--plain-http", "--devel"], &[]), "demo-1.1.0-rc.1.tgz");
+    let helm4 = Helm::new(HELM4);
+    assert_eq!(same_as_helm(&helm4, &[r, "--plain-http", "--version", "^0.1"], &[]), "demo-0.1.0.tgz");
+
+    // A tag in the reference, and a digest pin.
+    let (out, dest) = fetch(&[&format!("{r}:0.2.0"), "--plain-http"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(only_file(dest.path()).0, "demo-0.2.0.tgz");
+    let digest = &digests.iter().find(|(v, _)| v == "0.1.0").unwrap().1;
+    let (out, dest) = fetch(&[&format!("{r}@{digest}"), "--plain-http", "--output", "json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let result: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((result["version"].as_str(), result["verified"].as_bool()), (Some("0.1.0"), Some(true)));
+    assert_eq!(only_file(dest.path()).0, "demo-0.1.0.tgz");
+
+    // A pin to a manifest that does not exist, a tag/--version conflict, a missing chart.
+    let (out, dest) = fetch(&[&format!("{r}@sha256:{}", "0".repeat(64)), "--plain-http"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(listing(dest.path()).is_empty());
+    let (out, _) = fetch(&[&format!("{r}:0.2.0"), "--version", "0.1.0", "--plain-http"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let (out, _) = fetch(&[&format!("oci://{}/charts/nothing", registry.host()), "--plain-http"]);
+    assert_ne!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn oci_with_htpasswd_auth() {
+    let registry = Registry::start(Some(("robot", "Reg1stry-pw")));
+    let helm = Helm::new(HELM3);
+    push_all(&helm, &registry, &["0.3.0"], Some(("robot", "Reg1stry-pw")));
+    let r = format!("oci://{}/charts/demo", registry.host());
+    let (out, dest) = fetch(&[&r, "--plain-http", "--username", "robot", "--password", "Reg1stry-pw"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let (theirs, helm_dir) = helm.pull(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Reg1stry-pw"]);
+    assert_eq!(theirs.code, 0, "{theirs:?}");
+    assert!(only_file(dest.path()).1 == only_file(&helm_dir).1);
+
+    let (out, dest) = fetch(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Wr0ng-Canary-pw"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("401"), "{out:?}");
+    assert!(!out.all().contains("Wr0ng-Canary-pw"));
+    assert!(listing(dest.path()).is_empty());
+
+    let (out, _) = fetch(&[&r, "--plain-http", "--version", "0.3.0"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("requires a login") && out.stderr.contains("--username"), "{out:?}");
+}
