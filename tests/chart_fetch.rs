@@ -66,7 +66,13 @@ fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
 /// The one file a pull left in `dir`.
 fn only_file(dir: &Path) -> (String, Vec<u8>) {
     let files = tree(dir);
-    assert_eq!(files.len(), 1, "expected one file in {}: {:?}", dir.display(), files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        files.len(),
+        1,
+        "expected one file in {}: {:?}",
+        dir.display(),
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     files.into_iter().next().unwrap()
 }
 
@@ -153,7 +159,10 @@ fn credentials_stay_on_the_repository_origin() {
     index(charts_dir.path(), Some(&cdn.url()));
     let index_dir = tempfile::tempdir().unwrap();
     std::fs::copy(charts_dir.path().join("index.yaml"), index_dir.path().join("index.yaml")).unwrap();
-    let repo = StaticServer::start(index_dir.path(), ServeOptions { auth: Some("alice:s3cret-pw".into()), ..Default::default() });
+    let repo = StaticServer::start(
+        index_dir.path(),
+        ServeOptions { auth: Some("alice:s3cret-pw".into()), ..Default::default() },
+    );
 
     let base = ["--repo", &repo.url(), "demo", "--username", "alice", "--password", "s3cret-pw"];
     let (out, dest) = fetch(&base);
@@ -177,7 +186,10 @@ fn wrong_password_is_refused_clearly() {
     assert_eq!(ok.code, 0, "{ok:?}");
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--username", "alice", "--password", "Wr0ng-Canary-pw"]);
     assert_eq!(out.code, 4, "{out:?}");
-    assert!(out.stderr.contains("refused access") && out.stderr.contains("401") && out.stderr.contains("hint:"), "{out:?}");
+    assert!(
+        out.stderr.contains("refused access") && out.stderr.contains("401") && out.stderr.contains("hint:"),
+        "{out:?}"
+    );
     assert!(!out.all().contains("Wr0ng-Canary-pw"), "{out:?}");
     assert!(listing(dest.path()).is_empty());
     let (none, _d) = fetch(&["--repo", &server.url(), "demo"]);
@@ -228,7 +240,10 @@ fn tampered_archive_fails_the_digest_check_and_leaves_nothing() {
     std::fs::write(&target, bytes).unwrap();
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--version", "1.2.3"]);
     assert_eq!(out.code, 6, "{out:?}");
-    assert!(out.stderr.contains("does not match its published digest") && out.stderr.contains("nothing was saved"), "{out:?}");
+    assert!(
+        out.stderr.contains("does not match its published digest") && out.stderr.contains("nothing was saved"),
+        "{out:?}"
+    );
     assert!(listing(dest.path()).is_empty(), "{:?}", listing(dest.path()));
     // helm does not check the digest: it would have saved the tampered file.
     let (theirs, helm_dir) = Helm::new(HELM3).pull(&["--repo", &server.url(), "demo", "--version", "1.2.3"]);
@@ -249,7 +264,8 @@ fn truncated_download_is_an_error_and_leaves_nothing() {
 fn tls_with_ca_file_wrong_ca_and_insecure() {
     let ca = TestCa::new();
     let other = TestCa::new();
-    let (_dir, server) = serve(ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() }, false);
+    let (_dir, server) =
+        serve(ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() }, false);
     let url = server.url();
     same_as_helm(&Helm::new(HELM3), &["--repo", &url, "demo", "--ca-file", ca.ca_cert.to_str().unwrap()]);
 
@@ -318,9 +334,14 @@ fn bk_ci_input_json_and_output_json() {
     let dest = bk.path().join("charts");
     let input = serde_json::json!({"chart": "demo", "repo": server.url(), "version": "~1.2", "destination": dest, "devel": "false", "untar": "", "BK_CI_BUILD_NUM": "7"});
     std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("chart-fetch").env("bk_data_dir", bk.path()).env("bk_data_input", "input.json").env("bk_data_output", "output.json").current_dir(bk.path()));
+    let out = run(step("chart-fetch")
+        .env("bk_data_dir", bk.path())
+        .env("bk_data_input", "input.json")
+        .env("bk_data_output", "output.json")
+        .current_dir(bk.path()));
     assert_eq!(out.code, 0, "{out:?}");
-    let output: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
+    let output: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
     assert_eq!(output["status"], "success");
     assert_eq!(output["data"]["chart_version"]["value"], "1.2.3");
     let path = output["data"]["chart_path"]["value"].as_str().unwrap();
@@ -328,9 +349,14 @@ fn bk_ci_input_json_and_output_json() {
 
     let input = serde_json::json!({"chart": "nope", "repo": server.url()});
     std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("chart-fetch").env("bk_data_dir", bk.path()).env("bk_data_input", "input.json").env("bk_data_output", "output.json").current_dir(bk.path()));
+    let out = run(step("chart-fetch")
+        .env("bk_data_dir", bk.path())
+        .env("bk_data_input", "input.json")
+        .env("bk_data_output", "output.json")
+        .current_dir(bk.path()));
     assert_eq!(out.code, 3, "{out:?}");
-    let output: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
+    let output: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
     assert_eq!((output["status"].as_str(), output["errorType"].as_u64()), (Some("failure"), Some(1)));
 }
 
@@ -346,7 +372,12 @@ fn drone_plugin_settings_and_precedence() {
         .env("PLUGIN_DESTINATION", dest.path()));
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(listing(dest.path()), ["demo-0.1.0.tgz"], "PLUGIN_* beats the step's own env");
-    let out = run(step("chart-fetch").env("PLUGIN_CHART", "demo").env("PLUGIN_REPO", server.url()).env("PLUGIN_VERSION", "0.1.0").args(["--version", "1.3.0", "-d"]).arg(dest.path()));
+    let out = run(step("chart-fetch")
+        .env("PLUGIN_CHART", "demo")
+        .env("PLUGIN_REPO", server.url())
+        .env("PLUGIN_VERSION", "0.1.0")
+        .args(["--version", "1.3.0", "-d"])
+        .arg(dest.path()));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(dest.path().join("demo-1.3.0.tgz").exists(), "a flag beats PLUGIN_*");
 }
@@ -371,7 +402,12 @@ fn unreachable_server_is_a_remote_error() {
     let port = free_port();
     let (out, dest) = fetch(&["--repo", &format!("http://127.0.0.1:{port}"), "demo", "--retries", "2"]);
     assert_eq!(out.code, 5, "{out:?}");
-    assert!(out.stderr.contains("cannot reach") && out.stderr.contains("after 2 retries") && out.stderr.contains("HTTPS_PROXY"), "{out:?}");
+    assert!(
+        out.stderr.contains("cannot reach")
+            && out.stderr.contains("after 2 retries")
+            && out.stderr.contains("HTTPS_PROXY"),
+        "{out:?}"
+    );
     assert!(listing(dest.path()).is_empty());
 }
 
@@ -382,7 +418,12 @@ fn secrets_never_reach_output() {
         use std::io::Write;
         let mut enc = Vec::new();
         // base64 without a crate: openssl is a test peer already.
-        let mut child = std::process::Command::new("openssl").args(["base64", "-A"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        let mut child = std::process::Command::new("openssl")
+            .args(["base64", "-A"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
         std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut enc).unwrap();
         child.wait().unwrap();
@@ -394,24 +435,43 @@ fn secrets_never_reach_output() {
     std::fs::write(secret_file.path(), format!("{CANARY}\n")).unwrap();
     let port = server.port;
     let dead = free_port();
-    let cases: Vec<(Vec<String>, Vec<(&str, &str)>)> = vec![
+    type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
         (vec!["--username".into(), "alice".into(), "--password".into(), CANARY.into()], vec![]),
         (vec!["--username".into(), "alice".into()], vec![("HELM_REPO_PASSWORD", CANARY)]),
-        (vec!["--username".into(), "alice".into(), "--password-file".into(), secret_file.path().display().to_string()], vec![]),
+        (
+            vec![
+                "--username".into(),
+                "alice".into(),
+                "--password-file".into(),
+                secret_file.path().display().to_string(),
+            ],
+            vec![],
+        ),
         (vec![], vec![("PLUGIN_USERNAME", "alice"), ("PLUGIN_PASSWORD", CANARY)]),
     ];
     let bk = tempfile::tempdir().unwrap();
     for (extra, env) in cases {
         for mode in [vec![], vec!["--verbose"], vec!["--output", "json"]] {
-            for repo in [format!("http://127.0.0.1:{port}"), format!("http://alice:{CANARY}@127.0.0.1:{port}"), format!("http://alice:{CANARY}@127.0.0.1:{dead}")] {
+            for repo in [
+                format!("http://127.0.0.1:{port}"),
+                format!("http://alice:{CANARY}@127.0.0.1:{port}"),
+                format!("http://alice:{CANARY}@127.0.0.1:{dead}"),
+            ] {
                 let mut cmd = step("chart-fetch");
-                cmd.args(["demo", "--retries", "1", "--repo", &repo]).args(&extra).args(&mode).envs(env.iter().copied());
+                cmd.args(["demo", "--retries", "1", "--repo", &repo])
+                    .args(&extra)
+                    .args(&mode)
+                    .envs(env.iter().copied());
                 cmd.env("bk_data_dir", bk.path()).env("bk_data_output", "output.json");
                 let out = run(&mut cmd);
                 assert_ne!(out.code, 0, "{out:?}");
                 let output_json = std::fs::read_to_string(bk.path().join("output.json")).unwrap_or_default();
                 for secret in &forbidden {
-                    assert!(!out.all().contains(secret.as_str()), "secret leaked with {extra:?} {env:?} {mode:?} {repo}: {out:?}");
+                    assert!(
+                        !out.all().contains(secret.as_str()),
+                        "secret leaked with {extra:?} {env:?} {mode:?} {repo}: {out:?}"
+                    );
                     assert!(!output_json.contains(secret.as_str()), "secret leaked into output.json: {output_json}");
                 }
             }

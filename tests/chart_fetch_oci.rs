@@ -20,10 +20,20 @@ fn push_all(helm: &Helm, registry: &Registry, versions: &[&str], login: Option<(
     let mut digests = Vec::new();
     for v in versions {
         let archive = helm.package(work.path(), "demo", v, &work.path().join("out"));
-        let out = run(helm.cmd().args(["push", archive.to_str().unwrap(), &format!("oci://{}/charts", registry.host()), "--plain-http"]));
+        let out = run(helm.cmd().args([
+            "push",
+            archive.to_str().unwrap(),
+            &format!("oci://{}/charts", registry.host()),
+            "--plain-http",
+        ]));
         assert_eq!(out.code, 0, "helm push {v}: {out:?}");
         let text = out.all();
-        let digest = text.lines().find_map(|l| l.strip_prefix("Digest: ")).expect("helm push prints the digest").trim().to_string();
+        let digest = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Digest: "))
+            .expect("helm push prints the digest")
+            .trim()
+            .to_string();
         digests.push((v.to_string(), digest));
     }
     digests
@@ -37,7 +47,13 @@ fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
 
 fn only_file(dir: &Path) -> (String, Vec<u8>) {
     let files = tree(dir);
-    assert_eq!(files.len(), 1, "one file expected in {}: {:?}", dir.display(), files.iter().map(|f| &f.0).collect::<Vec<_>>());
+    assert_eq!(
+        files.len(),
+        1,
+        "one file expected in {}: {:?}",
+        dir.display(),
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
     files.into_iter().next().unwrap()
 }
 
@@ -99,11 +115,13 @@ fn oci_with_htpasswd_auth() {
     let r = format!("oci://{}/charts/demo", registry.host());
     let (out, dest) = fetch(&[&r, "--plain-http", "--username", "robot", "--password", "Reg1stry-pw"]);
     assert_eq!(out.code, 0, "{out:?}");
-    let (theirs, helm_dir) = helm.pull(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Reg1stry-pw"]);
+    let (theirs, helm_dir) =
+        helm.pull(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Reg1stry-pw"]);
     assert_eq!(theirs.code, 0, "{theirs:?}");
     assert!(only_file(dest.path()).1 == only_file(&helm_dir).1);
 
-    let (out, dest) = fetch(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Wr0ng-Canary-pw"]);
+    let (out, dest) =
+        fetch(&[&r, "--plain-http", "--version", "0.3.0", "--username", "robot", "--password", "Wr0ng-Canary-pw"]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(out.stderr.contains("401"), "{out:?}");
     assert!(!out.all().contains("Wr0ng-Canary-pw"));

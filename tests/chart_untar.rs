@@ -40,7 +40,8 @@ fn archive(entries: &[(&str, Kind)]) -> Vec<u8> {
                 &[]
             }
             Kind::Symlink(target) | Kind::HardLink(target) => {
-                let kind_type = if matches!(kind, Kind::Symlink(_)) { tar::EntryType::Symlink } else { tar::EntryType::Link };
+                let kind_type =
+                    if matches!(kind, Kind::Symlink(_)) { tar::EntryType::Symlink } else { tar::EntryType::Link };
                 header.set_entry_type(kind_type);
                 let link = &mut header.as_old_mut().linkname;
                 link[..target.len()].copy_from_slice(target.as_bytes());
@@ -105,14 +106,44 @@ fn hostile_archives_are_refused_and_leave_nothing() {
         ("hard link", chart(vec![("demo/templates/hard", Kind::HardLink("/etc/passwd"))]), vec![], "hard links"),
         ("device", chart(vec![("demo/dev", Kind::CharDevice)]), vec![], "device files"),
         ("fifo", chart(vec![("demo/pipe", Kind::Fifo)]), vec![], "FIFOs"),
-        ("name dot", archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: .\nversion: 1.0.0\n".to_vec()))]), vec![], "`name`"),
-        ("name dot-dot", archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: ..\nversion: 1.0.0\n".to_vec()))]), vec![], "`name`"),
-        ("name with separator", archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: ../x\nversion: 1.0.0\n".to_vec()))]), vec![], "separator"),
+        (
+            "name dot",
+            archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: .\nversion: 1.0.0\n".to_vec()))]),
+            vec![],
+            "`name`",
+        ),
+        (
+            "name dot-dot",
+            archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: ..\nversion: 1.0.0\n".to_vec()))]),
+            vec![],
+            "`name`",
+        ),
+        (
+            "name with separator",
+            archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: ../x\nversion: 1.0.0\n".to_vec()))]),
+            vec![],
+            "separator",
+        ),
         ("no Chart.yaml", archive(&[("demo/values.yaml", Kind::File(b"a: 1\n".to_vec()))]), vec![], "no Chart.yaml"),
-        ("no apiVersion", archive(&[("demo/Chart.yaml", Kind::File(b"name: demo\nversion: 1.0.0\n".to_vec()))]), vec![], "apiVersion"),
-        ("bad version", archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: demo\nversion: one\n".to_vec()))]), vec![], "SemVer"),
+        (
+            "no apiVersion",
+            archive(&[("demo/Chart.yaml", Kind::File(b"name: demo\nversion: 1.0.0\n".to_vec()))]),
+            vec![],
+            "apiVersion",
+        ),
+        (
+            "bad version",
+            archive(&[("demo/Chart.yaml", Kind::File(b"apiVersion: v2\nname: demo\nversion: one\n".to_vec()))]),
+            vec![],
+            "SemVer",
+        ),
         ("one file too big", chart(vec![("demo/big", Kind::File(big.clone()))]), vec![], "--max-file-size"),
-        ("total too big", chart(vec![("demo/a", Kind::File(vec![1; 700_000])), ("demo/b", Kind::File(vec![2; 700_000]))]), vec!["--max-size", "1MiB"], "--max-size"),
+        (
+            "total too big",
+            chart(vec![("demo/a", Kind::File(vec![1; 700_000])), ("demo/b", Kind::File(vec![2; 700_000]))]),
+            vec!["--max-size", "1MiB"],
+            "--max-size",
+        ),
         ("not gzip", b"PK\x03\x04 this is a zip".to_vec(), vec![], "not a gzip"),
         ("gzip but not tar", gzip(b"just some text, not a tar stream at all.................."), vec![], "tar"),
         ("truncated gzip", chart(vec![("demo/x", Kind::File(vec![7; 100_000]))])[..200].to_vec(), vec![], "tar"),
@@ -165,7 +196,11 @@ fn good_chart_unpacks_like_helm_and_tar() {
 fn existing_target_needs_force_and_name_renames() {
     let work = tempfile::tempdir().unwrap();
     let archive_path = work.path().join("demo.tgz");
-    std::fs::write(&archive_path, chart(vec![("demo/values.yaml", Kind::File(b"replicaCount: 2\n".to_vec()))])).unwrap();
+    std::fs::write(
+        &archive_path,
+        chart(vec![("demo/templates/", Kind::Dir), ("demo/values.yaml", Kind::File(b"replicaCount: 2\n".to_vec()))]),
+    )
+    .unwrap();
     let dest = work.path().join("d");
     std::fs::create_dir_all(dest.join("demo")).unwrap();
     std::fs::write(dest.join("demo/keep.txt"), "mine").unwrap();
@@ -179,7 +214,7 @@ fn existing_target_needs_force_and_name_renames() {
     let out = run(step("chart-untar").arg(&archive_path).arg("-d").arg(&dest).arg("--force"));
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(listing(&dest), ["demo"], "replaced whole, nothing left aside");
-    assert_eq!(listing(&dest.join("demo")), ["Chart.yaml", "values.yaml"]);
+    assert_eq!(listing(&dest.join("demo")), ["Chart.yaml", "templates", "values.yaml"]);
 
     let out = run(step("chart-untar").arg(&archive_path).arg("-d").arg(&dest).args(["--name", "renamed"]));
     assert_eq!(out.code, 0, "{out:?}");

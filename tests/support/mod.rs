@@ -28,7 +28,15 @@ pub fn step(name: &str) -> Command {
     assert!(path.exists(), "{} is not built: run `cargo build --workspace` first (tests/run does)", path.display());
     let mut cmd = Command::new(path);
     // The steps must behave the same whatever the caller's environment holds.
-    for var in ["HELM_REPO_URL", "HELM_REPO_USERNAME", "HELM_REPO_PASSWORD", "CHART_VERSION", "bk_data_dir", "bk_data_input", "bk_data_output"] {
+    for var in [
+        "HELM_REPO_URL",
+        "HELM_REPO_USERNAME",
+        "HELM_REPO_PASSWORD",
+        "CHART_VERSION",
+        "bk_data_dir",
+        "bk_data_input",
+        "bk_data_output",
+    ] {
         cmd.env_remove(var);
     }
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("PLUGIN_")) {
@@ -39,7 +47,9 @@ pub fn step(name: &str) -> Command {
 }
 
 fn peers_bin() -> PathBuf {
-    std::env::var_os("DECKHAND_PEERS").map(|p| PathBuf::from(p).join("bin")).unwrap_or_else(|| target_dir().join("peers/bin"))
+    std::env::var_os("DECKHAND_PEERS")
+        .map(|p| PathBuf::from(p).join("bin"))
+        .unwrap_or_else(|| target_dir().join("peers/bin"))
 }
 
 /// The outcome of a command, with both streams as text.
@@ -63,7 +73,11 @@ impl std::fmt::Debug for Run {
 
 pub fn run(cmd: &mut Command) -> Run {
     let Output { status, stdout, stderr } = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    Run { code: status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&stdout).into(), stderr: String::from_utf8_lossy(&stderr).into() }
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into(),
+        stderr: String::from_utf8_lossy(&stderr).into(),
+    }
 }
 
 /// The real helm CLI of one version, with homes of its own.
@@ -101,7 +115,8 @@ impl Helm {
         std::fs::create_dir_all(&src).unwrap();
         self.ok(&["create", src.join(name).to_str().unwrap()]);
         let chart_yaml = src.join(name).join("Chart.yaml");
-        let text = std::fs::read_to_string(&chart_yaml).unwrap().replace("version: 0.1.0", &format!("version: {version}"));
+        let text =
+            std::fs::read_to_string(&chart_yaml).unwrap().replace("version: 0.1.0", &format!("version: {version}"));
         std::fs::write(&chart_yaml, text).unwrap();
         std::fs::create_dir_all(into).unwrap();
         self.ok(&["package", src.join(name).to_str().unwrap(), "-d", into.to_str().unwrap()]);
@@ -178,7 +193,11 @@ impl StaticServer {
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port: u16 = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("serve.py said {line:?}"));
+        let port: u16 = line
+            .trim()
+            .strip_prefix("PORT ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("serve.py said {line:?}"));
         let scheme = if options.tls.is_some() { "https" } else { "http" };
         StaticServer { port, scheme, log, _daemon: Daemon(child), _dir: dir }
     }
@@ -224,7 +243,10 @@ impl Registry {
             let out = run(Command::new("htpasswd").args(["-Bbn", user, pass]));
             assert_eq!(out.code, 0, "htpasswd (apache2-utils) is missing: run tests/install-peers.sh");
             std::fs::write(dir.path().join("htpasswd"), out.stdout).unwrap();
-            config += &format!("auth: {{htpasswd: {{realm: basic-realm, path: {}}}}}\n", dir.path().join("htpasswd").display());
+            config += &format!(
+                "auth: {{htpasswd: {{realm: basic-realm, path: {}}}}}\n",
+                dir.path().join("htpasswd").display()
+            );
         }
         std::fs::write(dir.path().join("config.yml"), config).unwrap();
         let child = Command::new("docker-registry")
@@ -259,12 +281,50 @@ impl TestCa {
             let out = run(Command::new("openssl").args(args));
             assert_eq!(out.code, 0, "openssl {args:?}: {out:?}");
         };
-        ossl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", p("ca.key").to_str().unwrap(), "-out", p("ca.pem").to_str().unwrap(), "-days", "2", "-subj", "/CN=Deckhand Test CA"]);
-        ossl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", p("server.key").to_str().unwrap(), "-out", p("server.csr").to_str().unwrap(), "-subj", "/CN=localhost"]);
+        ossl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            p("ca.key").to_str().unwrap(),
+            "-out",
+            p("ca.pem").to_str().unwrap(),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Deckhand Test CA",
+        ]);
+        ossl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            p("server.key").to_str().unwrap(),
+            "-out",
+            p("server.csr").to_str().unwrap(),
+            "-subj",
+            "/CN=localhost",
+        ]);
         std::fs::write(p("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
         ossl(&[
-            "x509", "-req", "-in", p("server.csr").to_str().unwrap(), "-CA", p("ca.pem").to_str().unwrap(), "-CAkey", p("ca.key").to_str().unwrap(),
-            "-CAcreateserial", "-out", p("server.pem").to_str().unwrap(), "-days", "2", "-extfile", p("ext.cnf").to_str().unwrap(),
+            "x509",
+            "-req",
+            "-in",
+            p("server.csr").to_str().unwrap(),
+            "-CA",
+            p("ca.pem").to_str().unwrap(),
+            "-CAkey",
+            p("ca.key").to_str().unwrap(),
+            "-CAcreateserial",
+            "-out",
+            p("server.pem").to_str().unwrap(),
+            "-days",
+            "2",
+            "-extfile",
+            p("ext.cnf").to_str().unwrap(),
         ]);
         TestCa { ca_cert: p("ca.pem"), server_cert: p("server.pem"), server_key: p("server.key"), _dir: dir }
     }

@@ -72,9 +72,9 @@ impl Constraint {
 
     /// Whether `version` satisfies the constraint.
     pub fn matches(&self, version: &Version) -> bool {
-        self.groups.iter().any(|g| {
-            (version.pre.is_empty() || g.allows_prerelease) && g.terms.iter().all(|t| t.matches(version))
-        })
+        self.groups
+            .iter()
+            .any(|g| (version.pre.is_empty() || g.allows_prerelease) && g.terms.iter().all(|t| t.matches(version)))
     }
 }
 
@@ -115,7 +115,8 @@ fn is_wildcard(part: &str) -> bool {
 }
 
 fn parse_term(token: &str) -> Result<Term, String> {
-    let (prefix, op) = OPERATORS.iter().find(|(prefix, _)| token.starts_with(prefix)).copied().unwrap_or(("", Op::TildeOrEqual));
+    let (prefix, op) =
+        OPERATORS.iter().find(|(prefix, _)| token.starts_with(prefix)).copied().unwrap_or(("", Op::TildeOrEqual));
     let text = &token[prefix.len()..];
     let bad = || format!("{token:?} is not a version constraint");
     let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
@@ -124,7 +125,9 @@ fn parse_term(token: &str) -> Result<Term, String> {
         None => (text, ""),
     };
     let parts: Vec<&str> = core.split('.').collect();
-    if parts.len() > 3 || parts.iter().any(|p| p.is_empty() || !(is_wildcard(p) || p.bytes().all(|b| b.is_ascii_digit()))) {
+    if parts.len() > 3
+        || parts.iter().any(|p| p.is_empty() || !(is_wildcard(p) || p.bytes().all(|b| b.is_ascii_digit())))
+    {
         return Err(bad());
     }
     let part = |i: usize| parts.get(i).copied().filter(|p| !is_wildcard(p));

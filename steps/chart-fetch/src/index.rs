@@ -94,9 +94,9 @@ fn parse_raw(body: &[u8], chart: &str) -> Result<RawSlice, IndexError> {
             max_total_scalar_bytes: text.len() + 1,
         },
     };
-    serde_saphyr::from_str_with_options::<ViaWanted>(text, options)
-        .map(|v| v.0)
-        .map_err(|e| IndexError(format!("the index is not valid YAML: {}", e.to_string().lines().next().unwrap_or_default())))
+    serde_saphyr::from_str_with_options::<ViaWanted>(text, options).map(|v| v.0).map_err(|e| {
+        IndexError(format!("the index is not valid YAML: {}", e.to_string().lines().next().unwrap_or_default()))
+    })
 }
 
 thread_local! {
@@ -227,7 +227,11 @@ fn chart_version(entry: &Value, chart: &str) -> Result<ChartVersion, String> {
 /// Chooses a version as `helm pull` does: no version means the latest stable release (or, with
 /// `devel`, the latest including prereleases); a version is first matched exactly as written,
 /// then read as a constraint and the highest match wins.
-pub fn select<'a>(versions: &'a [ChartVersion], requested: Option<&str>, devel: bool) -> Result<Option<&'a ChartVersion>, String> {
+pub fn select<'a>(
+    versions: &'a [ChartVersion],
+    requested: Option<&str>,
+    devel: bool,
+) -> Result<Option<&'a ChartVersion>, String> {
     let constraint = match requested {
         None if devel => Constraint::parse(">0.0.0-0")?,
         None => Constraint::any_release(),
@@ -283,7 +287,8 @@ generated: "2026-01-01T00:00:00Z"
 
     #[test]
     fn json_indexes_read_the_same() {
-        let json = r#"{"apiVersion":"v1","entries":{"demo":[{"name":"demo","version":"0.3.0","urls":["demo-0.3.0.tgz"]}]}}"#;
+        let json =
+            r#"{"apiVersion":"v1","entries":{"demo":[{"name":"demo","version":"0.3.0","urls":["demo-0.3.0.tgz"]}]}}"#;
         let slice = read_index(json.as_bytes(), "demo").unwrap();
         assert_eq!(slice.versions.unwrap()[0].version, "0.3.0");
     }

@@ -88,10 +88,14 @@ impl Fetch {
     /// Runs the fetch with `client`.
     pub fn run(&self, client: &HttpClient) -> Result<Fetched> {
         match (&self.repo, self.chart.starts_with("oci://")) {
-            (Some(_), true) => Err(Error::usage("--repo is for classic repositories; an oci:// reference needs no --repo")),
+            (Some(_), true) => {
+                Err(Error::usage("--repo is for classic repositories; an oci:// reference needs no --repo"))
+            }
             (Some(repo), false) => repo::fetch(self, client, repo),
             (None, true) => oci::fetch(self, client, &oci::Reference::parse(&self.chart)?),
-            (None, false) => Err(Error::usage(format!("where is {:?}? give --repo URL, or an oci:// reference", self.chart))),
+            (None, false) => {
+                Err(Error::usage(format!("where is {:?}? give --repo URL, or an oci:// reference", self.chart)))
+            }
         }
     }
 
@@ -103,7 +107,16 @@ impl Fetch {
 /// Downloads `url` to a temporary file beside the destination, checks the digest, then renames it
 /// into place (or unpacks it). Nothing is left behind on failure.
 #[allow(clippy::too_many_arguments)]
-fn save(client: &HttpClient, req: &Fetch, url: &Url, auth: &Auth, accept: Option<&str>, expected: Option<&str>, file_name: &str, what: &str) -> Result<Saved> {
+fn save(
+    client: &HttpClient,
+    req: &Fetch,
+    url: &Url,
+    auth: &Auth,
+    accept: Option<&str>,
+    expected: Option<&str>,
+    file_name: &str,
+    what: &str,
+) -> Result<Saved> {
     let dest = &req.dest_dir;
     std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create the destination folder", dest, e))?;
     let mut tmp = tempfile::Builder::new()
@@ -117,7 +130,14 @@ fn save(client: &HttpClient, req: &Fetch, url: &Url, auth: &Auth, accept: Option
     }
     let digest = format!("sha256:{actual}");
     if let Some(untar) = &req.untar {
-        let unpacked = Untar { archive: tmp.path().to_path_buf(), dest_dir: untar_dir(dest, &untar.dir)?, name: None, force: untar.force, limits: untar.limits }.run()?;
+        let unpacked = Untar {
+            archive: tmp.path().to_path_buf(),
+            dest_dir: untar_dir(dest, &untar.dir)?,
+            name: None,
+            force: untar.force,
+            limits: untar.limits,
+        }
+        .run()?;
         return Ok(Saved { path: None, untar_dir: Some(unpacked.path), digest, size });
     }
     let path = dest.join(file_name);
@@ -134,7 +154,10 @@ fn untar_dir(dest: &Path, dir: &Path) -> Result<PathBuf> {
         return Err(Error::usage(messages::untar_needs_folder()));
     }
     // `-d out --untardir .` is `out`, not `out/.`.
-    Ok(dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).fold(dest.to_path_buf(), |p, c| p.join(c)))
+    Ok(dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .fold(dest.to_path_buf(), |p, c| p.join(c)))
 }
 
 impl Outcome for Fetched {
@@ -150,7 +173,11 @@ impl Outcome for Fetched {
         if let Some(dir) = &self.saved.untar_dir {
             lines.push(format!("  unpacked:  {}", dir.display()));
         }
-        let check = if self.verified { "verified against the published digest" } else { "NOT verified: the source published no digest" };
+        let check = if self.verified {
+            "verified against the published digest"
+        } else {
+            "NOT verified: the source published no digest"
+        };
         lines.push(format!("  digest:    {} ({check})", self.saved.digest));
         if let Some(app) = &self.app_version {
             lines.push(format!("  appVersion: {app}"));
@@ -163,7 +190,11 @@ impl Outcome for Fetched {
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {
-        let mut out = vec![("chart_name", self.chart.clone()), ("chart_version", self.version.clone()), ("chart_digest", self.saved.digest.clone())];
+        let mut out = vec![
+            ("chart_name", self.chart.clone()),
+            ("chart_version", self.version.clone()),
+            ("chart_digest", self.saved.digest.clone()),
+        ];
         if let Some(path) = &self.saved.path {
             out.push(("chart_path", path.display().to_string()));
         }

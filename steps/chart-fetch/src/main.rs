@@ -79,7 +79,8 @@ impl StepCli for Cli {
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
-        let password = secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
+        let password =
+            secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
         let (repo, url_user, url_password) = match &cli.repo {
             Some(text) => {
                 let (url, user, password) = repo_url(text)?;
@@ -105,8 +106,10 @@ fn main() -> ExitCode {
 
 /// Parses --repo; `user:pass@` in it becomes credentials (and never reaches output).
 fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Error> {
-    let mut url = url::Url::parse(text.trim())
-        .map_err(|e| Error::usage(format!("--repo {:?} is not a URL: {e}", redact::scrub(text))).hint("write it as https://host/path"))?;
+    let mut url = url::Url::parse(text.trim()).map_err(|e| {
+        Error::usage(format!("--repo {:?} is not a URL: {e}", redact::scrub(text)))
+            .hint("write it as https://host/path")
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::usage(format!("--repo must be an http or https URL, not {}", url.scheme())));
     }

@@ -2,10 +2,13 @@
 
 pub const HINT_REPO_ROOT: &str = "--repo must be the repository root, the URL that serves index.yaml";
 pub const HINT_CHART_NAME: &str = "check the chart name (`helm search repo` lists them), or the --repo URL";
-pub const HINT_VERSION: &str = "list the versions with `helm search repo NAME --versions`; prereleases need --devel or a prerelease in --version";
-pub const HINT_CONSTRAINT: &str = "use a version (1.2.3) or a constraint such as ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2";
+pub const HINT_VERSION: &str =
+    "list the versions with `helm search repo NAME --versions`; prereleases need --devel or a prerelease in --version";
+pub const HINT_CONSTRAINT: &str =
+    "use a version (1.2.3) or a constraint such as ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2";
 pub const HINT_DIGEST: &str = "the archive differs from what the repository published: do not use it; re-upload the chart or ask the repository's operator";
-pub const HINT_OCI_REF: &str = "write it as oci://host[:port]/path/name, with --version, or oci://host/path/name:version or ...@sha256:<digest>";
+pub const HINT_OCI_REF: &str =
+    "write it as oci://host[:port]/path/name, with --version, or oci://host/path/name:version or ...@sha256:<digest>";
 pub const HINT_LOGIN: &str = "pass --username and --password (or --password-stdin) for this registry";
 pub const HINT_NOT_A_CHART: &str = "the reference points to an image that is not a Helm chart";
 

@@ -19,7 +19,8 @@ use crate::{messages, save, Fetch, Fetched, Source};
 pub const MANIFEST_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const CONFIG_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
 /// Chart layer media types: Helm's, and the old one helm still accepts on pull.
-pub const CHART_LAYER_TYPES: [&str; 2] = ["application/vnd.cncf.helm.chart.content.v1.tar+gzip", "application/tar+gzip"];
+pub const CHART_LAYER_TYPES: [&str; 2] =
+    ["application/vnd.cncf.helm.chart.content.v1.tar+gzip", "application/tar+gzip"];
 
 /// `oci://host[:port]/path/name[:tag][@sha256:digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +120,8 @@ impl<'a> Registry<'a> {
         if response.status() != StatusCode::UNAUTHORIZED {
             return self.client.check(response, what);
         }
-        let challenge = response.headers().get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let challenge =
+            response.headers().get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
         self.answer(&challenge, url, what)?;
         let response = self.client.get(url, &self.current.borrow().clone(), accept)?;
         self.client.check(response, what)
@@ -136,8 +138,10 @@ impl<'a> Registry<'a> {
             return Ok(());
         }
         let param = |k: &str| params.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
-        let realm = param("realm").ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
-        let mut token_url = Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
+        let realm = param("realm")
+            .ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
+        let mut token_url =
+            Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
         {
             let mut query = token_url.query_pairs_mut();
             if let Some(service) = param("service") {
@@ -147,7 +151,8 @@ impl<'a> Registry<'a> {
             query.append_pair("scope", param("scope").unwrap_or(&default_scope));
         }
         let response = self.client.get(&token_url, &self.credentials, Some("application/json"))?;
-        if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !self.credentials.is_some() {
+        if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !self.credentials.is_some()
+        {
             return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
         }
         let reply: TokenReply = self
@@ -170,7 +175,8 @@ impl<'a> Registry<'a> {
         for _ in 0..1000 {
             let response = self.get(&url, Some("application/json"), "the tag list")?;
             let next = next_link(&response).and_then(|link| url.join(&link).ok());
-            let page: TagList = response.json().map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
+            let page: TagList =
+                response.json().map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
             tags.extend(page.tags.unwrap_or_default());
             match next {
                 Some(next) => url = next,
@@ -185,7 +191,9 @@ impl<'a> Registry<'a> {
         let body = self.get(url, accept, what)?.bytes().map_err(|e| Error::remote(format!("reading {what}: {e}")))?;
         let actual = hex::encode(Sha256::digest(&body));
         if let Some(expected) = digest.filter(|d| *d != actual) {
-            return Err(Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST));
+            return Err(
+                Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST)
+            );
         }
         Ok(body.to_vec())
     }
@@ -240,7 +248,15 @@ fn pick_tag(tags: &[String], requested: Option<&str>, devel: bool, repository: &
         .filter_map(|tag| {
             let version = tag.replace('_', "+");
             let semver = semver::Version::parse(&version).ok()?;
-            Some(ChartVersion { name: String::new(), version, semver, app_version: None, deprecated: false, urls: Vec::new(), digest: None })
+            Some(ChartVersion {
+                name: String::new(),
+                version,
+                semver,
+                app_version: None,
+                deprecated: false,
+                urls: Vec::new(),
+                digest: None,
+            })
         })
         .collect();
     if versions.is_empty() {
@@ -261,7 +277,13 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let scheme = if req.plain_http { "http" } else { "https" };
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
         .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
-    let registry = Registry { client, base, repository: reference.repository.clone(), credentials: req.auth(), current: RefCell::new(Auth::None) };
+    let registry = Registry {
+        client,
+        base,
+        repository: reference.repository.clone(),
+        credentials: req.auth(),
+        current: RefCell::new(Auth::None),
+    };
     let shown = format!("oci://{}/{}", reference.registry, reference.repository);
 
     let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
@@ -271,14 +293,24 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
         }
         (None, Some(tag), _) => tag.replace('+', "_"),
         (None, None, Some(version)) if parse_version(version).is_some() => version.replace('+', "_"),
-        (None, None, requested) => pick_tag(&registry.tags()?, requested.as_deref(), req.devel, &shown)?.replace('+', "_"),
+        (None, None, requested) => {
+            pick_tag(&registry.tags()?, requested.as_deref(), req.devel, &shown)?.replace('+', "_")
+        }
     };
     let what = format!("{shown}:{manifest_ref}");
     let manifest_url = registry.url(&format!("manifests/{manifest_ref}"))?;
-    let body = registry.bytes(&manifest_url, Some(MANIFEST_TYPE), reference.digest.as_deref(), &format!("the manifest of {what}"))?;
-    let manifest: Manifest = serde_json::from_slice(&body).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
+    let body = registry.bytes(
+        &manifest_url,
+        Some(MANIFEST_TYPE),
+        reference.digest.as_deref(),
+        &format!("the manifest of {what}"),
+    )?;
+    let manifest: Manifest =
+        serde_json::from_slice(&body).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
     if manifest.config.media_type != CONFIG_TYPE {
-        return Err(Error::input(messages::not_a_chart(&what, &manifest.config.media_type)).hint(messages::HINT_NOT_A_CHART));
+        return Err(
+            Error::input(messages::not_a_chart(&what, &manifest.config.media_type)).hint(messages::HINT_NOT_A_CHART)
+        );
     }
     let layer = manifest
         .layers
@@ -290,7 +322,8 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
 
     let config_url = registry.url(&format!("blobs/{}", manifest.config.digest))?;
     let config = registry.bytes(&config_url, None, Some(config_hex), &format!("the chart metadata of {what}"))?;
-    let config: ChartConfig = serde_json::from_slice(&config).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
+    let config: ChartConfig =
+        serde_json::from_slice(&config).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
 
     let blob_url = registry.url(&format!("blobs/{}", layer.digest))?;
     let file_name = format!("{}-{}.tgz", reference.name(), config.version);
@@ -320,19 +353,26 @@ mod tests {
     #[test]
     fn references() {
         let r = Reference::parse("oci://127.0.0.1:5000/charts/demo:1.0.0").unwrap();
-        assert_eq!((r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()), ("127.0.0.1:5000", "charts/demo", Some("1.0.0")));
+        assert_eq!(
+            (r.registry.as_str(), r.repository.as_str(), r.tag.as_deref()),
+            ("127.0.0.1:5000", "charts/demo", Some("1.0.0"))
+        );
         assert_eq!(r.name(), "demo");
         let d = format!("oci://reg.example/a/b/demo@sha256:{}", "A".repeat(64));
         let r = Reference::parse(&d).unwrap();
         assert_eq!((r.tag, r.digest), (None, Some("a".repeat(64))));
-        for bad in ["https://x/y", "oci://host", "oci://host/", "oci://host/a/../b", "oci://h/demo@sha256:12", "oci://h/demo:"] {
+        for bad in
+            ["https://x/y", "oci://host", "oci://host/", "oci://host/a/../b", "oci://h/demo@sha256:12", "oci://h/demo:"]
+        {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn challenges() {
-        let (scheme, params) = parse_challenge(r#"Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push""#);
+        let (scheme, params) = parse_challenge(
+            r#"Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push""#,
+        );
         assert_eq!(scheme, "Bearer");
         assert_eq!(params[0], ("realm".into(), "https://auth.example/token".into()));
         assert_eq!(params[2], ("scope".into(), "repository:a/b:pull,push".into()));
@@ -341,7 +381,8 @@ mod tests {
 
     #[test]
     fn tags_map_underscore_to_plus_and_skip_non_semver() {
-        let tags: Vec<String> = ["0.1.0", "0.2.0_build.1", "latest", "0.3.0-rc.1"].iter().map(|s| s.to_string()).collect();
+        let tags: Vec<String> =
+            ["0.1.0", "0.2.0_build.1", "latest", "0.3.0-rc.1"].iter().map(|s| s.to_string()).collect();
         assert_eq!(pick_tag(&tags, None, false, "r").unwrap(), "0.2.0+build.1");
         assert_eq!(pick_tag(&tags, None, true, "r").unwrap(), "0.3.0-rc.1");
         assert_eq!(pick_tag(&tags, Some("~0.1"), false, "r").unwrap(), "0.1.0");

@@ -25,7 +25,8 @@ pub fn chart_url(repo: &Url, reference: &str) -> Result<Url> {
     let mut base = repo.clone();
     let path = format!("{}/", base.path().trim_end_matches('/'));
     base.set_path(&path);
-    let mut resolved = base.join(reference).map_err(|e| Error::input(messages::bad_chart_url(reference, &e.to_string())))?;
+    let mut resolved =
+        base.join(reference).map_err(|e| Error::input(messages::bad_chart_url(reference, &e.to_string())))?;
     resolved.set_query(repo.query());
     Ok(resolved)
 }
@@ -50,15 +51,17 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
         deckhand_common::ErrorKind::Input => e.hint(messages::HINT_REPO_ROOT),
         _ => e,
     })?;
-    let slice = read_index(&body, &req.chart)
-        .map_err(|e| Error::input(messages::bad_index(&display_url(&index_url), &e.0)).hint(messages::HINT_REPO_ROOT))?;
+    let slice = read_index(&body, &req.chart).map_err(|e| {
+        Error::input(messages::bad_index(&display_url(&index_url), &e.0)).hint(messages::HINT_REPO_ROOT)
+    })?;
     drop(body);
     for why in &slice.skipped {
         log::warn(messages::skipped_entry(why));
     }
-    let versions = slice
-        .versions
-        .ok_or_else(|| Error::input(messages::chart_not_found(&req.chart, &shown_repo, slice.chart_count)).hint(messages::HINT_CHART_NAME))?;
+    let versions = slice.versions.ok_or_else(|| {
+        Error::input(messages::chart_not_found(&req.chart, &shown_repo, slice.chart_count))
+            .hint(messages::HINT_CHART_NAME)
+    })?;
     let chosen = select(&versions, req.version.as_deref(), req.devel)
         .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::HINT_CONSTRAINT))?
         .ok_or_else(|| {
@@ -69,7 +72,8 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
     if chosen.deprecated {
         log::warn(messages::deprecated(&chosen.name, &chosen.version));
     }
-    let reference = chosen.urls.first().ok_or_else(|| Error::input(messages::no_urls(&chosen.name, &chosen.version)))?;
+    let reference =
+        chosen.urls.first().ok_or_else(|| Error::input(messages::no_urls(&chosen.name, &chosen.version)))?;
     let url = chart_url(repo, reference)?;
     // Credentials go only to the repository's own origin (CVE-2021-32690) unless asked otherwise.
     let chart_auth = if req.pass_credentials || origin(&url) == origin(repo) {
@@ -84,7 +88,16 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
         log::warn(messages::unverified(&chosen.name, &chosen.version));
     }
     let what = format!("{} {}", chosen.name, chosen.version);
-    let saved = save(client, req, &url, &chart_auth, None, chosen.digest.as_deref(), &file_name(&url, &chosen.name, &chosen.version), &what)?;
+    let saved = save(
+        client,
+        req,
+        &url,
+        &chart_auth,
+        None,
+        chosen.digest.as_deref(),
+        &file_name(&url, &chosen.name, &chosen.version),
+        &what,
+    )?;
     Ok(Fetched {
         chart: chosen.name.clone(),
         version: chosen.version.clone(),
@@ -103,8 +116,14 @@ mod tests {
     fn urls_resolve_like_helm() {
         let repo = Url::parse("https://repo.example/helm/proj/repo?token=abc").unwrap();
         assert_eq!(index_url(&repo).as_str(), "https://repo.example/helm/proj/repo/index.yaml?token=abc");
-        assert_eq!(chart_url(&repo, "charts/demo-1.0.0.tgz").unwrap().as_str(), "https://repo.example/helm/proj/repo/charts/demo-1.0.0.tgz?token=abc");
-        assert_eq!(chart_url(&repo, "https://cdn.example/demo-1.0.0.tgz").unwrap().as_str(), "https://cdn.example/demo-1.0.0.tgz");
+        assert_eq!(
+            chart_url(&repo, "charts/demo-1.0.0.tgz").unwrap().as_str(),
+            "https://repo.example/helm/proj/repo/charts/demo-1.0.0.tgz?token=abc"
+        );
+        assert_eq!(
+            chart_url(&repo, "https://cdn.example/demo-1.0.0.tgz").unwrap().as_str(),
+            "https://cdn.example/demo-1.0.0.tgz"
+        );
         let slash = Url::parse("http://127.0.0.1:8080/").unwrap();
         assert_eq!(index_url(&slash).as_str(), "http://127.0.0.1:8080/index.yaml");
         assert_eq!(chart_url(&slash, "demo-1.0.0.tgz").unwrap().as_str(), "http://127.0.0.1:8080/demo-1.0.0.tgz");

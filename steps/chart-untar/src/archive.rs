@@ -43,7 +43,8 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
     if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
         return Err(Error::input(messages::not_gzip()).hint(messages::HINT_HOSTILE));
     }
-    let stream = CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left: limits.max_total + HEADER_ALLOWANCE };
+    let stream =
+        CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left: limits.max_total + HEADER_ALLOWANCE };
     let mut archive = tar::Archive::new(stream);
     let entries = archive.entries().map_err(|e| tar_error(e, limits))?;
     let mut done = Extracted::default();
@@ -67,7 +68,7 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink => continue,
             _ => return Err(refuse("this entry type is not allowed in a chart")),
         };
-        let Some(relative) = chart_relative_path(&name, is_dir).map_err(|why| refuse(why))? else {
+        let Some(relative) = chart_relative_path(&name, is_dir).map_err(&refuse)? else {
             continue;
         };
         let target = dest.join(&relative);
@@ -84,7 +85,8 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         }
         let mode = if entry.header().mode().unwrap_or(0o644) & 0o111 != 0 { 0o755 } else { 0o644 };
         let mut file = create_file(&target, mode).map_err(|e| refuse(&format!("cannot write it: {e}")))?;
-        let copied = std::io::copy(&mut (&mut entry).take(limits.max_file + 1), &mut file).map_err(|e| tar_error(e, limits))?;
+        let copied =
+            std::io::copy(&mut (&mut entry).take(limits.max_file + 1), &mut file).map_err(|e| tar_error(e, limits))?;
         if copied > limits.max_file {
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
         }

@@ -47,7 +47,14 @@ pub struct Unpacked {
 
 impl Outcome for Unpacked {
     fn text(&self) -> String {
-        format!("unpacked {} {} into {} ({} files, {} bytes)", self.chart, self.version, self.path.display(), self.files, self.bytes)
+        format!(
+            "unpacked {} {} into {} ({} files, {} bytes)",
+            self.chart,
+            self.version,
+            self.path.display(),
+            self.files,
+            self.bytes
+        )
     }
     fn summary(&self) -> String {
         self.text()
@@ -66,8 +73,10 @@ impl Untar {
         if let Some(name) = &self.name {
             metadata::check_chart_name(name).map_err(|why| Error::usage(messages::bad_name_flag(name, why)))?;
         }
-        let file = std::fs::File::open(&self.archive).map_err(|e| Error::io("cannot open the chart archive", &self.archive, e))?;
-        std::fs::create_dir_all(&self.dest_dir).map_err(|e| Error::io("cannot create the folder", &self.dest_dir, e))?;
+        let file = std::fs::File::open(&self.archive)
+            .map_err(|e| Error::io("cannot open the chart archive", &self.archive, e))?;
+        std::fs::create_dir_all(&self.dest_dir)
+            .map_err(|e| Error::io("cannot create the folder", &self.dest_dir, e))?;
         let staging = tempfile::Builder::new()
             .prefix(".chart-untar-")
             .tempdir_in(&self.dest_dir)

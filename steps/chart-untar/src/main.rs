@@ -40,7 +40,13 @@ impl StepCli for Cli {
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
-        let untar = Untar { archive: cli.archive, dest_dir: cli.destination, name: cli.name, force: cli.force, limits: cli.limits.limits() };
+        let untar = Untar {
+            archive: cli.archive,
+            dest_dir: cli.destination,
+            name: cli.name,
+            force: cli.force,
+            limits: cli.limits.limits(),
+        };
         untar.run()
     })
 }

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 pub const HINT_TARGET_EXISTS: &str = "pass --force to replace it whole, or choose another --name or -d folder";
-pub const HINT_HOSTILE: &str = "this archive is not a chart helm would accept; do not use it, and check where it came from";
+pub const HINT_HOSTILE: &str =
+    "this archive is not a chart helm would accept; do not use it, and check where it came from";
 pub const HINT_LIMIT: &str = "if the chart is really this big, raise --max-size / --max-file-size";
 
 pub fn bad_name_flag(name: &str, why: &str) -> String {

@@ -46,7 +46,10 @@ pub struct HttpArgs {
 pub enum Auth {
     #[default]
     None,
-    Basic { username: String, password: String },
+    Basic {
+        username: String,
+        password: String,
+    },
     Bearer(String),
 }
 
@@ -123,7 +126,8 @@ impl HttpClient {
         if args.insecure_skip_tls_verify {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let client = builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+        let client =
+            builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
         Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
     }
 
@@ -146,7 +150,13 @@ impl HttpClient {
             match request.send() {
                 Ok(response) if retryable_status(response.status()) && attempt < self.retries => {
                     let wait = retry_after(&response).unwrap_or_else(|| backoff(attempt));
-                    log::warn(messages::retrying(url, &format!("HTTP {}", response.status()), wait, attempt + 1, self.retries));
+                    log::warn(messages::retrying(
+                        url,
+                        &format!("HTTP {}", response.status()),
+                        wait,
+                        attempt + 1,
+                        self.retries,
+                    ));
                     std::thread::sleep(wait);
                 }
                 Ok(response) => return Ok(response),
@@ -172,7 +182,14 @@ impl HttpClient {
 
     /// Streams `url` into `sink` (emptied first), hashing as it goes; a transfer cut short is
     /// retried from the start. Returns the lowercase hex SHA-256 and the byte count.
-    pub fn download(&self, url: &Url, auth: &Auth, accept: Option<&str>, sink: &mut impl Sink, what: &str) -> Result<(String, u64)> {
+    pub fn download(
+        &self,
+        url: &Url,
+        auth: &Auth,
+        accept: Option<&str>,
+        sink: &mut impl Sink,
+        what: &str,
+    ) -> Result<(String, u64)> {
         let mut attempt = 0;
         loop {
             let response = self.check(self.get(url, auth, accept)?, what)?;
@@ -263,7 +280,9 @@ pub fn status_error(what: &str, url: &Url, status: StatusCode, retries: u32) -> 
     match status.as_u16() {
         401 | 403 => Error::auth(messages::refused(what, url, status)).hint(messages::HINT_AUTH),
         404 => Error::input(messages::not_found(what, url)).hint(messages::HINT_NOT_FOUND),
-        code if code == 429 || code >= 500 => Error::remote(messages::server_failed(what, url, status, retries)).hint(messages::HINT_REMOTE_FLAKY),
+        code if code == 429 || code >= 500 => {
+            Error::remote(messages::server_failed(what, url, status, retries)).hint(messages::HINT_REMOTE_FLAKY)
+        }
         _ => Error::input(messages::rejected(what, url, status)),
     }
 }
@@ -292,7 +311,9 @@ fn retry_after(response: &Response) -> Option<Duration> {
     let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
     let wait = match value.parse::<u64>() {
         Ok(secs) => Duration::from_secs(secs),
-        Err(_) => httpdate::parse_http_date(value).ok()?.duration_since(std::time::SystemTime::now()).unwrap_or_default(),
+        Err(_) => {
+            httpdate::parse_http_date(value).ok()?.duration_since(std::time::SystemTime::now()).unwrap_or_default()
+        }
     };
     Some(wait.min(MAX_RETRY_AFTER))
 }

@@ -15,7 +15,13 @@ static LEVEL: AtomicU8 = AtomicU8::new(NORMAL);
 
 /// Sets the verbosity once, from the common `--quiet`/`--verbose` flags.
 pub fn init(quiet: bool, verbose: bool) {
-    let level = if quiet { QUIET } else if verbose { VERBOSE } else { NORMAL };
+    let level = if quiet {
+        QUIET
+    } else if verbose {
+        VERBOSE
+    } else {
+        NORMAL
+    };
     LEVEL.store(level, Ordering::Relaxed);
 }
 
@@ -83,8 +89,9 @@ impl Progress {
     pub fn new(label: &str, total: Option<u64>) -> Self {
         let bar = (is_interactive() && level() >= NORMAL).then(|| {
             let bar = indicatif::ProgressBar::with_draw_target(total, indicatif::ProgressDrawTarget::stderr());
-            let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+            let style =
+                indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
             bar.set_style(style.progress_chars("=> "));
             bar.set_message(scrub(label));
             bar

@@ -139,7 +139,10 @@ pub fn command<T: CommandFactory>() -> clap::Command {
 }
 
 /// Parses `args` with values filled in from `sources` where the command line has none.
-pub fn parse_from<T: CommandFactory + FromArgMatches>(args: Vec<OsString>, sources: &Sources) -> Result<T, clap::Error> {
+pub fn parse_from<T: CommandFactory + FromArgMatches>(
+    args: Vec<OsString>,
+    sources: &Sources,
+) -> Result<T, clap::Error> {
     let cmd = command::<T>();
     // A required value may come from another source, so the first pass requires nothing; help,
     // version and malformed flags surface here.
@@ -225,7 +228,8 @@ mod tests {
 
     #[test]
     fn flag_beats_plugin_beats_bk_input() {
-        let sources = Sources::new(map(&[("repo", "http://plugin")]), map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]));
+        let sources =
+            Sources::new(map(&[("repo", "http://plugin")]), map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]));
         let d: Demo = parse_from(args(&["demo", "nginx"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://plugin"));
         assert_eq!(d.ca_file.as_deref(), Some("/ca.pem"));
@@ -245,7 +249,8 @@ mod tests {
 
     #[test]
     fn drone_lists_are_comma_separated() {
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(map(&[("set", "a=1, b=2")]), BTreeMap::new())).unwrap();
+        let d: Demo =
+            parse_from(args(&["demo", "x"]), &Sources::new(map(&[("set", "a=1, b=2")]), BTreeMap::new())).unwrap();
         assert_eq!(d.set, vec!["a=1", "b=2"]);
     }
 

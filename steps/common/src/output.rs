@@ -56,7 +56,8 @@ fn succeed<O: Outcome>(format: Format, outcome: &O) -> ExitCode {
         Format::Text => print_stdout(&outcome.text()),
         Format::Json => print_stdout(&serde_json::to_string_pretty(outcome).unwrap_or_default()),
     }
-    let data = outcome.bk_outputs().into_iter().map(|(k, v)| (k.to_string(), json!({"type": "string", "value": scrub(&v)})));
+    let data =
+        outcome.bk_outputs().into_iter().map(|(k, v)| (k.to_string(), json!({"type": "string", "value": scrub(&v)})));
     write_bk_output(json!({
         "status": "success",
         "message": scrub(&outcome.summary()),

@@ -18,9 +18,8 @@ const MIN_SECRET_LEN: usize = 3;
 
 static URL_USERINFO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^/\s@]+@").expect("valid regex"));
-static AUTH_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(authorization\s*[:=]\s*)((basic|bearer)\s+)?[^\s,;]+").expect("valid regex")
-});
+static AUTH_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(authorization\s*[:=]\s*)((basic|bearer)\s+)?[^\s,;]+").expect("valid regex"));
 
 /// Registers a secret, and its common encodings (base64, JSON-escaped), for scrubbing.
 pub fn register(secret: &str) {

@@ -19,7 +19,8 @@ pub fn resolve(value: Option<&str>, from_stdin: bool, file: Option<&Path>, flag:
             .map_err(|e| Error::input(format!("cannot read {flag} from stdin: {e}")))?;
         Some(trim_newline(text))
     } else if let Some(path) = file {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&format!("cannot read {flag}-file"), path, e))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| Error::io(&format!("cannot read {flag}-file"), path, e))?;
         Some(trim_newline(text))
     } else {
         value.map(str::to_string)
