@@ -9,16 +9,21 @@ use deckhand_common::options::CommonArgs;
 use deckhand_common::output::{run_step, StepCli};
 use deckhand_common::{redact, secret, Error};
 
+const EXAMPLES: &str = "Examples:
+  chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
+  chart-fetch oci://harbor.example/library/nginx --version 1.2.3 --untar
+  echo \"$TOKEN\" | chart-fetch --repo https://bkrepo.example/helm/proj/repo app \\
+      --username ci --password-stdin
+
+Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
+
 /// Fetch a Helm chart from a classic repository (index.yaml) or an OCI registry, verified.
-///
-/// Classic: chart-fetch --repo https://charts.example/stable nginx --version '^1.2'
-/// OCI:     chart-fetch oci://harbor.example/library/nginx --version 1.2.3
 ///
 /// The archive is checked against the digest the source published (the index's `digest`, the OCI
 /// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
 #[derive(Parser, Debug)]
 // `--version` is the chart version here, as in `helm pull`.
-#[command(name = "chart-fetch", disable_version_flag = true, after_help = deckhand_common::error::EXIT_CODES)]
+#[command(name = "chart-fetch", disable_version_flag = true, after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
     #[arg(value_name = "CHART")]

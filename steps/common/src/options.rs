@@ -147,7 +147,14 @@ pub fn parse_from<T: CommandFactory + FromArgMatches>(
     // A required value may come from another source, so the first pass requires nothing; help,
     // version and malformed flags surface here.
     let lenient = cmd.clone().mut_args(|a| a.required(false)).subcommand_required(false).arg_required_else_help(false);
-    let given = lenient.try_get_matches_from(&args)?;
+    let given = match lenient.try_get_matches_from(&args) {
+        Ok(given) => given,
+        // Help is rendered from the real command, which shows what is required.
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            return Err(cmd.try_get_matches_from(&args).err().unwrap_or(e));
+        }
+        Err(e) => return Err(e),
+    };
 
     let mut flags: Vec<OsString> = Vec::new();
     let mut positionals: Vec<OsString> = Vec::new();
