@@ -86,6 +86,94 @@ fn parse_raw(body: &[u8], chart: &str) -> Result<RawSlice, IndexError> {
         }
         // Not valid JSON after all: YAML's flow style may still read it.
     }
+    // Indexes written by helm, ChartMuseum, bk-repo, Harbor and Nexus are block-style YAML: find
+    // the chart's lines with a plain scan and parse only those. Anything unusual (or a chart the
+    // scan does not find) goes through the full parse, so the result is the same either way.
+    if let Some(slice) = block_slice(text, chart) {
+        if let Ok(mut raw) = parse_yaml(&slice.document, chart) {
+            if raw.entries.is_some() {
+                raw.chart_count = slice.chart_count;
+                return Ok(raw);
+            }
+        }
+    }
+    parse_yaml(text, chart)
+}
+
+/// The part of a block-style index that matters for one chart, as a small YAML document.
+struct BlockSlice {
+    document: String,
+    chart_count: usize,
+}
+
+/// Finds the top-level `apiVersion:` line and `chart`'s block under `entries:` by indentation.
+fn block_slice(text: &str, chart: &str) -> Option<BlockSlice> {
+    let mut api_version_line = None;
+    let mut lines = text.split_inclusive('\n');
+    for line in lines.by_ref() {
+        let bare = line.trim_end();
+        if bare.starts_with("apiVersion:") {
+            api_version_line = Some(bare);
+        } else if bare == "entries:" {
+            break;
+        }
+    }
+    let mut indent = None;
+    let mut chart_count = 0;
+    let mut block = String::new();
+    let mut in_chart = false;
+    for line in lines.by_ref() {
+        let bare = line.trim_end();
+        let content = bare.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            if in_chart {
+                block.push_str(line);
+            }
+            continue;
+        }
+        let depth = bare.len() - content.len();
+        if depth == 0 {
+            // The end of `entries`; a top-level apiVersion may still follow.
+            api_version_line =
+                lines_after(text, line).find(|l| l.starts_with("apiVersion:")).map(str::trim_end).or(api_version_line);
+            break;
+        }
+        let key_depth = *indent.get_or_insert(depth);
+        if depth == key_depth && !content.starts_with("- ") && content != "-" {
+            chart_count += 1;
+            in_chart = key_is(content, chart);
+        } else if depth < key_depth {
+            return None;
+        }
+        if in_chart {
+            block.push_str(line);
+            if !line.ends_with('\n') {
+                block.push('\n');
+            }
+        }
+    }
+    if block.is_empty() {
+        return None;
+    }
+    let api_version_line = api_version_line?;
+    Some(BlockSlice { document: format!("{api_version_line}\nentries:\n{block}"), chart_count })
+}
+
+/// The lines of `text` from `line` (a slice of it) on.
+fn lines_after<'t>(text: &'t str, line: &'t str) -> impl Iterator<Item = &'t str> {
+    let start = line.as_ptr() as usize - text.as_ptr() as usize;
+    text[start..].lines()
+}
+
+/// Whether a mapping line `name:`, `"name":` or `'name':` has the key `chart`.
+fn key_is(content: &str, chart: &str) -> bool {
+    let rest = [("", ""), ("\"", "\""), ("'", "'")].iter().find_map(|(open, close)| {
+        content.strip_prefix(open)?.strip_prefix(chart)?.strip_prefix(close)?.strip_prefix(':')
+    });
+    rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
+}
+
+fn parse_yaml(text: &str, chart: &str) -> Result<RawSlice, IndexError> {
     WANTED.with(|w| *w.borrow_mut() = chart.to_string());
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -283,6 +371,26 @@ generated: "2026-01-01T00:00:00Z"
         assert_eq!(slice.chart_count, 2);
         assert_eq!(slice.versions.unwrap()[2].digest.as_deref(), Some("abcdef"));
         assert!(read_index(INDEX.as_bytes(), "absent").unwrap().versions.is_none());
+    }
+
+    #[test]
+    fn the_block_scan_finds_what_the_full_parse_finds() {
+        let fast = block_slice(INDEX, "demo").expect("a helm-style index takes the fast path");
+        assert_eq!(fast.chart_count, 2);
+        assert!(fast.document.contains("1.10.1") && !fast.document.contains("9.9.9"), "{}", fast.document);
+        let trailing = format!("{INDEX}serverInfo:\n  demo: not-a-chart\n");
+        assert_eq!(block_slice(&trailing, "demo").unwrap().chart_count, 2, "keys of later sections are not charts");
+        let quoted = INDEX.replace("  demo:", "  \"demo\":");
+        assert!(block_slice(&quoted, "demo").is_some());
+        assert!(block_slice(INDEX, "dem").is_none(), "a prefix of a name is not the name");
+        let full = parse_yaml(INDEX, "demo").unwrap();
+        let slice = read_index(INDEX.as_bytes(), "demo").unwrap();
+        assert_eq!(full.entries.unwrap().len(), 4);
+        assert_eq!(slice.versions.unwrap().len() + slice.skipped.len(), 4);
+        assert_eq!(slice.chart_count, full.chart_count);
+        let flow = "apiVersion: v1\nentries: {demo: [{name: demo, version: 1.0.0, urls: [a.tgz]}]}\n";
+        assert!(block_slice(flow, "demo").is_none(), "flow style takes the full parse");
+        assert_eq!(read_index(flow.as_bytes(), "demo").unwrap().versions.unwrap()[0].version, "1.0.0");
     }
 
     #[test]
