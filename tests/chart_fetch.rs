@@ -57,39 +57,6 @@ fn serve(options: ServeOptions, absolute: bool) -> (tempfile::TempDir, StaticSer
     (dir, server)
 }
 
-fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
-    let dest = tempfile::tempdir().unwrap();
-    let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
-    (out, dest)
-}
-
-/// The one file a pull left in `dir`.
-fn only_file(dir: &Path) -> (String, Vec<u8>) {
-    let files = tree(dir);
-    assert_eq!(
-        files.len(),
-        1,
-        "expected one file in {}: {:?}",
-        dir.display(),
-        files.iter().map(|f| &f.0).collect::<Vec<_>>()
-    );
-    files.into_iter().next().unwrap()
-}
-
-/// Runs chart-fetch and `helm pull` with the same arguments and asserts the same file results.
-fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
-    let (ours, dest) = fetch(args);
-    assert_eq!(ours.code, 0, "chart-fetch {args:?}: {ours:?}");
-    let (theirs, helm_dir) = helm.pull(args);
-    assert_eq!(theirs.code, 0, "helm {} pull {args:?}: {theirs:?}", helm.version);
-    let (our_name, our_bytes) = only_file(dest.path());
-    let (their_name, their_bytes) = only_file(&helm_dir);
-    assert_eq!(our_name, their_name, "file name for {args:?}");
-    assert!(our_bytes == their_bytes, "bytes differ from helm {} for {args:?}", helm.version);
-    std::fs::remove_dir_all(helm_dir).unwrap();
-    our_name
-}
-
 #[test]
 fn versions_and_constraints_match_helm_pull() {
     let (_dir, server) = serve(ServeOptions::default(), false);
@@ -327,36 +294,34 @@ fn untar_matches_helm_pull_untar_and_refuses_an_existing_target() {
     assert_eq!(listing(dest.path()), ["demo"]);
 }
 
+/// Runs chart-fetch as the BK-CI worker does: input.json in bk_data_dir, output.json read back.
+fn run_as_bk_atom(dir: &Path, input: &serde_json::Value) -> (Run, serde_json::Value) {
+    std::fs::write(dir.join("input.json"), input.to_string()).unwrap();
+    let out = run(step("chart-fetch")
+        .env("bk_data_dir", dir)
+        .env("bk_data_input", "input.json")
+        .env("bk_data_output", "output.json")
+        .current_dir(dir));
+    let output = serde_json::from_str(&std::fs::read_to_string(dir.join("output.json")).unwrap()).unwrap();
+    (out, output)
+}
+
 #[test]
 fn bk_ci_input_json_and_output_json() {
     let (_dir, server) = serve(ServeOptions::default(), false);
     let bk = tempfile::tempdir().unwrap();
     let dest = bk.path().join("charts");
     let input = serde_json::json!({"chart": "demo", "repo": server.url(), "version": "~1.2", "destination": dest, "devel": "false", "untar": "", "BK_CI_BUILD_NUM": "7"});
-    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("chart-fetch")
-        .env("bk_data_dir", bk.path())
-        .env("bk_data_input", "input.json")
-        .env("bk_data_output", "output.json")
-        .current_dir(bk.path()));
+    let (out, output) = run_as_bk_atom(bk.path(), &input);
     assert_eq!(out.code, 0, "{out:?}");
-    let output: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
     assert_eq!(output["status"], "success");
     assert_eq!(output["data"]["chart_version"]["value"], "1.2.3");
     let path = output["data"]["chart_path"]["value"].as_str().unwrap();
     assert!(Path::new(path).exists(), "{path}");
 
     let input = serde_json::json!({"chart": "nope", "repo": server.url()});
-    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("chart-fetch")
-        .env("bk_data_dir", bk.path())
-        .env("bk_data_input", "input.json")
-        .env("bk_data_output", "output.json")
-        .current_dir(bk.path()));
+    let (out, output) = run_as_bk_atom(bk.path(), &input);
     assert_eq!(out.code, 3, "{out:?}");
-    let output: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
     assert_eq!((output["status"].as_str(), output["errorType"].as_u64()), (Some("failure"), Some(1)));
 }
 

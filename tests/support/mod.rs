@@ -359,3 +359,37 @@ pub fn listing(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Runs chart-fetch with `args` into a fresh destination folder.
+pub fn fetch(args: &[&str]) -> (Run, tempfile::TempDir) {
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
+    (out, dest)
+}
+
+/// The one file a pull left in `dir`.
+pub fn only_file(dir: &Path) -> (String, Vec<u8>) {
+    let files = tree(dir);
+    assert_eq!(
+        files.len(),
+        1,
+        "expected one file in {}: {:?}",
+        dir.display(),
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    files.into_iter().next().unwrap()
+}
+
+/// Runs chart-fetch and `helm pull` with the same arguments; asserts the same file name and bytes.
+pub fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
+    let (ours, dest) = fetch(args);
+    assert_eq!(ours.code, 0, "chart-fetch {args:?}: {ours:?}");
+    let (theirs, helm_dir) = helm.pull(args);
+    assert_eq!(theirs.code, 0, "helm {} pull {args:?}: {theirs:?}", helm.version);
+    let (our_name, our_bytes) = only_file(dest.path());
+    let (their_name, their_bytes) = only_file(&helm_dir);
+    assert_eq!(our_name, their_name, "file name for {args:?}");
+    assert!(our_bytes == their_bytes, "bytes differ from helm {} for {args:?}", helm.version);
+    std::fs::remove_dir_all(helm_dir).unwrap();
+    our_name
+}

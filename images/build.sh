@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds images/Containerfile into localhost/deckhand-agent:latest with buildah: a root filesystem
+# of Debian's busybox-static, the system CA bundle and the static release binaries of every step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v buildah >/dev/null && [ -x /bin/busybox ] || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah busybox-static ca-certificates >/dev/null; }
+RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins
+ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
+root=$ctx/rootfs
+mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/workspace"
+cp /bin/busybox "$root/bin/busybox"
+for tool in sh cat ls cp mv rm mkdir tar gzip env sleep echo grep sed; do ln -s busybox "$root/bin/$tool"; done
+cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+printf 'root:x:0:0::/root:/bin/sh\njenkins:x:1000:1000::/workspace:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\njenkins:x:1000:\n' > "$root/etc/group"
+chmod 1777 "$root/tmp"
+find target/x86_64-unknown-linux-gnu/release -maxdepth 1 -type f -perm -u+x ! -name '*.d' \
+  -exec cp {} "$root/usr/local/bin/" \;
+cp images/Containerfile "$ctx/"
+buildah --storage-driver vfs bud --isolation chroot -q -t localhost/deckhand-agent:latest "$ctx"
+echo "built localhost/deckhand-agent:latest with: $(ls "$root/usr/local/bin" | tr '\n' ' ')"
