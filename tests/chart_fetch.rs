@@ -443,3 +443,48 @@ fn secrets_never_reach_output() {
         }
     }
 }
+
+#[test]
+fn mutual_tls_with_client_certificates() {
+    let ca = TestCa::new();
+    let tls = Some((ca.server_cert.clone(), ca.server_key.clone()));
+    let (_dir, server) = serve(ServeOptions { tls, client_ca: Some(ca.ca_cert.clone()), ..Default::default() }, false);
+    let ca_file = ca.ca_cert.to_str().unwrap();
+    let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--ca-file", ca_file, "--retries", "0"]);
+    assert_eq!(out.code, 5, "no client certificate: {out:?}");
+    assert!(listing(dest.path()).is_empty());
+    let (cert, key) = (ca.client_cert.to_str().unwrap(), ca.client_key.to_str().unwrap());
+    same_as_helm(
+        &Helm::new(HELM3),
+        &["--repo", &server.url(), "demo", "--ca-file", ca_file, "--cert-file", cert, "--key-file", key],
+    );
+    let (out, _) = fetch(&["--repo", &server.url(), "demo", "--cert-file", cert]);
+    assert_eq!(out.code, 2, "--cert-file needs --key-file: {out:?}");
+}
+
+#[test]
+fn proxies_from_the_environment() {
+    // The server answers proxy requests from its folder, so a fetch from a host that does not
+    // exist succeeds only through the proxy.
+    let (_dir, proxy) = serve(ServeOptions { proxy: true, ..Default::default() }, false);
+    let repo = "http://charts.deckhand.invalid:8080";
+    let with_proxy = |no_proxy: &str| {
+        let dest = tempfile::tempdir().unwrap();
+        let out = run(step("chart-fetch")
+            .args(["--repo", repo, "demo", "--retries", "0", "-d"])
+            .arg(dest.path())
+            .env("HTTP_PROXY", proxy.url())
+            .env("http_proxy", proxy.url())
+            .env("NO_PROXY", no_proxy)
+            .env("no_proxy", no_proxy));
+        (out, dest)
+    };
+    let (out, dest) = with_proxy("");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(only_file(dest.path()).0, "demo-1.10.0.tgz");
+    assert!(proxy.proxied() >= 2, "index and archive went through the proxy");
+    let before = proxy.proxied();
+    let (out, _) = with_proxy("charts.deckhand.invalid");
+    assert_eq!(out.code, 5, "NO_PROXY sends it direct, where the host does not exist: {out:?}");
+    assert_eq!(proxy.proxied(), before);
+}

@@ -17,6 +17,9 @@ p.add_argument("--drop", type=int, default=0, help="close the first N connection
 p.add_argument("--fail503", type=int, default=0, help="answer the first N requests with 503")
 p.add_argument("--truncate", action="store_true", help="announce more bytes than a .tgz has, then close")
 p.add_argument("--log", help="append one JSON line per request")
+p.add_argument("--client-ca", help="with --tls: require a client certificate signed by this CA")
+p.add_argument("--proxy", action="store_true",
+               help="also answer proxy requests (GET http://any-host/path) from --root, as a forward proxy would")
 args = p.parse_args()
 
 lock = threading.Lock()
@@ -39,10 +42,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        proxied = False
+        if args.proxy and self.path.startswith("http://"):
+            # An absolute URI: we are the proxy; serve the path from --root.
+            self.path = "/" + self.path.split("/", 3)[3] if self.path.count("/") >= 3 else "/"
+            proxied = True
         path, _, query = self.path.partition("?")
         if args.log:
             with lock, open(args.log, "a") as f:
-                f.write(json.dumps({"path": path, "query": query,
+                f.write(json.dumps({"path": path, "query": query, "proxied": proxied,
                                     "auth": "Authorization" in self.headers}) + "\n")
         if take("drop"):
             self.close_connection = True
@@ -85,6 +93,9 @@ server = Server(("127.0.0.1", args.port), Handler)
 if args.tls:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(*args.tls)
+    if args.client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(args.client_ca)
     server.socket = ctx.wrap_socket(server.socket, server_side=True)
 print("PORT", server.server_address[1], flush=True)
 server.serve_forever()

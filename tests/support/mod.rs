@@ -172,6 +172,10 @@ pub struct ServeOptions {
     pub drop: u32,
     pub fail503: u32,
     pub truncate: bool,
+    /// Require client certificates signed by this CA (with `tls`).
+    pub client_ca: Option<PathBuf>,
+    /// Also act as a forward proxy that answers from the same folder.
+    pub proxy: bool,
 }
 
 impl StaticServer {
@@ -190,6 +194,12 @@ impl StaticServer {
         if options.truncate {
             cmd.arg("--truncate");
         }
+        if let Some(ca) = &options.client_ca {
+            cmd.arg("--client-ca").arg(ca);
+        }
+        if options.proxy {
+            cmd.arg("--proxy");
+        }
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -205,6 +215,15 @@ impl StaticServer {
     pub fn url(&self) -> String {
         let host = if self.scheme == "https" { "localhost" } else { "127.0.0.1" };
         format!("{}://{host}:{}", self.scheme, self.port)
+    }
+
+    /// How many requests came as a forward proxy's.
+    pub fn proxied(&self) -> usize {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.contains("\"proxied\": true"))
+            .count()
     }
 
     /// The requests served so far: (path, query, had an Authorization header).
@@ -270,63 +289,40 @@ pub struct TestCa {
     pub ca_cert: PathBuf,
     pub server_cert: PathBuf,
     pub server_key: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
     _dir: tempfile::TempDir,
 }
 
 impl TestCa {
     pub fn new() -> TestCa {
         let dir = tempfile::tempdir().unwrap();
-        let p = |name: &str| dir.path().join(name);
-        let ossl = |args: &[&str]| {
-            let out = run(Command::new("openssl").args(args));
-            assert_eq!(out.code, 0, "openssl {args:?}: {out:?}");
+        let d = dir.path().display().to_string();
+        let ossl = |command: String| {
+            let out = run(Command::new("openssl").args(command.split_whitespace()));
+            assert_eq!(out.code, 0, "openssl {command}: {out:?}");
         };
-        ossl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            p("ca.key").to_str().unwrap(),
-            "-out",
-            p("ca.pem").to_str().unwrap(),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Deckhand Test CA",
-        ]);
-        ossl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            p("server.key").to_str().unwrap(),
-            "-out",
-            p("server.csr").to_str().unwrap(),
-            "-subj",
-            "/CN=localhost",
-        ]);
-        std::fs::write(p("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
-        ossl(&[
-            "x509",
-            "-req",
-            "-in",
-            p("server.csr").to_str().unwrap(),
-            "-CA",
-            p("ca.pem").to_str().unwrap(),
-            "-CAkey",
-            p("ca.key").to_str().unwrap(),
-            "-CAcreateserial",
-            "-out",
-            p("server.pem").to_str().unwrap(),
-            "-days",
-            "2",
-            "-extfile",
-            p("ext.cnf").to_str().unwrap(),
-        ]);
-        TestCa { ca_cert: p("ca.pem"), server_cert: p("server.pem"), server_key: p("server.key"), _dir: dir }
+        ossl(format!(
+            "req -x509 -newkey rsa:2048 -nodes -keyout {d}/ca.key -out {d}/ca.pem -days 2 -subj /CN=Deckhand-Test-CA"
+        ));
+        for (name, extension) in
+            [("server", "subjectAltName=DNS:localhost,IP:127.0.0.1"), ("client", "extendedKeyUsage=clientAuth")]
+        {
+            std::fs::write(format!("{d}/{name}.cnf"), format!("{extension}\n")).unwrap();
+            ossl(format!("req -newkey rsa:2048 -nodes -keyout {d}/{name}.key -out {d}/{name}.csr -subj /CN={name}"));
+            ossl(format!(
+                "x509 -req -in {d}/{name}.csr -CA {d}/ca.pem -CAkey {d}/ca.key -CAcreateserial -out {d}/{name}.pem -days 2 -extfile {d}/{name}.cnf"
+            ));
+        }
+        let p = |name: &str| dir.path().join(name);
+        TestCa {
+            ca_cert: p("ca.pem"),
+            server_cert: p("server.pem"),
+            server_key: p("server.key"),
+            client_cert: p("client.pem"),
+            client_key: p("client.key"),
+            _dir: dir,
+        }
     }
 }
 

@@ -126,8 +126,11 @@ impl HttpClient {
         if args.insecure_skip_tls_verify {
             builder = builder.danger_accept_invalid_certs(true);
         }
-        let client =
-            builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+        let client = builder.build().map_err(|e| match &args.cert_file {
+            // The only user input the builder checks is the client certificate.
+            Some(cert) => Error::input(messages::bad_client_cert(cert, &chain(&e))).hint(messages::HINT_CLIENT_CERT),
+            None => Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))),
+        })?;
         Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
     }
 

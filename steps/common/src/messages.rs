@@ -22,6 +22,13 @@ pub fn bad_pem(flag: &str, path: &Path) -> String {
     format!("{flag} {} holds no usable PEM certificate or key", path.display())
 }
 
+pub const HINT_CLIENT_CERT: &str =
+    "--cert-file must be an X.509 v3 certificate in PEM, and --key-file its private key (PKCS#8, PKCS#1 or SEC1 PEM)";
+
+pub fn bad_client_cert(path: &Path, why: &str) -> String {
+    format!("the client certificate {} is not usable: {why}", path.display())
+}
+
 pub fn retrying(url: &Url, why: &str, wait: Duration, attempt: u32, of: u32) -> String {
     format!("{}: {why}; retry {attempt} of {of} in {} ms", display_url(url), wait.as_millis())
 }
