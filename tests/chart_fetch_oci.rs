@@ -39,7 +39,7 @@ fn push_all(helm: &Helm, registry: &Registry, versions: &[&str], login: Option<(
 
 #[test]
 fn oci_versions_constraints_and_digests_match_helm_pull() {
-    let registry = Registry::start(None);
+    let registry = Registry::start(RegistryAuth::None);
     let helm = Helm::new(HELM3);
     let digests = push_all(&helm, &registry, &["0.1.0", "0.2.0", "1.0.0", "1.1.0-rc.1"], None);
     let reference = format!("oci://{}/charts/demo", registry.host());
@@ -76,7 +76,7 @@ fn oci_versions_constraints_and_digests_match_helm_pull() {
 
 #[test]
 fn oci_with_htpasswd_auth() {
-    let registry = Registry::start(Some(("robot", "Reg1stry-pw")));
+    let registry = Registry::start(RegistryAuth::Htpasswd("robot", "Reg1stry-pw"));
     let helm = Helm::new(HELM3);
     push_all(&helm, &registry, &["0.3.0"], Some(("robot", "Reg1stry-pw")));
     let r = format!("oci://{}/charts/demo", registry.host());
@@ -97,4 +97,30 @@ fn oci_with_htpasswd_auth() {
     let (out, _) = fetch(&[&r, "--plain-http", "--version", "0.3.0"]);
     assert_eq!(out.code, 4, "{out:?}");
     assert!(out.stderr.contains("requires a login") && out.stderr.contains("--username"), "{out:?}");
+}
+
+#[test]
+fn oci_with_the_bearer_token_flow() {
+    let registry = Registry::start(RegistryAuth::Token("robot", "T0ken-pw"));
+    let helm = Helm::new(HELM3);
+    push_all(&helm, &registry, &["0.4.0", "0.5.0"], Some(("robot", "T0ken-pw")));
+    let r = format!("oci://{}/charts/demo", registry.host());
+    // A constraint makes chart-fetch list the tags too, with a token of its own.
+    let (out, dest) =
+        fetch(&[&r, "--plain-http", "--version", "~0.4", "--username", "robot", "--password", "T0ken-pw"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let (theirs, helm_dir) =
+        helm.pull(&[&r, "--plain-http", "--version", "0.4.0", "--username", "robot", "--password", "T0ken-pw"]);
+    assert_eq!(theirs.code, 0, "{theirs:?}");
+    assert!(only_file(dest.path()) == only_file(&helm_dir), "the same chart as helm's");
+
+    let (out, dest) =
+        fetch(&[&r, "--plain-http", "--version", "0.5.0", "--username", "robot", "--password", "Wr0ng-Canary-pw"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("token") && out.stderr.contains("401"), "{out:?}");
+    assert!(!out.all().contains("Wr0ng-Canary-pw"));
+    assert!(listing(dest.path()).is_empty());
+    let (out, _) = fetch(&[&r, "--plain-http", "--version", "0.5.0"]);
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("requires a login"), "{out:?}");
 }

