@@ -7,7 +7,7 @@
 
 pub mod constraint;
 pub mod index;
-mod messages;
+pub mod messages;
 pub mod oci;
 pub mod repo;
 

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chart_fetch::{Fetch, UntarTo};
+use chart_fetch::{messages, Fetch, UntarTo};
 use chart_untar::cli::LimitArgs;
 use clap::Parser;
 use deckhand_common::http::{HttpArgs, HttpClient};
@@ -112,11 +112,10 @@ fn main() -> ExitCode {
 /// Parses --repo; `user:pass@` in it becomes credentials (and never reaches output).
 fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Error> {
     let mut url = url::Url::parse(text.trim()).map_err(|e| {
-        Error::usage(format!("--repo {:?} is not a URL: {e}", redact::scrub(text)))
-            .hint("write it as https://host/path")
+        Error::usage(messages::bad_repo_url(&redact::scrub(text), &e.to_string())).hint(messages::HINT_REPO_URL)
     })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::usage(format!("--repo must be an http or https URL, not {}", url.scheme())));
+        return Err(Error::usage(messages::repo_scheme(url.scheme())));
     }
     let user = (!url.username().is_empty()).then(|| percent(url.username()));
     let password = url.password().map(percent);

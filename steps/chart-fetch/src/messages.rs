@@ -1,5 +1,7 @@
 //! User-facing messages of chart-fetch, kept together for translation.
 
+pub const HINT_REPO_URL: &str = "write it as https://host/path";
+
 pub const HINT_REPO_ROOT: &str = "--repo must be the repository root, the URL that serves index.yaml";
 pub const HINT_CHART_NAME: &str = "check the chart name (`helm search repo` lists them), or the --repo URL";
 pub const HINT_VERSION: &str =
@@ -93,4 +95,20 @@ pub fn no_chart_layer(reference: &str) -> String {
 
 pub fn untar_needs_folder() -> String {
     "--untardir must name a folder inside the destination".to_string()
+}
+
+pub fn repo_with_oci() -> String {
+    "--repo is for classic repositories; an oci:// reference needs no --repo".to_string()
+}
+
+pub fn no_source(chart: &str) -> String {
+    format!("where is {chart:?}? give --repo URL, or an oci:// reference")
+}
+
+pub fn bad_repo_url(shown: &str, why: &str) -> String {
+    format!("--repo {shown:?} is not a URL: {why}")
+}
+
+pub fn repo_scheme(scheme: &str) -> String {
+    format!("--repo must be an http or https URL, not {scheme}")
 }
