@@ -11,7 +11,6 @@ pub const HINT_CONSTRAINT: &str =
 pub const HINT_DIGEST: &str = "the archive differs from what the repository published: do not use it; re-upload the chart or ask the repository's operator";
 pub const HINT_OCI_REF: &str =
     "write it as oci://host[:port]/path/name, with --version, or oci://host/path/name:version or ...@sha256:<digest>";
-pub const HINT_LOGIN: &str = "pass --username and --password (or --password-stdin) for this registry";
 pub const HINT_NOT_A_CHART: &str = "the reference points to an image that is not a Helm chart";
 
 pub fn bad_index(url: &str, why: &str) -> String {
@@ -71,14 +70,6 @@ pub fn tag_version_conflict(tag: &str, version: &str) -> String {
 
 pub fn no_tags(repository: &str) -> String {
     format!("the registry lists no SemVer tags for {repository}")
-}
-
-pub fn login_required(registry: &str) -> String {
-    format!("{registry} requires a login")
-}
-
-pub fn bad_token_reply(realm: &str, why: &str) -> String {
-    format!("the token service {realm} gave an unusable reply: {why}")
 }
 
 pub fn bad_manifest(reference: &str, why: &str) -> String {

@@ -1,14 +1,12 @@
 //! OCI registries (Harbor >= 2.8, bk-repo, distribution, ...): the distribution API with Basic
 //! and Bearer-token auth, Helm's media types, tags listed to resolve constraints, digests verified.
 
-use std::cell::RefCell;
-
 use chart_untar::metadata::parse_version;
-use deckhand_common::http::{Auth, HttpClient};
-use deckhand_common::{log, redact, Error, Result};
+use deckhand_common::http::HttpClient;
+use deckhand_common::registry::Session;
+use deckhand_common::{Error, Result};
 use reqwest::blocking::Response;
-use reqwest::header::{LINK, WWW_AUTHENTICATE};
-use reqwest::StatusCode;
+use reqwest::header::LINK;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use url::Url;
@@ -64,21 +62,6 @@ impl Reference {
     }
 }
 
-/// A session with one repository of one registry, keeping the token it negotiated.
-struct Registry<'a> {
-    client: &'a HttpClient,
-    base: Url,
-    repository: String,
-    credentials: Auth,
-    current: RefCell<Auth>,
-}
-
-#[derive(Deserialize)]
-struct TokenReply {
-    token: Option<String>,
-    access_token: Option<String>,
-}
-
 #[derive(Deserialize)]
 struct Manifest {
     config: Descriptor,
@@ -107,65 +90,19 @@ struct TagList {
     tags: Option<Vec<String>>,
 }
 
-impl<'a> Registry<'a> {
+/// The chart-specific calls on a registry session.
+struct Registry<'a> {
+    session: Session<'a>,
+    repository: String,
+}
+
+impl Registry<'_> {
     fn url(&self, tail: &str) -> Result<Url> {
-        self.base
-            .join(&format!("v2/{}/{tail}", self.repository))
-            .map_err(|e| Error::usage(messages::bad_oci_ref(&self.repository, &e.to_string())))
+        self.session.url(&format!("v2/{}/{tail}", self.repository))
     }
 
-    /// GETs `url`; on a 401 answers the registry's challenge (Basic, or the Bearer token flow) once.
     fn get(&self, url: &Url, accept: Option<&str>, what: &str) -> Result<Response> {
-        let response = self.client.get(url, &self.current.borrow().clone(), accept)?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return self.client.check(response, what);
-        }
-        let challenge =
-            response.headers().get(WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-        self.answer(&challenge, url, what)?;
-        let response = self.client.get(url, &self.current.borrow().clone(), accept)?;
-        self.client.check(response, what)
-    }
-
-    fn answer(&self, challenge: &str, url: &Url, what: &str) -> Result<()> {
-        let (scheme, params) = parse_challenge(challenge);
-        let host = self.base.host_str().unwrap_or_default().to_string();
-        if !scheme.eq_ignore_ascii_case("bearer") {
-            if !self.credentials.is_some() {
-                return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
-            }
-            *self.current.borrow_mut() = self.credentials.clone();
-            return Ok(());
-        }
-        let param = |k: &str| params.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
-        let realm = param("realm")
-            .ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
-        let mut token_url =
-            Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
-        {
-            let mut query = token_url.query_pairs_mut();
-            if let Some(service) = param("service") {
-                query.append_pair("service", service);
-            }
-            let default_scope = format!("repository:{}:pull", self.repository);
-            query.append_pair("scope", param("scope").unwrap_or(&default_scope));
-        }
-        let response = self.client.get(&token_url, &self.credentials, Some("application/json"))?;
-        if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !self.credentials.is_some()
-        {
-            return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
-        }
-        let reply: TokenReply = self
-            .client
-            .check(response, &format!("a token for {what}"))?
-            .json()
-            .map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
-        let token = reply.token.or(reply.access_token).filter(|t| !t.is_empty());
-        let token = token.ok_or_else(|| Error::remote(messages::bad_token_reply(realm, "no token in the reply")))?;
-        redact::register(&token);
-        log::debug(format!("got a registry token for {}", url.path()));
-        *self.current.borrow_mut() = Auth::Bearer(token);
-        Ok(())
+        self.session.get(url, accept, what)
     }
 
     /// All tags, following `Link: <...>; rel="next"` pages.
@@ -197,38 +134,6 @@ impl<'a> Registry<'a> {
         }
         Ok(body.to_vec())
     }
-}
-
-/// `Bearer realm="...",service="...",scope="a,b"` -> ("Bearer", [(realm, ...), ...]).
-fn parse_challenge(header: &str) -> (String, Vec<(String, String)>) {
-    let header = header.trim();
-    let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
-    let mut params = Vec::new();
-    let mut chars = rest.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| *c == ',' || c.is_whitespace()) {
-            chars.next();
-        }
-        let key: String = chars.by_ref().take_while(|c| *c != '=').collect::<String>().trim().to_string();
-        if key.is_empty() {
-            break;
-        }
-        let mut value = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => value.extend(chars.next()),
-                    '"' => break,
-                    c => value.push(c),
-                }
-            }
-        } else {
-            value = chars.by_ref().take_while(|c| *c != ',').collect::<String>().trim().to_string();
-        }
-        params.push((key, value));
-    }
-    (scheme.to_string(), params)
 }
 
 fn next_link(response: &Response) -> Option<String> {
@@ -277,13 +182,8 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let scheme = if req.plain_http { "http" } else { "https" };
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
         .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
-    let registry = Registry {
-        client,
-        base,
-        repository: reference.repository.clone(),
-        credentials: req.auth(),
-        current: RefCell::new(Auth::None),
-    };
+    let session = Session::new(client, base, req.auth(), Some(&reference.repository));
+    let registry = Registry { session, repository: reference.repository.clone() };
     let shown = format!("oci://{}/{}", reference.registry, reference.repository);
 
     let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
@@ -327,7 +227,7 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
 
     let blob_url = registry.url(&format!("blobs/{}", layer.digest))?;
     let file_name = format!("{}-{}.tgz", reference.name(), config.version);
-    let auth = registry.current.borrow().clone();
+    let auth = registry.session.auth();
     let saved = save(client, req, &blob_url, &auth, None, Some(layer_hex), &file_name, &what)?;
     Ok(Fetched {
         chart: config.name,
@@ -366,17 +266,6 @@ mod tests {
         {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn challenges() {
-        let (scheme, params) = parse_challenge(
-            r#"Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push""#,
-        );
-        assert_eq!(scheme, "Bearer");
-        assert_eq!(params[0], ("realm".into(), "https://auth.example/token".into()));
-        assert_eq!(params[2], ("scope".into(), "repository:a/b:pull,push".into()));
-        assert_eq!(parse_challenge(r#"Basic realm="basic-realm""#).0, "Basic");
     }
 
     #[test]

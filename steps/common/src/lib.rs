@@ -6,6 +6,7 @@
 //! - [`redact`]: the one place that knows every secret of the run and scrubs all output;
 //! - [`log`]: CI-friendly log lines (no colour unless a TTY) and download progress;
 //! - [`http`]: the HTTP client with TLS options, proxies, timeouts and retries;
+//! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
 //! - [`secret`]: secrets read from a flag, a file or stdin.
 
 pub mod error;
@@ -15,6 +16,7 @@ pub mod messages;
 pub mod options;
 pub mod output;
 pub mod redact;
+pub mod registry;
 pub mod secret;
 
 pub use error::{Error, ErrorKind, Result};

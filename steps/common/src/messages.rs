@@ -18,6 +18,16 @@ pub const HINT_AUTH: &str = "check the username and password (or token) and that
 pub const HINT_NOT_FOUND: &str = "check the URL, the chart name and the version";
 pub const HINT_REMOTE_FLAKY: &str = "the server or the network is failing; try again later or raise --retries";
 
+pub const HINT_LOGIN: &str = "pass --username and --password (or --password-stdin) for this registry";
+
+pub fn login_required(registry: &str) -> String {
+    format!("{registry} requires a login")
+}
+
+pub fn bad_token_reply(realm: &str, why: &str) -> String {
+    format!("the token service {realm} gave an unusable reply: {why}")
+}
+
 pub fn bad_pem(flag: &str, path: &Path) -> String {
     format!("{flag} {} holds no usable PEM certificate or key", path.display())
 }
