@@ -6,11 +6,13 @@
 //! - [`redact`]: the one place that knows every secret of the run and scrubs all output;
 //! - [`log`]: CI-friendly log lines (no colour unless a TTY) and download progress;
 //! - [`http`]: the HTTP client with TLS options, proxies, timeouts and retries;
+//! - [`kube`]: kubeconfig handling and cluster connection;
 //! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
 //! - [`secret`]: secrets read from a flag, a file or stdin.
 
 pub mod error;
 pub mod http;
+pub mod kube;
 pub mod log;
 pub mod messages;
 pub mod options;

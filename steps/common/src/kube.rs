@@ -1,0 +1,143 @@
+//! Cluster access shared by the steps that talk to Kubernetes: a kubeconfig from `--kubeconfig`,
+//! `KUBECONFIG`, or content in an environment variable (Jenkins' `kubeconfigContent`, BK-CI and
+//! KubeSphere credentials), `--context`, the in-cluster service account as a fallback; the server
+//! version checked first, so an unreachable or unauthorized cluster fails before anything changes.
+//! Every credential in the kubeconfig is registered for redaction; nothing of it is printed.
+
+use std::time::Duration;
+
+use clap::Args;
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use serde_json::Value;
+
+use crate::{log, messages, redact, Error, ErrorKind, Result};
+
+/// Options of every step that talks to a cluster.
+#[derive(Args, Debug, Clone)]
+pub struct KubeArgs {
+    /// Path of the kubeconfig (several joined with `:` are merged, as kubectl does).
+    #[arg(long, value_name = "PATH", env = "KUBECONFIG")]
+    pub kubeconfig: Option<String>,
+    /// Name of the environment variable that holds kubeconfig CONTENT (Jenkins' kubeconfigContent
+    /// binding, BK-CI and KubeSphere credentials); used when no path is given.
+    #[arg(long, value_name = "NAME", default_value = "KUBECONFIG_CONTENT")]
+    pub kubeconfig_content_env: String,
+    /// The kubeconfig context to use instead of its current-context.
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Give up on one request to the cluster after this long.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub kube_timeout: Duration,
+}
+
+/// A connected cluster.
+pub struct Cluster {
+    pub client: kube::Client,
+    /// The API server URL, for messages.
+    pub server: String,
+    /// The server's `gitVersion`, e.g. `v1.30.4`.
+    pub version: String,
+    pub minor: u32,
+}
+
+/// Runs async cluster code on a small runtime of its own (the steps are otherwise synchronous).
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+    Ok(runtime.block_on(future))
+}
+
+/// Where the credentials come from, for messages (never the content itself).
+fn load(args: &KubeArgs) -> Result<(Option<Kubeconfig>, String)> {
+    if let Some(paths) = args.kubeconfig.as_deref().filter(|p| !p.is_empty()) {
+        let mut merged: Option<Kubeconfig> = None;
+        for path in std::env::split_paths(paths) {
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read the kubeconfig", &path, e))?;
+            let config = parse(&text, &format!("the kubeconfig {}", path.display()))?;
+            merged = Some(match merged {
+                Some(m) => m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?,
+                None => config,
+            });
+        }
+        return Ok((merged, format!("the kubeconfig {paths}")));
+    }
+    let name = &args.kubeconfig_content_env;
+    if let Some(content) = std::env::var(name).ok().filter(|c| !c.trim().is_empty()) {
+        redact::register(&content);
+        return Ok((Some(parse(&content, &format!("the kubeconfig content in ${name}"))?), format!("${name}")));
+    }
+    Ok((None, "the in-cluster service account".to_string()))
+}
+
+fn parse(text: &str, source: &str) -> Result<Kubeconfig> {
+    register_credentials(text);
+    // The parser's message may quote the content; say only where it failed.
+    Kubeconfig::from_yaml(text).map_err(|_| Error::input(messages::bad_kubeconfig(source, "not a valid kubeconfig")))
+}
+
+/// Registers every token, password and private key in a kubeconfig for redaction.
+fn register_credentials(text: &str) {
+    let Ok(doc) = serde_saphyr::from_str::<Value>(text) else { return };
+    for user in doc.get("users").and_then(Value::as_array).into_iter().flatten() {
+        let Some(auth) = user.get("user") else { continue };
+        for key in ["token", "password", "client-key-data"] {
+            if let Some(secret) = auth.get(key).and_then(Value::as_str) {
+                redact::register(secret);
+            }
+        }
+    }
+}
+
+/// Connects and checks the server version; every failure says which server and what to check.
+pub async fn connect(args: &KubeArgs) -> Result<Cluster> {
+    let (kubeconfig, source) = load(args)?;
+    let mut config = match kubeconfig {
+        Some(kubeconfig) => {
+            let options = KubeConfigOptions { context: args.context.clone(), ..Default::default() };
+            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|e| Error::input(messages::bad_kubeconfig(&source, &e.to_string())))?
+        }
+        None => kube::Config::incluster()
+            .map_err(|_| Error::usage(messages::NO_CLUSTER_CREDENTIALS).hint(messages::HINT_NO_CLUSTER_CREDENTIALS))?,
+    };
+    config.connect_timeout = Some(args.kube_timeout);
+    config.read_timeout = Some(args.kube_timeout);
+    config.write_timeout = Some(args.kube_timeout);
+    let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+    let client = kube::Client::try_from(config).map_err(|e| api_error(&server, "set up the client for", e))?;
+    let info = client.apiserver_version().await.map_err(|e| api_error(&server, "reach", e))?;
+    let minor = info.minor.trim_end_matches('+').parse().unwrap_or(0);
+    log::debug(format!("cluster {server} runs Kubernetes {} ({source})", info.git_version));
+    Ok(Cluster { client, server, version: info.git_version, minor })
+}
+
+/// Maps a kube error to one of ours: 401/403 are credential problems, connection failures remote.
+pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
+    match err {
+        kube::Error::Api(status) => {
+            let kind = match status.code {
+                401 | 403 => ErrorKind::Auth,
+                404 | 409 | 422 | 400 => ErrorKind::Input,
+                _ => ErrorKind::Remote,
+            };
+            let error = Error::new(kind, messages::api_refused(server, doing, status.code, &status.message));
+            match status.code {
+                401 => error.hint(messages::HINT_KUBE_401),
+                403 => error.hint(messages::HINT_KUBE_403),
+                _ => error,
+            }
+        }
+        other => {
+            let cause = crate::http::chain(&other);
+            Error::remote(messages::cluster_unreachable(server, doing, &cause)).hint(messages::HINT_KUBE_UNREACHABLE)
+        }
+    }
+}
+
+/// Whether a kube error is the API's 404 / 409.
+pub fn is_status(err: &kube::Error, code: u16) -> bool {
+    matches!(err, kube::Error::Api(status) if status.code == code)
+}
