@@ -7,7 +7,9 @@ Deckhand's pull-secret uses, with the real API's shapes and rules:
 - bearer-token auth (401 Status otherwise); 404/409 Status bodies with reasons like the real API's;
 - metadata stamped as the API server does (uid, resourceVersion, creationTimestamp, namespace);
 - optimistic concurrency: a replace with a stale resourceVersion gets 409 Conflict;
-- creating in a missing namespace gets 404 `namespaces "x" not found`.
+- creating in a missing namespace gets 404 `namespaces "x" not found`;
+- a new namespace gets its `default` service account a second later, as the real controller
+  creates it shortly after the namespace.
 
 --dump writes every stored object as JSON after each change; --log appends "METHOD path" lines,
 so tests can see what was called (e.g. that nothing was ever deleted). Prints "PORT <n>".
@@ -57,6 +59,12 @@ if args.preload:
         ns = obj["metadata"].get("namespace", "")
         store[(kind, ns, obj["metadata"]["name"])] = stamp(obj, kind, ns)
 dump()
+
+
+def add_default_service_account(ns):
+    with lock:
+        store[("ServiceAccount", ns, "default")] = stamp({"metadata": {"name": "default"}}, "ServiceAccount", ns)
+        dump()
 
 
 def status(code, reason, message):
@@ -121,6 +129,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if (kind, ns, name) in store:
                 return status(409, "AlreadyExists", f'{plural} "{name}" already exists')
             store[(kind, ns, name)] = stamp(obj, kind, ns)
+            if kind == "Namespace":
+                threading.Timer(1.0, add_default_service_account, [name]).start()
             return 201, store[(kind, ns, name)]
         if method == "PUT" and name:
             obj = self.body()

@@ -417,3 +417,71 @@ pub fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
     std::fs::remove_dir_all(helm_dir).unwrap();
     our_name
 }
+
+/// The Kubernetes API STAND-IN (tests/peers/kube_standin.py): no real API server can run on these
+/// machines. It serves the core/v1 calls pull-secret makes, with the real API's rules; the
+/// opt-in suite in tests/e2e_cluster.rs runs against a real cluster instead.
+pub struct KubeStandin {
+    pub port: u16,
+    pub token: String,
+    dump: PathBuf,
+    log: PathBuf,
+    dir: tempfile::TempDir,
+    _daemon: Daemon,
+}
+
+impl KubeStandin {
+    /// Starts the stand-in with `objects` already stored.
+    pub fn start(objects: serde_json::Value) -> KubeStandin {
+        let dir = tempfile::tempdir().unwrap();
+        let token = format!("kube-token-{}", std::process::id());
+        let (dump, log, preload) =
+            (dir.path().join("dump.json"), dir.path().join("requests.log"), dir.path().join("preload.json"));
+        std::fs::write(&preload, objects.to_string()).unwrap();
+        let (daemon, port) = spawn_with_port(
+            Command::new("python3")
+                .arg(root_path("tests/peers/kube_standin.py"))
+                .args(["--token", &token])
+                .arg("--dump")
+                .arg(&dump)
+                .arg("--log")
+                .arg(&log)
+                .arg("--preload")
+                .arg(&preload),
+        );
+        KubeStandin { port, token, dump, log, dir, _daemon: daemon }
+    }
+
+    /// A kubeconfig for the stand-in with `token` as the user's credential.
+    pub fn kubeconfig(&self, token: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Config\ncurrent-context: standin\nclusters:\n- name: standin\n  cluster:\n    server: http://127.0.0.1:{}\ncontexts:\n- name: standin\n  context: {{cluster: standin, user: ci}}\nusers:\n- name: ci\n  user:\n    token: {token}\n",
+            self.port
+        )
+    }
+
+    /// Writes the kubeconfig to a file and returns its path.
+    pub fn kubeconfig_file(&self) -> PathBuf {
+        let path = self.dir.path().join("kubeconfig");
+        std::fs::write(&path, self.kubeconfig(&self.token)).unwrap();
+        path
+    }
+
+    /// Every stored object.
+    pub fn objects(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(&self.dump).unwrap()).unwrap()
+    }
+
+    pub fn find(&self, kind: &str, namespace: &str, name: &str) -> Option<serde_json::Value> {
+        self.objects().into_iter().find(|o| {
+            o["kind"] == kind
+                && o["metadata"]["name"] == name
+                && o["metadata"]["namespace"].as_str().unwrap_or("") == namespace
+        })
+    }
+
+    /// "METHOD /path" of every request so far.
+    pub fn requests(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.log).unwrap_or_default().lines().map(str::to_string).collect()
+    }
+}

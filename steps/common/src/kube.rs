@@ -57,7 +57,9 @@ fn load(args: &KubeArgs) -> Result<(Option<Kubeconfig>, String)> {
             let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read the kubeconfig", &path, e))?;
             let config = parse(&text, &format!("the kubeconfig {}", path.display()))?;
             merged = Some(match merged {
-                Some(m) => m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?,
+                Some(m) => {
+                    m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?
+                }
                 None => config,
             });
         }

@@ -75,10 +75,12 @@ pub fn rejected(what: &str, url: &Url, status: StatusCode) -> String {
     format!("{} rejected the request for {what} (HTTP {status})", display_url(url))
 }
 
-pub const NO_CLUSTER_CREDENTIALS: &str = "no cluster credentials: no kubeconfig path, no kubeconfig content, and not running in a pod";
+pub const NO_CLUSTER_CREDENTIALS: &str =
+    "no cluster credentials: no kubeconfig path, no kubeconfig content, and not running in a pod";
 pub const HINT_NO_CLUSTER_CREDENTIALS: &str =
     "give --kubeconfig PATH, set KUBECONFIG, or put the kubeconfig content in KUBECONFIG_CONTENT (--kubeconfig-content-env)";
-pub const HINT_KUBE_401: &str = "the token or certificate in the kubeconfig is wrong or expired: get a fresh kubeconfig";
+pub const HINT_KUBE_401: &str =
+    "the token or certificate in the kubeconfig is wrong or expired: get a fresh kubeconfig";
 pub const HINT_KUBE_403: &str = "the account lacks permission: ask for a Role that allows this in the namespace";
 pub const HINT_KUBE_UNREACHABLE: &str =
     "check the server address in the kubeconfig, that the cluster is up, the network path and HTTPS_PROXY/NO_PROXY";

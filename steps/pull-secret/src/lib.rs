@@ -1,0 +1,186 @@
+//! Creates or updates an image-pull secret (`kubernetes.io/dockerconfigjson`) from registry
+//! credentials or a docker `config.json`, after checking the credentials with the registry, and
+//! optionally adds it to service accounts.
+//!
+//! [`PullSecret::run`] is the whole action; [`docker_config`] builds the secret's content;
+//! [`apply`] writes to the cluster.
+
+pub mod apply;
+pub mod docker_config;
+pub mod messages;
+
+use deckhand_common::http::{Auth, HttpClient};
+use deckhand_common::kube::{self, KubeArgs};
+use deckhand_common::output::Outcome;
+use deckhand_common::registry::Session;
+use deckhand_common::{log, Error, ErrorKind, Result};
+use serde::Serialize;
+
+pub use apply::Change;
+pub use docker_config::Credential;
+
+/// When to log in to the registries before writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Verify {
+    /// Check; a refused login is an error, an unreachable registry only a warning.
+    Auto,
+    /// Check; any failure is an error.
+    Always,
+    Never,
+}
+
+/// One run of pull-secret.
+pub struct PullSecret {
+    pub name: String,
+    pub namespace: String,
+    pub credentials: Vec<Credential>,
+    pub create_namespace: bool,
+    pub service_accounts: Vec<String>,
+    pub verify: Verify,
+    /// Log in over plain HTTP (registries without TLS).
+    pub plain_http: bool,
+}
+
+/// What was done.
+#[derive(Debug, Serialize)]
+pub struct Applied {
+    pub secret: String,
+    pub namespace: String,
+    pub registries: Vec<String>,
+    pub result: Change,
+    #[serde(rename = "namespaceCreated")]
+    pub namespace_created: bool,
+    #[serde(rename = "serviceAccounts")]
+    pub service_accounts: Vec<(String, Change)>,
+    /// Registries that accepted the credentials.
+    pub verified: Vec<String>,
+    pub cluster: String,
+    #[serde(rename = "kubernetesVersion")]
+    pub kubernetes_version: String,
+}
+
+/// A Kubernetes object name: a DNS-1123 subdomain (or label, for namespaces).
+fn valid_name(name: &str, max: usize) -> bool {
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (max > 63 && c == '.');
+    !name.is_empty()
+        && name.len() <= max
+        && name.chars().all(ok_char)
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+impl PullSecret {
+    pub fn run(&self, kube_args: &KubeArgs, http: &HttpClient) -> Result<Applied> {
+        if !valid_name(&self.name, 253) {
+            return Err(Error::usage(messages::bad_name("the secret name", &self.name)));
+        }
+        if !valid_name(&self.namespace, 63) {
+            return Err(Error::usage(messages::bad_name("--namespace", &self.namespace)));
+        }
+        for account in &self.service_accounts {
+            if !valid_name(account, 253) {
+                return Err(Error::usage(messages::bad_name("--service-account", account)));
+            }
+        }
+        if self.credentials.is_empty() {
+            return Err(Error::usage(messages::no_credentials()).hint(messages::HINT_NO_CREDENTIALS));
+        }
+        let verified = self.verify_logins(http)?;
+        let config_json = docker_config::dockerconfigjson(&self.credentials);
+        kube::block_on(async {
+            let cluster = kube::connect(kube_args).await?;
+            let namespace_created = apply::ensure_namespace(&cluster, &self.namespace, self.create_namespace).await?;
+            let result = apply::upsert_secret(&cluster, &self.namespace, &self.name, config_json).await?;
+            let mut service_accounts = Vec::new();
+            for account in &self.service_accounts {
+                let change =
+                    apply::attach_to_service_account(&cluster, &self.namespace, account, &self.name, namespace_created)
+                        .await?;
+                service_accounts.push((account.clone(), change));
+            }
+            Ok(Applied {
+                secret: self.name.clone(),
+                namespace: self.namespace.clone(),
+                registries: self.credentials.iter().map(|c| c.registry.clone()).collect(),
+                result,
+                namespace_created,
+                service_accounts,
+                verified,
+                cluster: cluster.server.clone(),
+                kubernetes_version: cluster.version.clone(),
+            })
+        })?
+    }
+
+    /// Logs in to each registry's `/v2/` (Basic or the Bearer token flow) before anything is
+    /// written, so a wrong password fails here and not later as ImagePullBackOff.
+    fn verify_logins(&self, http: &HttpClient) -> Result<Vec<String>> {
+        let mut verified = Vec::new();
+        if self.verify == Verify::Never {
+            return Ok(verified);
+        }
+        for cred in &self.credentials {
+            let scheme = if self.plain_http { "http" } else { "https" };
+            let base = url::Url::parse(&format!("{scheme}://{}/", cred.host()))
+                .map_err(|e| Error::usage(format!("registry {:?}: {e}", cred.registry)))?;
+            let session = Session::new(http, base, Auth::basic(Some(&cred.username), Some(&cred.password)), None);
+            match session.login() {
+                Ok(()) => verified.push(cred.registry.clone()),
+                Err(e) if e.kind == ErrorKind::Auth => {
+                    return Err(Error::auth(format!("{} ({})", messages::login_failed(&cred.host()), e.message))
+                        .hint(messages::HINT_VERIFY))
+                }
+                Err(e) if self.verify == Verify::Auto && e.kind == ErrorKind::Remote => {
+                    log::warn(messages::verify_skipped(&cred.host(), &e.message));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(verified)
+    }
+}
+
+impl Outcome for Applied {
+    fn text(&self) -> String {
+        let mut lines =
+            vec![format!("secret {} in namespace {}: {}", self.secret, self.namespace, self.result.as_str())];
+        lines.push(format!("  registries: {}", self.registries.join(", ")));
+        if !self.verified.is_empty() {
+            lines.push(format!("  login checked with: {}", self.verified.join(", ")));
+        }
+        if self.namespace_created {
+            lines.push(format!("  namespace {} created", self.namespace));
+        }
+        for (account, change) in &self.service_accounts {
+            let what = if *change == Change::Unchanged { "already lists it" } else { "now lists it" };
+            lines.push(format!("  service account {account}: imagePullSecrets {what}"));
+        }
+        lines.push(format!("  cluster: {} (Kubernetes {})", self.cluster, self.kubernetes_version));
+        lines.join("\n")
+    }
+
+    fn summary(&self) -> String {
+        format!("secret {}/{} {}", self.namespace, self.secret, self.result.as_str())
+    }
+
+    fn bk_outputs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("secret_name", self.secret.clone()),
+            ("secret_namespace", self.namespace.clone()),
+            ("secret_result", self.result.as_str().to_string()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    #[test]
+    fn kubernetes_names() {
+        assert!(valid_name("harbor-pull", 253) && valid_name("a.b", 253) && valid_name("ns-1", 63));
+        for bad in ["", "-a", "a-", "Upper", "a_b", "a.b"] {
+            assert!(!valid_name(bad, 63), "{bad}");
+        }
+    }
+}

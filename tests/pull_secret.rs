@@ -1,0 +1,288 @@
+//! pull-secret against the Kubernetes API STAND-IN (tests/peers/kube_standin.py; no real API
+//! server can run here) and a real registry (CNCF distribution with htpasswd) for the login check.
+
+mod support;
+
+use base64::Engine;
+use serde_json::{json, Value};
+use support::*;
+
+const REG_USER: &str = "robot";
+const REG_PASS: &str = "Regi5try-Canary-pw";
+
+fn namespaces(names: &[&str]) -> Value {
+    Value::Array(names.iter().map(|n| json!({"kind": "Namespace", "metadata": {"name": n}})).collect())
+}
+
+fn with(mut base: Value, extra: Value) -> Value {
+    base.as_array_mut().unwrap().push(extra);
+    base
+}
+
+fn pull_secret(kube: &KubeStandin, args: &[&str]) -> Run {
+    run(step("pull-secret").args(args).arg("--kubeconfig").arg(kube.kubeconfig_file()))
+}
+
+/// The auths of the stored secret, decoded.
+fn auths(kube: &KubeStandin, ns: &str, name: &str) -> Value {
+    let secret = kube.find("Secret", ns, name).expect("the secret exists");
+    assert_eq!(secret["type"], "kubernetes.io/dockerconfigjson");
+    assert_eq!(secret["metadata"]["labels"]["app.kubernetes.io/managed-by"], "deckhand");
+    let encoded = secret["data"][".dockerconfigjson"].as_str().unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+    serde_json::from_slice::<Value>(&bytes).unwrap()["auths"].clone()
+}
+
+#[test]
+fn create_then_unchanged_then_updated_in_place() {
+    let registry = Registry::start(RegistryAuth::Htpasswd(REG_USER, REG_PASS));
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let host = registry.host();
+    let args = [
+        "harbor-pull",
+        "-n",
+        "web",
+        "--registry",
+        &host,
+        "--username",
+        REG_USER,
+        "--password",
+        REG_PASS,
+        "--plain-http",
+    ];
+    let out = pull_secret(&kube, &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("secret harbor-pull in namespace web: created"), "{out:?}");
+    assert!(out.stdout.contains(&format!("login checked with: {host}")), "{out:?}");
+    assert_eq!(auths(&kube, "web", "harbor-pull")[&host]["username"], REG_USER);
+
+    let again = pull_secret(&kube, &args);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(again.stdout.contains(": unchanged"), "{again:?}");
+
+    let out = run(step("pull-secret")
+        .args([
+            "harbor-pull",
+            "-n",
+            "web",
+            "--registry",
+            "other.example",
+            "--username",
+            "ci",
+            "--password",
+            "pw-2",
+            "--verify",
+            "never",
+            "--output",
+            "json",
+        ])
+        .env("KUBECONFIG_CONTENT", kube.kubeconfig(&kube.token)));
+    assert_eq!(out.code, 0, "{out:?}");
+    let result: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(result["result"], "updated");
+    assert_eq!(auths(&kube, "web", "harbor-pull")["other.example"]["username"], "ci");
+    assert!(kube.requests().iter().all(|r| !r.starts_with("DELETE")), "never deleted: {:?}", kube.requests());
+    assert_eq!(kube.requests().iter().filter(|r| r.starts_with("PUT")).count(), 1, "{:?}", kube.requests());
+}
+
+#[test]
+fn a_wrong_registry_password_fails_before_anything_is_written() {
+    let registry = Registry::start(RegistryAuth::Htpasswd(REG_USER, REG_PASS));
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let host = registry.host();
+    let out = pull_secret(
+        &kube,
+        &[
+            "regcred",
+            "-n",
+            "web",
+            "--registry",
+            &host,
+            "--username",
+            REG_USER,
+            "--password",
+            "Wr0ng-Canary",
+            "--plain-http",
+        ],
+    );
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("did not accept the credentials") && out.stderr.contains("not written"), "{out:?}");
+    assert!(!out.all().contains("Wr0ng-Canary"));
+    assert!(kube.find("Secret", "web", "regcred").is_none());
+    assert!(kube.requests().is_empty(), "the cluster was not even asked: {:?}", kube.requests());
+
+    // An unreachable registry only warns with --verify auto, and fails with --verify always.
+    let dead = format!("127.0.0.1:{}", free_port());
+    let base = [
+        "regcred",
+        "-n",
+        "web",
+        "--registry",
+        dead.as_str(),
+        "--username",
+        "u",
+        "--password",
+        "p-123",
+        "--plain-http",
+        "--retries",
+        "0",
+    ];
+    let out = pull_secret(&kube, &base);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("could not check the credentials"), "{out:?}");
+    let mut always = base.to_vec();
+    always.extend(["--verify", "always"]);
+    assert_eq!(pull_secret(&kube, &always).code, 5);
+}
+
+#[test]
+fn token_flow_registries_are_checked_too() {
+    let registry = Registry::start(RegistryAuth::Token(REG_USER, REG_PASS));
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let host = registry.host();
+    let ok = pull_secret(
+        &kube,
+        &["regcred", "-n", "web", "--registry", &host, "--username", REG_USER, "--password", REG_PASS, "--plain-http"],
+    );
+    assert_eq!(ok.code, 0, "{ok:?}");
+    let bad = pull_secret(
+        &kube,
+        &[
+            "regcred2",
+            "-n",
+            "web",
+            "--registry",
+            &host,
+            "--username",
+            REG_USER,
+            "--password",
+            "nope-nope",
+            "--plain-http",
+        ],
+    );
+    assert_eq!(bad.code, 4, "{bad:?}");
+}
+
+#[test]
+fn namespaces_service_accounts_and_other_types() {
+    let objects = with(
+        with(
+            namespaces(&["web"]),
+            json!({"kind": "ServiceAccount", "metadata": {"name": "default", "namespace": "web"}, "imagePullSecrets": [{"name": "old"}]}),
+        ),
+        json!({"kind": "Secret", "type": "Opaque", "metadata": {"name": "taken", "namespace": "web"}, "data": {"k": "dg=="}}),
+    );
+    let kube = KubeStandin::start(objects);
+    let creds = ["--registry", "r.example", "--username", "u", "--password", "p-123", "--verify", "never"];
+    let run_with = |extra: &[&str]| {
+        let mut args: Vec<&str> = extra.to_vec();
+        args.extend(creds);
+        pull_secret(&kube, &args)
+    };
+
+    let out = run_with(&["regcred", "-n", "new-team"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("namespace new-team does not exist") && out.stderr.contains("--create-namespace"),
+        "{out:?}"
+    );
+    let out = run_with(&["regcred", "-n", "new-team", "--create-namespace", "--service-account", "default"]);
+    assert_eq!(out.code, 0, "waits for the new namespace's default service account: {out:?}");
+    assert!(kube.find("Namespace", "", "new-team").is_some());
+    assert!(
+        out.stdout.contains("namespace new-team created")
+            && out.stdout.contains("default: imagePullSecrets now lists it")
+    );
+
+    let out = run_with(&["taken", "-n", "web"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("already exists with type Opaque"), "{out:?}");
+    assert_eq!(kube.find("Secret", "web", "taken").unwrap()["type"], "Opaque", "untouched");
+
+    for round in 0..2 {
+        let out = run_with(&["regcred", "-n", "web", "--service-account", "default"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let expected = if round == 0 { "now lists it" } else { "already lists it" };
+        assert!(out.stdout.contains(expected), "{out:?}");
+    }
+    let sa = kube.find("ServiceAccount", "web", "default").unwrap();
+    assert_eq!(sa["imagePullSecrets"], json!([{"name": "old"}, {"name": "regcred"}]), "appended once");
+    let out = run_with(&["regcred", "-n", "web", "--service-account", "builder"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("service account builder does not exist"), "{out:?}");
+}
+
+#[test]
+fn docker_config_files_are_merged_and_filtered() {
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.json");
+    // "a:pw-a" and "b:pw-b" in base64.
+    std::fs::write(
+        &config,
+        r#"{"auths": {"a.example": {"auth": "YTpwdy1h"}, "https://b.example/v1/": {"auth": "Yjpwdy1i"}}}"#,
+    )
+    .unwrap();
+    let path = config.to_str().unwrap();
+    let out = pull_secret(&kube, &["all", "-n", "web", "--docker-config", path, "--verify", "never"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let all = auths(&kube, "web", "all");
+    assert_eq!(
+        (all["a.example"]["password"].as_str(), all["https://b.example/v1/"]["username"].as_str()),
+        (Some("pw-a"), Some("b"))
+    );
+    let out = pull_secret(
+        &kube,
+        &["only-b", "-n", "web", "--docker-config", path, "--registry", "b.example", "--verify", "never"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(auths(&kube, "web", "only-b").as_object().unwrap().len(), 1);
+    let out = pull_secret(&kube, &["none", "-n", "web", "--docker-config", path, "--registry", "c.example"]);
+    assert_eq!(out.code, 3, "{out:?}");
+}
+
+#[test]
+fn cluster_failures_are_clear_and_secrets_never_printed() {
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let canary = "Kube-T0ken-Canary";
+    let creds = [
+        "regcred",
+        "-n",
+        "web",
+        "--registry",
+        "r.example",
+        "--username",
+        "u",
+        "--password",
+        REG_PASS,
+        "--verify",
+        "never",
+    ];
+    let out = run(step("pull-secret").args(creds).env("KUBECONFIG_CONTENT", kube.kubeconfig(canary)));
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(
+        out.stderr.contains("refused")
+            && out.stderr.contains("401")
+            && out.stderr.contains(&format!("127.0.0.1:{}", kube.port)),
+        "{out:?}"
+    );
+    assert!(!out.all().contains(canary) && !out.all().contains(REG_PASS), "{out:?}");
+
+    let dead = KubeStandin::start(namespaces(&[]));
+    let content = dead.kubeconfig(canary).replace(&dead.port.to_string(), &free_port().to_string());
+    drop(dead);
+    let out = run(step("pull-secret").args(creds).args(["--kube-timeout", "3s"]).env("KUBECONFIG_CONTENT", &content));
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("cannot reach the cluster"), "{out:?}");
+    assert!(!out.all().contains(canary), "{out:?}");
+
+    let out = run(step("pull-secret").args(creds).env("KUBECONFIG_CONTENT", format!("not: [a kubeconfig {canary}")));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(!out.all().contains(canary), "{out:?}");
+    let out = run(step("pull-secret").args(creds).env_remove("KUBECONFIG").env_remove("KUBECONFIG_CONTENT"));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("no cluster credentials"), "{out:?}");
+    let out =
+        pull_secret(&kube, &["Bad_Name", "-n", "web", "--registry", "r", "--username", "u", "--password", "p-123"]);
+    assert_eq!(out.code, 2, "{out:?}");
+}
