@@ -6,7 +6,7 @@ use chart_untar::cli::LimitArgs;
 use clap::Parser;
 use deckhand_common::http::{HttpArgs, HttpClient};
 use deckhand_common::options::CommonArgs;
-use deckhand_common::output::{run_step, StepCli};
+use deckhand_common::output::run_step;
 use deckhand_common::{redact, secret, Error};
 
 const EXAMPLES: &str = "Examples:
@@ -76,11 +76,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-impl StepCli for Cli {
-    fn common(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
@@ -129,13 +125,4 @@ fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Er
 
 fn percent(text: &str) -> String {
     url::form_urlencoded::parse(format!("x={text}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn command_line_is_consistent() {
-        use clap::CommandFactory;
-        super::Cli::command().debug_assert();
-    }
 }

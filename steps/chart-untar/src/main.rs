@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use chart_untar::{cli::LimitArgs, Untar};
 use clap::Parser;
 use deckhand_common::options::CommonArgs;
-use deckhand_common::output::{run_step, StepCli};
+use deckhand_common::output::run_step;
 
 /// Unpack a Helm chart archive safely into DIR/<chart name>.
 ///
@@ -32,11 +32,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-impl StepCli for Cli {
-    fn common(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
@@ -49,13 +45,4 @@ fn main() -> ExitCode {
         };
         untar.run()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn command_line_is_consistent() {
-        use clap::CommandFactory;
-        super::Cli::command().debug_assert();
-    }
 }

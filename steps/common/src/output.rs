@@ -26,6 +26,27 @@ pub trait StepCli: clap::CommandFactory + clap::FromArgMatches {
     fn common(&self) -> &CommonArgs;
 }
 
+/// Implements [`StepCli`] for a step's clap struct (which has a `common: CommonArgs` field) and
+/// adds a unit test that its command line is consistent (clap's debug asserts).
+#[macro_export]
+macro_rules! step_cli {
+    ($cli:ident) => {
+        impl $crate::output::StepCli for $cli {
+            fn common(&self) -> &$crate::options::CommonArgs {
+                &self.common
+            }
+        }
+
+        #[cfg(test)]
+        mod step_cli_tests {
+            #[test]
+            fn command_line_is_consistent() {
+                <super::$cli as clap::CommandFactory>::command().debug_assert();
+            }
+        }
+    };
+}
+
 /// Runs a step: gathers its options from every source, runs `body`, prints the outcome or the
 /// error, writes BK-CI's `output.json` when running as an atom, and returns the exit code.
 pub fn run_step<C: StepCli, O: Outcome>(body: impl FnOnce(C) -> Result<O>) -> ExitCode {

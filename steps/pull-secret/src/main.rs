@@ -5,7 +5,7 @@ use clap::Parser;
 use deckhand_common::http::{HttpArgs, HttpClient};
 use deckhand_common::kube::KubeArgs;
 use deckhand_common::options::CommonArgs;
-use deckhand_common::output::{run_step, StepCli};
+use deckhand_common::output::run_step;
 use deckhand_common::{secret, Error};
 use pull_secret::docker_config::read_docker_config;
 use pull_secret::{messages, Credential, PullSecret, Verify};
@@ -72,11 +72,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-impl StepCli for Cli {
-    fn common(&self) -> &CommonArgs {
-        &self.common
-    }
-}
+deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
@@ -102,13 +98,4 @@ fn main() -> ExitCode {
         };
         step.run(&cli.kube, &HttpClient::new(&cli.http)?)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn command_line_is_consistent() {
-        use clap::CommandFactory;
-        super::Cli::command().debug_assert();
-    }
 }
