@@ -142,17 +142,12 @@ fn parse_term(token: &str) -> Result<Term, String> {
     Ok(Term { op, version, dirty, minor_dirty, patch_dirty })
 }
 
-/// SemVer precedence; build metadata does not count.
-fn compare(a: &Version, b: &Version) -> Ordering {
-    (a.major, a.minor, a.patch).cmp(&(b.major, b.minor, b.patch)).then_with(|| a.pre.cmp(&b.pre))
-}
-
 impl Term {
     fn matches(&self, v: &Version) -> bool {
         let c = &self.version;
         match self.op {
             Op::TildeOrEqual if self.dirty => self.tilde(v),
-            Op::TildeOrEqual => compare(v, c) == Ordering::Equal,
+            Op::TildeOrEqual => v.cmp_precedence(c) == Ordering::Equal,
             Op::Tilde => self.tilde(v),
             Op::NotEqual if self.dirty => {
                 if c.major != v.major {
@@ -166,8 +161,8 @@ impl Term {
                     v.pre != c.pre
                 }
             }
-            Op::NotEqual => compare(v, c) != Ordering::Equal,
-            Op::Greater if !self.dirty => compare(v, c) == Ordering::Greater,
+            Op::NotEqual => v.cmp_precedence(c) != Ordering::Equal,
+            Op::Greater if !self.dirty => v.cmp_precedence(c) == Ordering::Greater,
             Op::Greater => {
                 if v.major != c.major {
                     v.major > c.major
@@ -176,12 +171,12 @@ impl Term {
                 } else if self.patch_dirty {
                     v.minor > c.minor
                 } else {
-                    compare(v, c) == Ordering::Greater
+                    v.cmp_precedence(c) == Ordering::Greater
                 }
             }
-            Op::Less => compare(v, c) == Ordering::Less,
-            Op::GreaterEqual => compare(v, c) != Ordering::Less,
-            Op::LessEqual if !self.dirty => compare(v, c) != Ordering::Greater,
+            Op::Less => v.cmp_precedence(c) == Ordering::Less,
+            Op::GreaterEqual => v.cmp_precedence(c) != Ordering::Less,
+            Op::LessEqual if !self.dirty => v.cmp_precedence(c) != Ordering::Greater,
             Op::LessEqual => !(v.major > c.major || (v.major == c.major && v.minor > c.minor && !self.minor_dirty)),
             Op::Caret => self.caret(v),
         }
@@ -189,7 +184,7 @@ impl Term {
 
     fn tilde(&self, v: &Version) -> bool {
         let c = &self.version;
-        if compare(v, c) == Ordering::Less {
+        if v.cmp_precedence(c) == Ordering::Less {
             return false;
         }
         if c.major == 0 && c.minor == 0 && c.patch == 0 && !self.minor_dirty && !self.patch_dirty {
@@ -200,7 +195,7 @@ impl Term {
 
     fn caret(&self, v: &Version) -> bool {
         let c = &self.version;
-        if compare(v, c) == Ordering::Less {
+        if v.cmp_precedence(c) == Ordering::Less {
             return false;
         }
         if c.major > 0 || self.minor_dirty {

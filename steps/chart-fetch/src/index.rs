@@ -3,10 +3,9 @@
 //! than its own bytes. Then the version is chosen as helm chooses it.
 
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::fmt;
 
-use chart_untar::metadata::parse_version;
+use chart_untar::metadata::{parse_version, scalar_text};
 use semver::Version;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
@@ -59,14 +58,10 @@ pub fn read_index(body: &[u8], chart: &str) -> Result<IndexSlice, IndexError> {
             }
         }
         // Highest first; stable, so equal versions keep the index's order (as helm's sort does).
-        versions.sort_by(|a, b| compare(&b.semver, &a.semver));
+        versions.sort_by(|a, b| b.semver.cmp_precedence(&a.semver));
         slice.versions = Some(versions);
     }
     Ok(slice)
-}
-
-fn compare(a: &Version, b: &Version) -> Ordering {
-    (a.major, a.minor, a.patch).cmp(&(b.major, b.minor, b.patch)).then_with(|| a.pre.cmp(&b.pre))
 }
 
 #[derive(Default)]
@@ -279,14 +274,8 @@ impl<'de> Visitor<'de> for EntriesSeed<'_> {
     }
 }
 
-/// A scalar as text: YAML reads `version: 1.0` as a number.
 fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
+    value.and_then(scalar_text)
 }
 
 fn chart_version(entry: &Value, chart: &str) -> Result<ChartVersion, String> {

@@ -44,7 +44,7 @@ pub fn parse_chart_yaml(text: &str) -> Result<ChartMetadata> {
 }
 
 /// A YAML scalar as text (`version: 1.0` is a number to YAML but a version to helm).
-fn scalar_text(value: &Value) -> Option<String> {
+pub fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
