@@ -17,6 +17,10 @@ pub enum ErrorKind {
     Integrity,
     /// A bug or a local system failure (disk full, permissions on our own temp files).
     Internal,
+    /// The change was applied but did not become ready: a workload failed or the wait ran out.
+    Rollout,
+    /// Stopped by SIGINT/SIGTERM (a Jenkins abort); children were stopped first.
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -29,6 +33,8 @@ impl ErrorKind {
             ErrorKind::Auth => 4,
             ErrorKind::Remote => 5,
             ErrorKind::Integrity => 6,
+            ErrorKind::Rollout => 7,
+            ErrorKind::Interrupted => 130,
         }
     }
 
@@ -45,7 +51,8 @@ impl ErrorKind {
 /// Exit codes shared by every step, for `--help` and the README.
 pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 internal error; 2 usage error (bad option); \
 3 bad input (missing file, malformed archive or index, unknown chart or version); 4 credentials refused; \
-5 server or network failure (after retries); 6 integrity failure (digest mismatch).";
+5 server or network failure (after retries); 6 integrity failure (digest mismatch); \
+7 rollout failed (applied, but a workload failed or was not ready in time); 130 interrupted (SIGINT/SIGTERM).";
 
 /// A failure with a message (what was wrong, which input or server) and an optional hint (what to do).
 #[derive(Debug)]
@@ -78,6 +85,9 @@ impl Error {
     }
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Internal, message)
+    }
+    pub fn rollout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Rollout, message)
     }
     /// Adds what the user can do about it.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -7,6 +7,9 @@
 use std::time::Duration;
 
 use clap::Args;
+use k8s_openapi::api::core::v1::Namespace;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::Value;
 
@@ -134,12 +137,99 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
         }
         other => {
             let cause = crate::http::chain(&other);
+            if cause.contains("certificate") {
+                return Error::remote(messages::cluster_tls(server, &cause)).hint(messages::HINT_KUBE_TLS);
+            }
             Error::remote(messages::cluster_unreachable(server, doing, &cause)).hint(messages::HINT_KUBE_UNREACHABLE)
         }
+    }
+}
+
+/// The cluster credentials handed to a child process (helm), through `KUBECONFIG`.
+pub enum ChildKubeconfig {
+    /// The user's own kubeconfig path(s), passed on as they are.
+    Paths(String),
+    /// Content from an environment variable, written to a 0600 temp file that is deleted when
+    /// this is dropped (every return path; SIGINT/SIGTERM are caught and end in a return).
+    Temp(tempfile::NamedTempFile),
+    /// No kubeconfig: the child uses the in-cluster service account as we do.
+    InCluster,
+}
+
+impl ChildKubeconfig {
+    pub fn for_args(args: &KubeArgs) -> Result<Self> {
+        if let Some(paths) = args.kubeconfig.as_deref().filter(|p| !p.is_empty()) {
+            return Ok(ChildKubeconfig::Paths(paths.to_string()));
+        }
+        let Some(content) = std::env::var(&args.kubeconfig_content_env).ok().filter(|c| !c.trim().is_empty()) else {
+            return Ok(ChildKubeconfig::InCluster);
+        };
+        crate::process::catch_signals();
+        let write = |e: std::io::Error| Error::internal(format!("cannot write a temporary kubeconfig: {e}"));
+        // tempfile creates the file with mode 0600.
+        let mut file = tempfile::Builder::new().prefix("deckhand-kubeconfig-").tempfile().map_err(write)?;
+        std::io::Write::write_all(&mut file, content.as_bytes()).map_err(write)?;
+        Ok(ChildKubeconfig::Temp(file))
+    }
+
+    /// Points `command` at these credentials, and keeps the content variable away from it.
+    pub fn apply(&self, command: &mut std::process::Command, args: &KubeArgs) {
+        command.env_remove(&args.kubeconfig_content_env);
+        match self {
+            ChildKubeconfig::Paths(paths) => command.env("KUBECONFIG", paths),
+            ChildKubeconfig::Temp(file) => command.env("KUBECONFIG", file.path()),
+            ChildKubeconfig::InCluster => command.env_remove("KUBECONFIG"),
+        };
+    }
+}
+
+/// A Kubernetes object name: a DNS-1123 subdomain (`max` 253) or label (`max` 63, namespaces).
+pub fn valid_name(name: &str, max: usize) -> bool {
+    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (max > 63 && c == '.');
+    !name.is_empty()
+        && name.len() <= max
+        && name.chars().all(ok_char)
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+pub use messages::bad_name;
+
+/// Makes sure `namespace` exists; creates it when asked. Returns whether it was created.
+pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) -> Result<bool> {
+    let api: Api<Namespace> = Api::all(cluster.client.clone());
+    let fail = |e| api_error(&cluster.server, &format!("read namespace {namespace} on"), e);
+    if api.get_opt(namespace).await.map_err(fail)?.is_some() {
+        return Ok(false);
+    }
+    if !create {
+        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::HINT_NAMESPACE));
+    }
+    let ns = Namespace {
+        metadata: ObjectMeta { name: Some(namespace.to_string()), ..Default::default() },
+        ..Default::default()
+    };
+    match api.create(&PostParams::default(), &ns).await {
+        Ok(_) => Ok(true),
+        Err(e) if is_status(&e, 409) => Ok(false),
+        Err(e) => Err(api_error(&cluster.server, &format!("create namespace {namespace} on"), e)),
     }
 }
 
 /// Whether a kube error is the API's 404 / 409.
 pub fn is_status(err: &kube::Error, code: u16) -> bool {
     matches!(err, kube::Error::Api(status) if status.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_name;
+
+    #[test]
+    fn kubernetes_names() {
+        assert!(valid_name("harbor-pull", 253) && valid_name("a.b", 253) && valid_name("ns-1", 63));
+        for bad in ["", "-a", "a-", "Upper", "a_b", "a.b"] {
+            assert!(!valid_name(bad, 63), "{bad}");
+        }
+    }
 }

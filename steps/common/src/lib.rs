@@ -8,7 +8,8 @@
 //! - [`http`]: the HTTP client with TLS options, proxies, timeouts and retries;
 //! - [`kube`]: kubeconfig handling and cluster connection;
 //! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
-//! - [`secret`]: secrets read from a flag, a file or stdin.
+//! - [`secret`]: secrets read from a flag, a file or stdin;
+//! - [`process`]: child processes that get our SIGINT/SIGTERM and are waited for.
 
 pub mod error;
 pub mod http;
@@ -17,6 +18,7 @@ pub mod log;
 pub mod messages;
 pub mod options;
 pub mod output;
+pub mod process;
 pub mod redact;
 pub mod registry;
 pub mod secret;

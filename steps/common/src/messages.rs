@@ -96,3 +96,22 @@ pub fn api_refused(server: &str, doing: &str, code: u16, message: &str) -> Strin
 pub fn cluster_unreachable(server: &str, doing: &str, cause: &str) -> String {
     format!("cannot {doing} the cluster {server}: {cause}")
 }
+
+pub const HINT_NAMESPACE: &str = "pass --create-namespace, or check the namespace name";
+
+pub fn namespace_missing(namespace: &str) -> String {
+    format!("namespace {namespace} does not exist")
+}
+
+pub fn bad_name(what: &str, name: &str) -> String {
+    format!(
+        "{what} {name:?} is not a valid Kubernetes name (lowercase letters, digits, '-', at most 63/253 characters)"
+    )
+}
+
+pub fn cluster_tls(server: &str, cause: &str) -> String {
+    format!("the certificate of the cluster {server} is not trusted: {cause}")
+}
+
+pub const HINT_KUBE_TLS: &str = "the kubeconfig's certificate-authority(-data) must hold the CA that signed the API \
+server's certificate; get a current kubeconfig from the cluster's admin";

@@ -96,6 +96,8 @@ fn kind_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Remote => "remote",
         ErrorKind::Integrity => "integrity",
         ErrorKind::Internal => "internal",
+        ErrorKind::Rollout => "rollout",
+        ErrorKind::Interrupted => "interrupted",
     }
 }
 

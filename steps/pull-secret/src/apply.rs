@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use deckhand_common::kube::{api_error, is_status, Cluster};
 use deckhand_common::{Error, Result};
-use k8s_openapi::api::core::v1::{LocalObjectReference, Namespace, Secret, ServiceAccount};
+use k8s_openapi::api::core::v1::{LocalObjectReference, Secret, ServiceAccount};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::ByteString;
 use kube::api::{Api, PostParams};
@@ -36,27 +36,6 @@ impl Change {
             Change::Updated => "updated",
             Change::Unchanged => "unchanged",
         }
-    }
-}
-
-/// Makes sure `namespace` exists; creates it when asked. Returns whether it was created.
-pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) -> Result<bool> {
-    let api: Api<Namespace> = Api::all(cluster.client.clone());
-    let fail = |e| api_error(&cluster.server, &format!("read namespace {namespace} on"), e);
-    if api.get_opt(namespace).await.map_err(fail)?.is_some() {
-        return Ok(false);
-    }
-    if !create {
-        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::HINT_NAMESPACE));
-    }
-    let ns = Namespace {
-        metadata: ObjectMeta { name: Some(namespace.to_string()), ..Default::default() },
-        ..Default::default()
-    };
-    match api.create(&PostParams::default(), &ns).await {
-        Ok(_) => Ok(true),
-        Err(e) if is_status(&e, 409) => Ok(false),
-        Err(e) => Err(api_error(&cluster.server, &format!("create namespace {namespace} on"), e)),
     }
 }
 

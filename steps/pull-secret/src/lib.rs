@@ -59,27 +59,17 @@ pub struct Applied {
     pub kubernetes_version: String,
 }
 
-/// A Kubernetes object name: a DNS-1123 subdomain (or label, for namespaces).
-fn valid_name(name: &str, max: usize) -> bool {
-    let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || (max > 63 && c == '.');
-    !name.is_empty()
-        && name.len() <= max
-        && name.chars().all(ok_char)
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && name.ends_with(|c: char| c.is_ascii_alphanumeric())
-}
-
 impl PullSecret {
     pub fn run(&self, kube_args: &KubeArgs, http: &HttpClient) -> Result<Applied> {
-        if !valid_name(&self.name, 253) {
-            return Err(Error::usage(messages::bad_name("the secret name", &self.name)));
+        if !kube::valid_name(&self.name, 253) {
+            return Err(Error::usage(kube::bad_name("the secret name", &self.name)));
         }
-        if !valid_name(&self.namespace, 63) {
-            return Err(Error::usage(messages::bad_name("--namespace", &self.namespace)));
+        if !kube::valid_name(&self.namespace, 63) {
+            return Err(Error::usage(kube::bad_name("--namespace", &self.namespace)));
         }
         for account in &self.service_accounts {
-            if !valid_name(account, 253) {
-                return Err(Error::usage(messages::bad_name("--service-account", account)));
+            if !kube::valid_name(account, 253) {
+                return Err(Error::usage(kube::bad_name("--service-account", account)));
             }
         }
         if self.credentials.is_empty() {
@@ -89,7 +79,7 @@ impl PullSecret {
         let config_json = docker_config::dockerconfigjson(&self.credentials);
         kube::block_on(async {
             let cluster = kube::connect(kube_args).await?;
-            let namespace_created = apply::ensure_namespace(&cluster, &self.namespace, self.create_namespace).await?;
+            let namespace_created = kube::ensure_namespace(&cluster, &self.namespace, self.create_namespace).await?;
             let result = apply::upsert_secret(&cluster, &self.namespace, &self.name, config_json).await?;
             let mut service_accounts = Vec::new();
             for account in &self.service_accounts {
@@ -169,18 +159,5 @@ impl Outcome for Applied {
             ("secret_namespace", self.namespace.clone()),
             ("secret_result", self.result.as_str().to_string()),
         ]
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_name;
-
-    #[test]
-    fn kubernetes_names() {
-        assert!(valid_name("harbor-pull", 253) && valid_name("a.b", 253) && valid_name("ns-1", 63));
-        for bad in ["", "-a", "a-", "Upper", "a_b", "a.b"] {
-            assert!(!valid_name(bad, 63), "{bad}");
-        }
     }
 }

@@ -5,7 +5,6 @@ use std::path::Path;
 pub const HINT_CREDS_STORE: &str = "this config keeps the password in a credential helper (credsStore/credHelpers): \
 log in with a config that stores it (docker login with no helper), or pass --registry/--username/--password";
 pub const HINT_OTHER_TYPE: &str = "choose another secret name, or remove that secret yourself if it is no longer used";
-pub const HINT_NAMESPACE: &str = "pass --create-namespace, or check the namespace name";
 pub const HINT_NO_CREDENTIALS: &str =
     "give --registry HOST with --username and --password (or --password-stdin), or --docker-config FILE";
 pub const HINT_VERIFY: &str =
@@ -35,20 +34,9 @@ pub fn incomplete_registry_login() -> String {
     "--registry needs --username and a password (--password, --password-stdin or --password-file)".to_string()
 }
 
-pub fn bad_name(what: &str, name: &str) -> String {
-    format!(
-        "{what} {name:?} is not a valid Kubernetes name (lowercase letters, digits, '-', at most 63/253 characters)"
-    )
-}
-
 pub fn other_type(name: &str, namespace: &str, kind: &str) -> String {
     format!("secret {name} in namespace {namespace} already exists with type {kind}; refusing to overwrite it")
 }
-
-pub fn namespace_missing(namespace: &str) -> String {
-    format!("namespace {namespace} does not exist")
-}
-
 pub fn service_account_missing(account: &str, namespace: &str) -> String {
     format!("service account {account} does not exist in namespace {namespace}")
 }

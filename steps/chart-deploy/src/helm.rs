@@ -1,0 +1,391 @@
+//! The helm CLI as Deckhand drives it: finding it, its version against the cluster's (version
+//! skew), the argument lists of each operation for Helm 2 (Tiller), 3 and 4, running it with
+//! signals passed on, and turning its well-known failures into errors that say what to do.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use deckhand_common::kube::{ChildKubeconfig, KubeArgs};
+use deckhand_common::{log, process, Error, ErrorKind, Result};
+use semver::Version;
+use serde::Deserialize;
+
+use crate::messages;
+
+/// A helm binary and its version.
+#[derive(Debug, Clone)]
+pub struct Helm {
+    pub path: PathBuf,
+    pub version: Version,
+}
+
+/// Whether a helm can drive a cluster of some version.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Skew {
+    Supported,
+    /// Outside the range helm tests, but known to work mostly: a warning.
+    Untested(String),
+    /// Known not to work: refused before anything changes (unless told to go ahead).
+    Incompatible(String),
+}
+
+/// Where a release lives.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub release: String,
+    pub namespace: String,
+    pub context: Option<String>,
+    /// Helm 2 only.
+    pub tiller_namespace: String,
+}
+
+/// The values given to a chart.
+#[derive(Debug, Clone, Default)]
+pub struct Values {
+    pub files: Vec<PathBuf>,
+    pub set: Vec<String>,
+    pub set_string: Vec<String>,
+    /// (key, replicas) from --replicas-key / --replicas.
+    pub replicas: Option<(String, u32)>,
+}
+
+/// What `helm upgrade --install -o json` (helm 3/4) says about the release.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReleaseInfo {
+    pub name: String,
+    pub namespace: String,
+    #[serde(rename = "version")]
+    pub revision: u32,
+    pub info: ReleaseStatus,
+    pub chart: ChartInfo,
+    #[serde(default)]
+    pub manifest: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReleaseStatus {
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChartInfo {
+    pub metadata: ChartMetadata,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChartMetadata {
+    pub name: String,
+    pub version: String,
+    #[serde(rename = "appVersion", default)]
+    pub app_version: Option<String>,
+}
+
+impl Helm {
+    /// `explicit` (--helm), else `helm` on PATH; asks it for its version.
+    pub fn locate(explicit: Option<&Path>) -> Result<Helm> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => std::env::var_os("PATH")
+                .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("helm")).find(|p| p.is_file()))
+                .ok_or_else(|| Error::usage(messages::HELM_NOT_FOUND).hint(messages::HINT_HELM_NOT_FOUND))?,
+        };
+        let version = Self::ask_version(&path)?;
+        Ok(Helm { path, version })
+    }
+
+    fn ask_version(path: &Path) -> Result<Version> {
+        // Helm 3/4 answer the template; Helm 2 needs --client (or it asks Tiller).
+        for args in [&["version", "--template", "{{.Version}}"][..], &["version", "--client", "--short"][..]] {
+            let output = Command::new(path).args(args).output().map_err(|e| {
+                Error::usage(messages::helm_not_runnable(path, &e.to_string())).hint(messages::HINT_HELM_NOT_FOUND)
+            })?;
+            if let Some(version) = parse_version(&String::from_utf8_lossy(&output.stdout)) {
+                return Ok(version);
+            }
+        }
+        Err(Error::usage(messages::helm_not_runnable(path, "it did not report a version")))
+    }
+
+    pub fn major(&self) -> u64 {
+        self.version.major
+    }
+
+    /// Helm's version skew policy against a cluster minor version (1.`minor`).
+    pub fn skew(&self, minor: u32) -> Skew {
+        let (major, helm_minor) = (self.version.major, self.version.minor as u32);
+        let (low, high) = match major {
+            2 => (helm_minor.min(16).saturating_sub(3), helm_minor.min(16)),
+            3 if helm_minor <= 1 => (13, 16 + helm_minor),
+            3 if helm_minor <= 3 => (15, 16 + helm_minor),
+            3 => (helm_minor + 12, helm_minor + 15),
+            _ => (31 + helm_minor, 34 + helm_minor),
+        };
+        let cluster = format!("1.{minor}");
+        if major == 2 && minor > 16 {
+            return Skew::Incompatible(messages::helm2_too_new_cluster(&self.version, &cluster));
+        }
+        if (major == 3 && helm_minor >= 2 || major >= 4) && minor < 16 {
+            return Skew::Incompatible(messages::helm_too_new_for(&self.version, &cluster));
+        }
+        if minor < low || minor > high {
+            return Skew::Untested(messages::skew_untested(&self.version, low, high, &cluster));
+        }
+        Skew::Supported
+    }
+
+    fn scope(&self, target: &Target, with_namespace: bool) -> Vec<OsString> {
+        let mut args = Vec::new();
+        if self.major() >= 3 || with_namespace {
+            args.extend(["--namespace".into(), target.namespace.clone().into()]);
+        }
+        if let Some(context) = &target.context {
+            args.extend(["--kube-context".into(), context.into()]);
+        }
+        if self.major() == 2 {
+            args.extend(["--tiller-namespace".into(), target.tiller_namespace.clone().into()]);
+        }
+        args
+    }
+
+    fn values(values: &Values) -> Vec<OsString> {
+        let mut args: Vec<OsString> = Vec::new();
+        for file in &values.files {
+            args.extend(["--values".into(), file.clone().into()]);
+        }
+        for set in &values.set {
+            args.extend(["--set".into(), set.into()]);
+        }
+        for set in &values.set_string {
+            args.extend(["--set-string".into(), set.into()]);
+        }
+        if let Some((key, replicas)) = &values.replicas {
+            args.extend(["--set".into(), format!("{key}={replicas}").into()]);
+        }
+        args
+    }
+
+    /// `helm upgrade --install`, without helm's own wait (Deckhand watches instead).
+    pub fn upgrade(
+        &self,
+        target: &Target,
+        chart: &Path,
+        values: &Values,
+        dry_run: bool,
+        extra: &[String],
+    ) -> Vec<OsString> {
+        let mut args: Vec<OsString> =
+            vec!["upgrade".into(), "--install".into(), target.release.clone().into(), chart.into()];
+        args.extend(self.scope(target, true));
+        args.extend(Self::values(values));
+        if dry_run {
+            // `--dry-run=client` since 3.13 (a bare --dry-run is deprecated in Helm 4).
+            let modern = self.major() >= 4 || (self.major() == 3 && self.version.minor >= 13);
+            args.push(if modern { "--dry-run=client" } else { "--dry-run" }.into());
+        }
+        if self.major() >= 3 {
+            args.extend(["--output".into(), "json".into()]);
+        }
+        args.extend(extra.iter().map(OsString::from));
+        args
+    }
+
+    /// `helm template`: the manifest as the cluster's version would get it, without touching it.
+    pub fn template(&self, target: &Target, chart: &Path, values: &Values, kube_version: &str) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["template".into()];
+        if self.major() == 2 {
+            args.extend([chart.into(), "--name".into(), target.release.clone().into()]);
+            let major_minor: Vec<&str> = kube_version.trim_start_matches('v').split('.').take(2).collect();
+            args.extend(["--kube-version".into(), major_minor.join(".").into()]);
+        } else {
+            args.extend([target.release.clone().into(), chart.into(), "--kube-version".into(), kube_version.into()]);
+        }
+        args.extend(["--namespace".into(), target.namespace.clone().into()]);
+        args.extend(Self::values(values));
+        args
+    }
+
+    pub fn rollback(&self, target: &Target, revision: u32) -> Vec<OsString> {
+        let mut args: Vec<OsString> =
+            vec!["rollback".into(), target.release.clone().into(), revision.to_string().into()];
+        args.extend(self.scope(target, false));
+        args
+    }
+
+    pub fn uninstall(&self, target: &Target) -> Vec<OsString> {
+        let mut args: Vec<OsString> = if self.major() == 2 {
+            vec!["delete".into(), "--purge".into(), target.release.clone().into()]
+        } else {
+            vec!["uninstall".into(), target.release.clone().into()]
+        };
+        args.extend(self.scope(target, false));
+        args
+    }
+
+    /// Helm 2 only: its upgrade prints no JSON, so the manifest and revision are asked for.
+    pub fn helm2_manifest(&self, target: &Target) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["get".into(), "manifest".into(), target.release.clone().into()];
+        args.extend(self.scope(target, false));
+        args
+    }
+
+    pub fn helm2_history(&self, target: &Target) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["history".into(), target.release.clone().into()];
+        args.extend(["--max".into(), "1".into(), "--output".into(), "json".into()]);
+        args.extend(self.scope(target, false));
+        args
+    }
+
+    /// Runs helm with the cluster credentials; SIGINT/SIGTERM are passed on and helm is waited for.
+    pub fn run(
+        &self,
+        action: &str,
+        args: Vec<OsString>,
+        kubeconfig: &ChildKubeconfig,
+        kube: &KubeArgs,
+    ) -> Result<String> {
+        let mut command = Command::new(&self.path);
+        command.args(&args);
+        kubeconfig.apply(&mut command, kube);
+        log::debug(format!("running {} {}", self.path.display(), shown(&args)));
+        let finished = process::run_captured(&mut command)
+            .map_err(|e| Error::internal(messages::helm_not_runnable(&self.path, &e.to_string())))?;
+        if let Some(signal) = finished.forwarded {
+            return Err(process::interrupted(signal, &messages::helm_stopped(action)));
+        }
+        if !finished.status.success() {
+            return Err(failure(action, &finished.stderr));
+        }
+        for line in finished.stderr.lines().filter(|l| !l.trim().is_empty()) {
+            log::debug(format!("helm: {line}"));
+        }
+        Ok(finished.stdout)
+    }
+}
+
+fn shown(args: &[OsString]) -> String {
+    args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+/// The first `vX.Y.Z` in helm's version output.
+pub fn parse_version(text: &str) -> Option<Version> {
+    let re = regex_lite::Regex::new(r"v(\d+)\.(\d+)\.(\d+)").ok()?;
+    let c = re.captures(text)?;
+    Some(Version::new(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?))
+}
+
+/// A helm failure as an error; the well-known ones say what to do.
+pub fn failure(action: &str, stderr: &str) -> Error {
+    let lines: Vec<&str> =
+        stderr.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("level=")).collect();
+    let said = lines.iter().rev().take(6).rev().cloned().collect::<Vec<_>>().join("\n  ");
+    let said = if said.is_empty() { stderr.trim().to_string() } else { said };
+    let message = messages::helm_failed(action, &said);
+    let has = |needle: &str| stderr.contains(needle);
+    let (kind, hint) = if has("another operation (install/upgrade/rollback) is in progress") {
+        (ErrorKind::Input, Some(messages::HINT_PENDING))
+    } else if has("invalid ownership metadata") || has("exists and cannot be imported") {
+        (ErrorKind::Input, Some(messages::HINT_OWNERSHIP))
+    } else if has("provided port is already allocated") {
+        (ErrorKind::Input, Some(messages::HINT_NODE_PORT))
+    } else if has("Kubernetes cluster unreachable") || has("could not find tiller") {
+        (ErrorKind::Remote, Some(deckhand_common::messages::HINT_KUBE_UNREACHABLE))
+    } else if has("Unauthorized") || has("forbidden") {
+        (ErrorKind::Auth, Some(deckhand_common::messages::HINT_KUBE_403))
+    } else if has("parse error") || has("template:") || has("YAML") || has("schema") || has("Chart.yaml") {
+        (ErrorKind::Input, Some(messages::HINT_RENDER))
+    } else {
+        (ErrorKind::Remote, None)
+    };
+    let error = Error::new(kind, message);
+    match hint {
+        Some(hint) => error.hint(hint),
+        None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helm(version: &str) -> Helm {
+        Helm { path: "helm".into(), version: Version::parse(version).unwrap() }
+    }
+
+    fn target() -> Target {
+        Target {
+            release: "web".into(),
+            namespace: "shop".into(),
+            context: None,
+            tiller_namespace: "kube-system".into(),
+        }
+    }
+
+    fn text(args: Vec<OsString>) -> String {
+        shown(&args)
+    }
+
+    #[test]
+    fn versions_are_read_from_every_helm() {
+        assert_eq!(parse_version("v3.17.3+ge4da497"), Some(Version::new(3, 17, 3)));
+        assert_eq!(parse_version("v4.1.4"), Some(Version::new(4, 1, 4)));
+        assert_eq!(parse_version("Client: v2.16.12+g47f0b88"), Some(Version::new(2, 16, 12)));
+        assert_eq!(parse_version("<no value>"), None);
+    }
+
+    #[test]
+    fn version_skew() {
+        assert_eq!(helm("3.17.3").skew(30), Skew::Supported);
+        assert!(matches!(helm("3.17.3").skew(14), Skew::Incompatible(_)), "helm 3.17 cannot drive 1.14");
+        assert!(matches!(helm("4.1.4").skew(15), Skew::Incompatible(_)));
+        assert_eq!(helm("3.1.3").skew(14), Skew::Supported);
+        assert_eq!(helm("2.16.12").skew(14), Skew::Supported);
+        assert!(matches!(helm("2.16.12").skew(22), Skew::Incompatible(_)), "Tiller stops at 1.16");
+        assert!(matches!(helm("3.17.3").skew(34), Skew::Untested(_)));
+        assert!(matches!(helm("3.7.0").skew(25), Skew::Untested(_)));
+        assert_eq!(helm("4.1.4").skew(33), Skew::Supported);
+    }
+
+    #[test]
+    fn upgrade_arguments_per_helm() {
+        let values = Values {
+            files: vec!["prod.yaml".into()],
+            set: vec!["a=1".into()],
+            set_string: vec!["tag=0123".into()],
+            replicas: Some(("replicaCount".into(), 3)),
+        };
+        let chart = Path::new("./web");
+        assert_eq!(
+            text(helm("3.17.3").upgrade(&target(), chart, &values, true, &["--take-ownership".into()])),
+            "upgrade --install web ./web --namespace shop --values prod.yaml --set a=1 --set-string tag=0123 \
+             --set replicaCount=3 --dry-run=client --output json --take-ownership"
+        );
+        assert_eq!(
+            text(helm("3.1.3").upgrade(&target(), chart, &Values::default(), true, &[])),
+            "upgrade --install web ./web --namespace shop --dry-run --output json"
+        );
+        assert_eq!(
+            text(helm("2.16.12").upgrade(&target(), chart, &Values::default(), false, &[])),
+            "upgrade --install web ./web --namespace shop --tiller-namespace kube-system"
+        );
+        assert_eq!(text(helm("2.16.12").uninstall(&target())), "delete --purge web --tiller-namespace kube-system");
+        assert_eq!(text(helm("4.1.4").uninstall(&target())), "uninstall web --namespace shop");
+        assert_eq!(text(helm("3.17.3").rollback(&target(), 4)), "rollback web 4 --namespace shop");
+        assert_eq!(
+            text(helm("2.16.12").template(&target(), chart, &Values::default(), "v1.14.10")),
+            "template ./web --name web --kube-version 1.14 --namespace shop"
+        );
+    }
+
+    #[test]
+    fn known_helm_failures_say_what_to_do() {
+        let e =
+            failure("upgrade", "Error: UPGRADE FAILED: another operation (install/upgrade/rollback) is in progress\n");
+        assert_eq!(e.kind, ErrorKind::Input);
+        assert!(e.message.contains("another operation") && e.hint.unwrap().contains("--recover-pending"));
+        let e = failure("upgrade", "level=WARN msg=x\nError: Service \"web\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated");
+        assert!(e.hint.unwrap().contains("nodePort"));
+        assert!(!e.message.contains("level=WARN"));
+        assert_eq!(failure("upgrade", "Error: something new").kind, ErrorKind::Remote);
+    }
+}

@@ -1,0 +1,468 @@
+//! Deploys a local chart with the real helm CLI and waits for it by watching the cluster.
+//!
+//! [`Deploy::run`] is the whole action: connect and check versions ([`helm`]), recover or explain
+//! a release stuck in `pending-*` ([`release`]), pre-flight checks against the rendered manifest
+//! ([`preflight`], [`manifest`]), `helm upgrade --install` without helm's wait, then our own
+//! watch-based wait ([`watch`]) that stops at the first failure with a diagnosis ([`diagnose`]),
+//! and `--atomic` undo.
+
+pub mod diagnose;
+pub mod helm;
+pub mod manifest;
+pub mod messages;
+pub mod preflight;
+pub mod quantity;
+pub mod release;
+pub mod watch;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use deckhand_common::kube::{self, ChildKubeconfig, Cluster, KubeArgs};
+use deckhand_common::output::Outcome;
+use deckhand_common::{log, redact, Error, Result};
+use serde::Serialize;
+
+use crate::helm::{Helm, ReleaseInfo, Skew, Target, Values};
+use crate::manifest::Resource;
+use crate::release::Recovery;
+use crate::watch::{Waited, Workload, WorkloadState};
+
+/// How long to wait for the workloads after helm has applied the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    /// Report their state and return at once.
+    No,
+    Forever,
+    Within(Duration),
+}
+
+impl Wait {
+    /// `--timeout`: unset = do not wait, `0` = wait forever, a duration (`5m`, `90s`) or plain
+    /// seconds (`300`, as Helm 2 and the BK-CI form take it) = wait at most that long.
+    pub fn parse(value: Option<&str>) -> std::result::Result<Wait, String> {
+        let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(Wait::No) };
+        let duration = match text.parse::<u64>() {
+            Ok(seconds) => Duration::from_secs(seconds),
+            Err(_) => humantime::parse_duration(text).map_err(|e| messages::bad_timeout(text, &e.to_string()))?,
+        };
+        Ok(if duration.is_zero() { Wait::Forever } else { Wait::Within(duration) })
+    }
+
+    fn limit(self) -> Option<Duration> {
+        match self {
+            Wait::Within(limit) => Some(limit),
+            _ => None,
+        }
+    }
+}
+
+/// One run of chart-deploy.
+pub struct Deploy {
+    /// A chart folder or `.tgz`.
+    pub chart: PathBuf,
+    pub target: Target,
+    pub values: Values,
+    pub wait: Wait,
+    /// Undo a failed rollout: roll back to the previous revision, or uninstall a first install.
+    pub atomic: bool,
+    pub create_namespace: bool,
+    pub dry_run: bool,
+    /// Passed to `helm upgrade` as they are.
+    pub helm_args: Vec<String>,
+    /// `--helm PATH`; else `helm` on PATH.
+    pub helm: Option<PathBuf>,
+    pub recover_pending: bool,
+    pub preflight: bool,
+    pub ignore_version_skew: bool,
+}
+
+/// What was deployed, and how far its workloads are.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployed {
+    pub release: String,
+    pub namespace: String,
+    pub revision: u32,
+    pub status: String,
+    pub chart: String,
+    pub chart_version: String,
+    pub app_version: Option<String>,
+    pub workloads: Vec<WorkloadState>,
+    /// Seconds spent waiting for the workloads; `None` when not asked to wait.
+    pub waited_seconds: Option<f64>,
+    pub dry_run: bool,
+    pub namespace_created: bool,
+    /// What `--recover-pending` did, if anything.
+    pub recovered: Option<String>,
+    pub helm: String,
+    pub cluster: String,
+    pub kubernetes_version: String,
+}
+
+impl Deploy {
+    pub fn run(&self, kube_args: &KubeArgs) -> Result<Deployed> {
+        self.check_inputs()?;
+        register_secret_values(&self.values);
+        let helm = Helm::locate(self.helm.as_deref())?;
+        let kubeconfig = ChildKubeconfig::for_args(kube_args)?;
+        kube::block_on(async {
+            let cluster = kube::connect(kube_args).await?;
+            self.check_skew(&helm, &cluster)?;
+            let ns = &self.target.namespace;
+            let namespace_created = if self.dry_run {
+                kube::ensure_namespace(&cluster, ns, false).await.map(|_| false).or_else(|e| {
+                    if self.create_namespace {
+                        Ok(false)
+                    } else {
+                        Err(e)
+                    }
+                })?
+            } else {
+                kube::ensure_namespace(&cluster, ns, self.create_namespace).await?
+            };
+            let history = release::history(&cluster, helm.major(), &self.target).await?;
+            let recovered = self.handle_pending(&helm, &cluster, &history, &kubeconfig, kube_args).await?;
+            if self.preflight {
+                self.preflight(&helm, &cluster, &kubeconfig, kube_args).await?;
+            }
+            let info = self.apply(&helm, &kubeconfig, kube_args)?;
+            let resources = manifest::parse(&info.manifest).map_err(|e| Error::internal(messages::bad_manifest(&e)))?;
+            self.check_replicas_used(&resources);
+            let workloads = workloads_of(&resources, ns);
+            let mut deployed = Deployed {
+                release: info.name.clone(),
+                namespace: info.namespace.clone(),
+                revision: info.revision,
+                status: if self.dry_run { "dry-run".to_string() } else { info.info.status.clone() },
+                chart: info.chart.metadata.name.clone(),
+                chart_version: info.chart.metadata.version.clone(),
+                app_version: info.chart.metadata.app_version.clone(),
+                workloads: Vec::new(),
+                waited_seconds: None,
+                dry_run: self.dry_run,
+                namespace_created,
+                recovered,
+                helm: helm.version.to_string(),
+                cluster: cluster.server.clone(),
+                kubernetes_version: cluster.version.clone(),
+            };
+            if self.dry_run {
+                deployed.workloads = planned(&resources, &workloads);
+                return Ok(deployed);
+            }
+            if self.wait == Wait::No || workloads.is_empty() {
+                deployed.workloads = watch::snapshot(&cluster, ns, &workloads).await?;
+                return Ok(deployed);
+            }
+            log::info(messages::waiting_for(workloads.len(), self.wait.limit()));
+            let started = Instant::now();
+            let waited = watch::wait(&cluster, ns, &workloads, self.wait.limit(), kube_args.kube_timeout).await?;
+            deployed.waited_seconds = Some(started.elapsed().as_secs_f64());
+            match waited {
+                Waited::Ready(states) => {
+                    deployed.workloads = states;
+                    Ok(deployed)
+                }
+                Waited::Failed(diagnosis, _) => {
+                    let error = Error::rollout(messages::diagnosis(&diagnosis));
+                    let error = match &diagnosis.hint {
+                        Some(hint) => error.hint(hint.clone()),
+                        None => error,
+                    };
+                    Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
+                }
+                Waited::TimedOut(states) => {
+                    let pending: Vec<String> = states.iter().filter(|s| !s.done).map(WorkloadState::line).collect();
+                    let limit = self.wait.limit().unwrap_or_default();
+                    let error =
+                        Error::rollout(messages::timed_out(limit, &pending.join(", "))).hint(messages::HINT_TIMEOUT);
+                    Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
+                }
+            }
+        })?
+    }
+
+    fn check_inputs(&self) -> Result<()> {
+        let release = &self.target.release;
+        // Helm's own rule: a DNS-1123 label of at most 53 characters.
+        if !kube::valid_name(release, 53) || release.contains('.') {
+            return Err(Error::usage(messages::bad_release(release)));
+        }
+        if !kube::valid_name(&self.target.namespace, 63) {
+            return Err(Error::usage(kube::bad_name("--namespace", &self.target.namespace)));
+        }
+        if !self.chart.exists() {
+            return Err(Error::input(messages::chart_missing(&self.chart)).hint(messages::HINT_CHART_MISSING));
+        }
+        if self.chart.is_dir() && !self.chart.join("Chart.yaml").is_file() {
+            return Err(Error::input(messages::not_a_chart(&self.chart)).hint(messages::HINT_CHART_MISSING));
+        }
+        for file in &self.values.files {
+            if !file.is_file() {
+                return Err(Error::input(messages::values_missing(file)));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_skew(&self, helm: &Helm, cluster: &Cluster) -> Result<()> {
+        match helm.skew(cluster.minor) {
+            Skew::Supported => Ok(()),
+            Skew::Untested(why) => {
+                log::warn(why);
+                Ok(())
+            }
+            Skew::Incompatible(why) if self.ignore_version_skew => {
+                log::warn(messages::skew_ignored(&why));
+                Ok(())
+            }
+            Skew::Incompatible(why) => Err(Error::input(why).hint(messages::HINT_SKEW)),
+        }
+    }
+
+    async fn handle_pending(
+        &self,
+        helm: &Helm,
+        cluster: &Cluster,
+        history: &[release::Revision],
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+    ) -> Result<Option<String>> {
+        let Some(stuck) = release::stuck(history) else { return Ok(None) };
+        let (name, ns) = (&self.target.release, &self.target.namespace);
+        let recovery = release::recovery(history);
+        if !self.recover_pending || self.dry_run {
+            let error = Error::input(messages::release_pending(name, ns, stuck.number, &stuck.status));
+            return Err(error.hint(messages::hint_recover(&recovery, name, ns)));
+        }
+        let done = match &recovery {
+            Recovery::Rollback(to) => {
+                helm.run("rollback", helm.rollback(&self.target, *to), kubeconfig, kube_args)?;
+                messages::recovered_rollback(name, *to)
+            }
+            Recovery::RemovePending(revisions) => {
+                release::remove(cluster, helm.major(), &self.target, revisions).await?;
+                let numbers: Vec<String> = revisions.iter().map(|r| r.number.to_string()).collect();
+                messages::recovered_removed(name, &numbers.join(", "))
+            }
+        };
+        log::info(&done);
+        Ok(Some(done))
+    }
+
+    async fn preflight(
+        &self,
+        helm: &Helm,
+        cluster: &Cluster,
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+    ) -> Result<()> {
+        let args = helm.template(&self.target, &self.chart, &self.values, &cluster.version);
+        let rendered = helm.run("template", args, kubeconfig, kube_args)?;
+        let resources = manifest::parse(&rendered).map_err(|e| Error::input(messages::bad_manifest(&e)))?;
+        let take_ownership = self.helm_args.iter().any(|a| a.starts_with("--take-ownership"));
+        let findings =
+            preflight::check(cluster, &self.target.release, &self.target.namespace, &resources, take_ownership).await?;
+        if findings.is_empty() {
+            return Ok(());
+        }
+        let listing: Vec<String> = findings.iter().map(|f| format!("  - {}\n    fix: {}", f.message, f.hint)).collect();
+        Err(Error::input(messages::preflight_failed(findings.len(), &listing.join("\n")))
+            .hint(messages::HINT_PREFLIGHT))
+    }
+
+    /// `helm upgrade --install`; the release as helm reports it.
+    fn apply(&self, helm: &Helm, kubeconfig: &ChildKubeconfig, kube_args: &KubeArgs) -> Result<ReleaseInfo> {
+        let args = helm.upgrade(&self.target, &self.chart, &self.values, self.dry_run, &self.helm_args);
+        let printed = helm.run("upgrade", args, kubeconfig, kube_args)?;
+        if helm.major() >= 3 {
+            // Helm may print notes or warnings before the JSON.
+            let json = printed.find('{').map(|i| &printed[i..]).unwrap_or(&printed);
+            return serde_json::from_str(json).map_err(|e| Error::internal(messages::bad_helm_output(&e.to_string())));
+        }
+        let manifest = helm.run("get manifest", helm.helm2_manifest(&self.target), kubeconfig, kube_args)?;
+        let history = helm.run("history", helm.helm2_history(&self.target), kubeconfig, kube_args)?;
+        helm2_release(&self.target, &history, manifest)
+    }
+
+    fn check_replicas_used(&self, resources: &[Resource]) {
+        let Some((key, replicas)) = &self.values.replicas else { return };
+        let scalable = resources.iter().filter(|r| matches!(r.kind.as_str(), "Deployment" | "StatefulSet"));
+        if !scalable.clone().any(|r| r.replicas() == Some(i64::from(*replicas))) && scalable.count() > 0 {
+            log::warn(messages::replicas_unused(key, *replicas));
+        }
+    }
+
+    /// After a failed rollout with `--atomic`: back to the last good revision, or uninstall.
+    fn undo_if_atomic(
+        &self,
+        helm: &Helm,
+        history: &[release::Revision],
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+        error: Error,
+    ) -> Error {
+        if !self.atomic {
+            return error;
+        }
+        let (undo, done) = match release::last_good(history) {
+            Some(to) => (
+                "rollback",
+                helm.run("rollback", helm.rollback(&self.target, to), kubeconfig, kube_args)
+                    .map(|_| messages::rolled_back(to)),
+            ),
+            None => (
+                "uninstall",
+                helm.run("uninstall", helm.uninstall(&self.target), kubeconfig, kube_args)
+                    .map(|_| messages::UNINSTALLED.to_string()),
+            ),
+        };
+        match done {
+            Ok(done) => Error { message: format!("{}\n{done}", error.message), ..error },
+            Err(failed) => Error {
+                message: format!("{}\n{}", error.message, messages::undo_failed(undo, &failed.message)),
+                ..error
+            },
+        }
+    }
+}
+
+/// `--set` values whose key names a secret are kept out of every printed line.
+fn register_secret_values(values: &Values) {
+    let secretish = ["password", "passwd", "secret", "token", "apikey", "api_key", "credential", "key"];
+    for pair in values.set.iter().chain(&values.set_string).flat_map(|s| s.split(',')) {
+        if let Some((key, value)) = pair.split_once('=') {
+            let key = key.to_lowercase();
+            if secretish.iter().any(|s| key.contains(s)) {
+                redact::register(value);
+            }
+        }
+    }
+}
+
+/// The workloads to wait for: those in the release namespace, hooks left to helm.
+fn workloads_of(resources: &[Resource], namespace: &str) -> Vec<Workload> {
+    let mut workloads = Vec::new();
+    for resource in resources.iter().filter(|r| !r.is_hook()) {
+        let Some(kind) = resource.workload() else { continue };
+        if resource.namespace_or(namespace) != namespace {
+            log::warn(messages::other_namespace(&resource.display(), resource.namespace_or(namespace)));
+            continue;
+        }
+        workloads.push(Workload { kind, name: resource.name.clone() });
+    }
+    workloads
+}
+
+/// A dry run's workloads: what they would ask for.
+fn planned(resources: &[Resource], workloads: &[Workload]) -> Vec<WorkloadState> {
+    workloads
+        .iter()
+        .map(|w| {
+            let desired = resources
+                .iter()
+                .find(|r| r.name == w.name && r.workload() == Some(w.kind))
+                .and_then(Resource::replicas);
+            WorkloadState {
+                kind: w.kind,
+                name: w.name.clone(),
+                ready: 0,
+                desired: desired.unwrap_or(1) as i32,
+                done: false,
+            }
+        })
+        .collect()
+}
+
+/// Helm 2's release from `helm history --max 1 -o json` and `helm get manifest`.
+fn helm2_release(target: &Target, history: &str, manifest: String) -> Result<ReleaseInfo> {
+    let bad = |why: String| Error::internal(messages::bad_helm_output(&why));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(history).map_err(|e| bad(e.to_string()))?;
+    let row = rows.last().ok_or_else(|| bad("empty history".into()))?;
+    let chart = row["chart"].as_str().unwrap_or_default();
+    let (name, version) = chart.rsplit_once('-').unwrap_or((chart, ""));
+    Ok(ReleaseInfo {
+        name: target.release.clone(),
+        namespace: target.namespace.clone(),
+        revision: row["revision"].as_u64().unwrap_or(0) as u32,
+        info: helm::ReleaseStatus { status: row["status"].as_str().unwrap_or_default().to_lowercase() },
+        chart: helm::ChartInfo {
+            metadata: helm::ChartMetadata {
+                name: name.to_string(),
+                version: version.to_string(),
+                app_version: row["app_version"].as_str().map(str::to_string),
+            },
+        },
+        manifest,
+    })
+}
+
+impl Outcome for Deployed {
+    fn text(&self) -> String {
+        let verb = if self.dry_run { "would be" } else { "is" };
+        let mut lines = vec![format!(
+            "release {} in namespace {}: revision {} {verb} {}",
+            self.release,
+            self.namespace,
+            self.revision,
+            if self.dry_run { "deployed (dry run)" } else { &self.status }
+        )];
+        let app = self.app_version.as_deref().map(|a| format!(" (app {a})")).unwrap_or_default();
+        lines.push(format!("  chart: {} {}{app}", self.chart, self.chart_version));
+        if let Some(recovered) = &self.recovered {
+            lines.push(format!("  {recovered}"));
+        }
+        if self.namespace_created {
+            lines.push(format!("  namespace {} created", self.namespace));
+        }
+        for workload in &self.workloads {
+            lines.push(format!(
+                "  {}",
+                if self.dry_run {
+                    format!("{}/{}: {} replica(s) planned", workload.kind.short(), workload.name, workload.desired)
+                } else {
+                    workload.line()
+                }
+            ));
+        }
+        match self.waited_seconds {
+            Some(seconds) => lines.push(format!("  ready after waiting {seconds:.1}s")),
+            None if !self.dry_run && !self.workloads.is_empty() => lines.push(format!("  {}", messages::NOT_WAITED)),
+            None => {}
+        }
+        lines.push(format!("  cluster: {} (Kubernetes {}), helm {}", self.cluster, self.kubernetes_version, self.helm));
+        lines.join("\n")
+    }
+
+    fn summary(&self) -> String {
+        format!("{} revision {} {} in {}", self.release, self.revision, self.status, self.namespace)
+    }
+
+    fn bk_outputs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("release_name", self.release.clone()),
+            ("release_namespace", self.namespace.clone()),
+            ("release_revision", self.revision.to_string()),
+            ("release_status", self.status.clone()),
+            ("chart_version", self.chart_version.clone()),
+            ("app_version", self.app_version.clone().unwrap_or_default()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_contract() {
+        assert_eq!(Wait::parse(None), Ok(Wait::No));
+        assert_eq!(Wait::parse(Some("")), Ok(Wait::No), "an empty BK-CI field is unset");
+        assert_eq!(Wait::parse(Some("0")), Ok(Wait::Forever));
+        assert_eq!(Wait::parse(Some("0s")), Ok(Wait::Forever));
+        assert_eq!(Wait::parse(Some("5m")), Ok(Wait::Within(Duration::from_secs(300))));
+        assert_eq!(Wait::parse(Some("300")), Ok(Wait::Within(Duration::from_secs(300))));
+        assert!(Wait::parse(Some("soon")).is_err());
+    }
+}

@@ -1,0 +1,157 @@
+//! Checks made before helm runs, against the manifest the chart renders to, for the failures
+//! helm would otherwise meet half-way through (leaving a failed revision behind): missing
+//! imagePullSecrets, nodePorts held by another Service, and resources that exist but belong to
+//! no or another release ("invalid ownership metadata").
+
+use std::collections::BTreeSet;
+
+use deckhand_common::kube::{api_error, is_status, Cluster};
+use deckhand_common::{log, Result};
+use k8s_openapi::api::core::v1::{Secret, Service};
+use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
+use serde::Serialize;
+
+use crate::manifest::Resource;
+use crate::messages;
+
+/// Something that would make the deploy fail.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Kinds that live outside namespaces (the common ones charts carry).
+const CLUSTER_SCOPED: [&str; 12] = [
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "APIService",
+];
+
+/// Runs every check; returns what was found (nothing = go ahead).
+pub async fn check(
+    cluster: &Cluster,
+    release: &str,
+    namespace: &str,
+    resources: &[Resource],
+    take_ownership: bool,
+) -> Result<Vec<Finding>> {
+    let mut findings = pull_secrets(cluster, namespace, resources).await?;
+    findings.extend(node_ports(cluster, namespace, resources).await?);
+    if !take_ownership {
+        findings.extend(ownership(cluster, release, namespace, resources).await?);
+    }
+    Ok(findings)
+}
+
+async fn pull_secrets(cluster: &Cluster, namespace: &str, resources: &[Resource]) -> Result<Vec<Finding>> {
+    let shipped: BTreeSet<(&str, &str)> =
+        resources.iter().filter(|r| r.kind == "Secret").map(|r| (r.namespace_or(namespace), r.name.as_str())).collect();
+    let mut asked = BTreeSet::new();
+    let mut findings = Vec::new();
+    for resource in resources {
+        let ns = resource.namespace_or(namespace);
+        for secret in resource.image_pull_secrets() {
+            if shipped.contains(&(ns, secret.as_str())) || !asked.insert((ns.to_string(), secret.clone())) {
+                continue;
+            }
+            let api: Api<Secret> = Api::namespaced(cluster.client.clone(), ns);
+            match api.get_metadata_opt(&secret).await {
+                Ok(Some(_)) => {}
+                Ok(None) => findings.push(Finding {
+                    message: messages::pull_secret_missing(&secret, ns, &resource.display()),
+                    hint: messages::hint_pull_secret_missing(&secret, ns),
+                }),
+                Err(e) if is_status(&e, 403) => log::debug(format!("cannot check secret {secret}: forbidden")),
+                Err(e) => return Err(api_error(&cluster.server, &format!("read secret {secret} in {ns} on"), e)),
+            }
+        }
+    }
+    Ok(findings)
+}
+
+async fn node_ports(cluster: &Cluster, namespace: &str, resources: &[Resource]) -> Result<Vec<Finding>> {
+    let wanted: Vec<(&Resource, i64)> =
+        resources.iter().flat_map(|r| r.node_ports().into_iter().map(move |p| (r, p))).collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    // NodePorts are cluster-wide; a namespace-bound account may only see its own namespace.
+    let all: Api<Service> = Api::all(cluster.client.clone());
+    let services = match all.list(&ListParams::default()).await {
+        Ok(list) => list.items,
+        Err(e) if is_status(&e, 403) => {
+            log::warn(messages::NODE_PORTS_NAMESPACE_ONLY);
+            let api: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);
+            api.list(&ListParams::default()).await.map_err(|e| api_error(&cluster.server, "list services on", e))?.items
+        }
+        Err(e) => return Err(api_error(&cluster.server, "list services on", e)),
+    };
+    let mut findings = Vec::new();
+    for (resource, port) in wanted {
+        let ns = resource.namespace_or(namespace);
+        let holder = services.iter().find(|s| {
+            let same =
+                s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(&resource.name);
+            !same
+                && s.spec.iter().flat_map(|spec| spec.ports.iter().flatten()).any(|p| p.node_port == Some(port as i32))
+        });
+        if let Some(holder) = holder {
+            let held_by = format!(
+                "{}/{}",
+                holder.metadata.namespace.as_deref().unwrap_or(""),
+                holder.metadata.name.as_deref().unwrap_or("")
+            );
+            findings.push(Finding {
+                message: messages::node_port_taken(port, &resource.name, &held_by),
+                hint: messages::HINT_NODE_PORT.to_string(),
+            });
+        }
+    }
+    Ok(findings)
+}
+
+async fn ownership(cluster: &Cluster, release: &str, namespace: &str, resources: &[Resource]) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    for resource in resources.iter().filter(|r| !r.is_hook()) {
+        let (group, version) = resource.api_version.rsplit_once('/').unwrap_or(("", &resource.api_version));
+        let api_resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, &resource.kind));
+        let ns = resource.namespace_or(namespace);
+        let api: Api<DynamicObject> = if CLUSTER_SCOPED.contains(&resource.kind.as_str()) {
+            Api::all_with(cluster.client.clone(), &api_resource)
+        } else {
+            Api::namespaced_with(cluster.client.clone(), ns, &api_resource)
+        };
+        let existing = match api.get_metadata_opt(&resource.name).await {
+            Ok(existing) => existing,
+            // An unknown kind (a CRD the chart installs) or no permission: helm will tell.
+            Err(e) if is_status(&e, 404) || is_status(&e, 403) => None,
+            Err(e) => return Err(api_error(&cluster.server, &format!("read {} on", resource.display()), e)),
+        };
+        let Some(existing) = existing else { continue };
+        let label = |k: &str| existing.metadata.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
+        let note = |k: &str| existing.metadata.annotations.as_ref().and_then(|a| a.get(k)).map(String::as_str);
+        let owner = (note("meta.helm.sh/release-name"), note("meta.helm.sh/release-namespace"));
+        if label("app.kubernetes.io/managed-by") == Some("Helm") && owner == (Some(release), Some(namespace)) {
+            continue;
+        }
+        let belongs = match owner {
+            (Some(other), Some(other_ns)) => messages::belongs_to_release(other, other_ns),
+            _ => messages::BELONGS_TO_NO_RELEASE.to_string(),
+        };
+        findings.push(Finding {
+            message: messages::resource_taken(&resource.display(), ns, &belongs),
+            hint: messages::hint_adopt(&resource.kind.to_lowercase(), &resource.name, ns, release, namespace),
+        });
+    }
+    Ok(findings)
+}

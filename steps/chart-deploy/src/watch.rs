@@ -1,0 +1,404 @@
+//! Waiting for a release's workloads by watching them (never polling): Deployments, StatefulSets,
+//! DaemonSets and Jobs of the manifest, their ReplicaSets and Pods. Each change is evaluated at
+//! once: progress lines as readiness moves, success the moment the last one is ready, and a
+//! diagnosis the moment something fails in a way waiting will not fix.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use deckhand_common::kube::{api_error, Cluster};
+use deckhand_common::{log, process, Error, ErrorKind, Result};
+use futures::stream::{BoxStream, StreamExt};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Secret};
+use kube::api::{Api, ListParams, LogParams};
+use kube::runtime::{watcher, WatchStreamExt};
+use kube::Resource;
+use serde::Serialize;
+
+use crate::diagnose::{self, Diagnosis, Evidence, Failure};
+use crate::manifest::WorkloadKind;
+use crate::{messages, quantity};
+
+/// A workload of the release.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Workload {
+    pub kind: WorkloadKind,
+    pub name: String,
+}
+
+/// How far a workload is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadState {
+    pub kind: WorkloadKind,
+    pub name: String,
+    pub ready: i32,
+    pub desired: i32,
+    pub done: bool,
+}
+
+impl WorkloadState {
+    pub fn line(&self) -> String {
+        let what = format!("{}/{}", self.kind.short(), self.name);
+        match (self.kind, self.done) {
+            (WorkloadKind::Job, true) => format!("{what}: complete"),
+            (WorkloadKind::Job, false) => format!("{what}: running"),
+            _ => format!("{what}: {}/{} ready", self.ready, self.desired),
+        }
+    }
+}
+
+/// How a wait ended (other than with an error of the cluster connection).
+pub enum Waited {
+    Ready(Vec<WorkloadState>),
+    Failed(Box<Diagnosis>, Vec<WorkloadState>),
+    TimedOut(Vec<WorkloadState>),
+}
+
+/// What the watches have seen so far.
+#[derive(Default)]
+struct Seen {
+    deployments: BTreeMap<String, Deployment>,
+    statefulsets: BTreeMap<String, StatefulSet>,
+    daemonsets: BTreeMap<String, DaemonSet>,
+    jobs: BTreeMap<String, Job>,
+    replicasets: BTreeMap<String, ReplicaSet>,
+    pods: BTreeMap<String, Pod>,
+}
+
+enum Change {
+    Deployment(watcher::Event<Deployment>),
+    StatefulSet(watcher::Event<StatefulSet>),
+    DaemonSet(watcher::Event<DaemonSet>),
+    Job(watcher::Event<Job>),
+    ReplicaSet(watcher::Event<ReplicaSet>),
+    Pod(watcher::Event<Pod>),
+}
+
+fn remember<K: Resource>(map: &mut BTreeMap<String, K>, event: watcher::Event<K>) {
+    match event {
+        watcher::Event::Init => map.clear(),
+        watcher::Event::Apply(obj) | watcher::Event::InitApply(obj) => {
+            map.insert(obj.meta().name.clone().unwrap_or_default(), obj);
+        }
+        watcher::Event::Delete(obj) => {
+            map.remove(obj.meta().name.as_deref().unwrap_or_default());
+        }
+        watcher::Event::InitDone => {}
+    }
+}
+
+impl Seen {
+    fn apply(&mut self, change: Change) {
+        match change {
+            Change::Deployment(e) => remember(&mut self.deployments, e),
+            Change::StatefulSet(e) => remember(&mut self.statefulsets, e),
+            Change::DaemonSet(e) => remember(&mut self.daemonsets, e),
+            Change::Job(e) => remember(&mut self.jobs, e),
+            Change::ReplicaSet(e) => remember(&mut self.replicasets, e),
+            Change::Pod(e) => remember(&mut self.pods, e),
+        }
+    }
+
+    fn owned_pods(&self, uid: Option<&String>) -> Vec<&Pod> {
+        self.pods.values().filter(|p| owned_by(p.meta(), uid)).collect()
+    }
+
+    /// The ReplicaSet of a Deployment's current revision.
+    fn newest_replicaset(&self, deployment: &Deployment) -> Option<&ReplicaSet> {
+        let revision = revision_of(deployment.meta())?;
+        self.replicasets
+            .values()
+            .find(|rs| owned_by(rs.meta(), deployment.meta().uid.as_ref()) && revision_of(rs.meta()) == Some(revision))
+    }
+
+    /// The state of one workload and, if it failed, why.
+    fn evaluate(&self, workload: &Workload) -> (WorkloadState, Option<Failure>) {
+        let mut state =
+            WorkloadState { kind: workload.kind, name: workload.name.clone(), ready: 0, desired: 1, done: false };
+        let pod_failure = |pods: Vec<&Pod>| pods.into_iter().find_map(diagnose::pod_failure);
+        match workload.kind {
+            WorkloadKind::Deployment => {
+                let Some(d) = self.deployments.get(&workload.name) else { return (state, None) };
+                let (spec, status) = (d.spec.as_ref(), d.status.clone().unwrap_or_default());
+                state.desired = spec.and_then(|s| s.replicas).unwrap_or(1);
+                let current = observed(d.meta().generation, status.observed_generation);
+                let updated = status.updated_replicas.unwrap_or(0);
+                let available = status.available_replicas.unwrap_or(0);
+                let newest = self.newest_replicaset(d);
+                // As `kubectl rollout status` counts: updated replicas that are available.
+                state.ready = if current { updated.min(available) } else { 0 };
+                state.done = current
+                    && updated >= state.desired
+                    && status.replicas.unwrap_or(0) <= updated
+                    && available >= updated;
+                if state.done {
+                    return (state, None);
+                }
+                let failure = current
+                    .then(|| diagnose::deployment_failure(d))
+                    .flatten()
+                    .or_else(|| newest.and_then(diagnose::replicaset_failure))
+                    .or_else(|| {
+                        pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default())
+                    });
+                // The deadline's message names the ReplicaSet; the pods usually tell why.
+                let failure = match failure {
+                    Some(f) if f.kind == "Deployment" => Some(
+                        pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default())
+                            .unwrap_or(f),
+                    ),
+                    other => other,
+                };
+                (state, failure)
+            }
+            WorkloadKind::StatefulSet => {
+                let Some(s) = self.statefulsets.get(&workload.name) else { return (state, None) };
+                let status = s.status.clone().unwrap_or_default();
+                state.desired = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+                state.ready = status.ready_replicas.unwrap_or(0);
+                let rolling =
+                    s.spec.as_ref().and_then(|s| s.update_strategy.as_ref()?.type_.as_deref()) != Some("OnDelete");
+                state.done = observed(s.meta().generation, status.observed_generation)
+                    && state.ready >= state.desired
+                    && (!rolling || status.updated_replicas.unwrap_or(state.desired) >= state.desired);
+                let failure = (!state.done).then(|| pod_failure(self.owned_pods(s.meta().uid.as_ref()))).flatten();
+                (state, failure)
+            }
+            WorkloadKind::DaemonSet => {
+                let Some(ds) = self.daemonsets.get(&workload.name) else { return (state, None) };
+                let status = ds.status.clone().unwrap_or_default();
+                state.desired = status.desired_number_scheduled;
+                state.ready = status.number_ready;
+                state.done = observed(ds.meta().generation, status.observed_generation)
+                    && status.updated_number_scheduled.unwrap_or(0) >= state.desired
+                    && status.number_available.unwrap_or(0) >= state.desired;
+                let failure = (!state.done).then(|| pod_failure(self.owned_pods(ds.meta().uid.as_ref()))).flatten();
+                (state, failure)
+            }
+            WorkloadKind::Job => {
+                let Some(job) = self.jobs.get(&workload.name) else { return (state, None) };
+                let status = job.status.clone().unwrap_or_default();
+                state.desired = job.spec.as_ref().and_then(|s| s.completions).unwrap_or(1);
+                state.ready = status.succeeded.unwrap_or(0);
+                state.done = status.conditions.iter().flatten().any(|c| c.type_ == "Complete" && c.status == "True");
+                let failure = (!state.done)
+                    .then(|| {
+                        diagnose::job_failure(job).or_else(|| pod_failure(self.owned_pods(job.meta().uid.as_ref())))
+                    })
+                    .flatten();
+                (state, failure)
+            }
+        }
+    }
+}
+
+fn observed(generation: Option<i64>, observed: Option<i64>) -> bool {
+    observed.unwrap_or(0) >= generation.unwrap_or(0)
+}
+
+fn owned_by(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, uid: Option<&String>) -> bool {
+    uid.is_some_and(|uid| meta.owner_references.iter().flatten().any(|r| &r.uid == uid))
+}
+
+fn revision_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Option<&str> {
+    meta.annotations.as_ref()?.get("deployment.kubernetes.io/revision").map(String::as_str)
+}
+
+fn watch<K>(
+    cluster: &Cluster,
+    namespace: &str,
+    idle: u32,
+    wrap: fn(watcher::Event<K>) -> Change,
+) -> BoxStream<'static, Result<Change, watcher::Error>>
+where
+    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + Send
+        + 'static,
+{
+    let api: Api<K> = Api::namespaced(cluster.client.clone(), namespace);
+    watcher(api, watcher::Config::default().timeout(idle)).default_backoff().map(move |e| e.map(wrap)).boxed()
+}
+
+/// Watches `workloads` in `namespace` until all are ready, one fails, or `timeout` passes (`None`:
+/// no limit). Progress lines go to the log as readiness changes.
+pub async fn wait(
+    cluster: &Cluster,
+    namespace: &str,
+    workloads: &[Workload],
+    timeout: Option<Duration>,
+    kube_timeout: Duration,
+) -> Result<Waited> {
+    // The server ends each watch before our read timeout would (the watcher resumes it).
+    let idle = (kube_timeout.as_secs().saturating_sub(5)).clamp(1, 290) as u32;
+    let has = |kind| workloads.iter().any(|w| w.kind == kind);
+    let mut streams = vec![watch::<Pod>(cluster, namespace, idle, Change::Pod)];
+    if has(WorkloadKind::Deployment) {
+        streams.push(watch::<Deployment>(cluster, namespace, idle, Change::Deployment));
+        streams.push(watch::<ReplicaSet>(cluster, namespace, idle, Change::ReplicaSet));
+    }
+    if has(WorkloadKind::StatefulSet) {
+        streams.push(watch::<StatefulSet>(cluster, namespace, idle, Change::StatefulSet));
+    }
+    if has(WorkloadKind::DaemonSet) {
+        streams.push(watch::<DaemonSet>(cluster, namespace, idle, Change::DaemonSet));
+    }
+    if has(WorkloadKind::Job) {
+        streams.push(watch::<Job>(cluster, namespace, idle, Change::Job));
+    }
+    let mut changes = futures::stream::select_all(streams);
+    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
+    let never = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86400);
+    let mut signals = tokio::time::interval(Duration::from_millis(100));
+    let mut seen = Seen::default();
+    let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
+    loop {
+        tokio::select! {
+            change = changes.next() => match change {
+                Some(Ok(change)) => seen.apply(change),
+                Some(Err(e)) => refuse_if_forbidden(cluster, e)?,
+                None => return Err(Error::remote(messages::WATCH_ENDED)),
+            },
+            _ = tokio::time::sleep_until(deadline.unwrap_or(never)) => {
+                return Ok(Waited::TimedOut(workloads.iter().map(|w| seen.evaluate(w).0).collect()));
+            }
+            _ = signals.tick() => {
+                if let Some(signal) = process::received_signal() {
+                    return Err(process::interrupted(signal, messages::WHILE_WAITING));
+                }
+                continue;
+            }
+        }
+        let mut states = Vec::new();
+        for workload in workloads {
+            let (state, failure) = seen.evaluate(workload);
+            if shown.get(workload) != Some(&state) {
+                log::info(state.line());
+                shown.insert(workload.clone(), state.clone());
+            }
+            if let Some(failure) = failure {
+                let diagnosis = explain(cluster, namespace, &seen, failure).await;
+                let states = workloads.iter().map(|w| seen.evaluate(w).0).collect();
+                return Ok(Waited::Failed(Box::new(diagnosis), states));
+            }
+            states.push(state);
+        }
+        if states.iter().all(|s| s.done) {
+            return Ok(Waited::Ready(states));
+        }
+    }
+}
+
+/// The workloads' state right now (no waiting).
+pub async fn snapshot(cluster: &Cluster, namespace: &str, workloads: &[Workload]) -> Result<Vec<WorkloadState>> {
+    let mut seen = Seen::default();
+    let client = || cluster.client.clone();
+    let fail = |e| api_error(&cluster.server, &format!("read the workloads in {namespace} on"), e);
+    let lp = ListParams::default();
+    for workload in workloads {
+        let name = workload.name.clone();
+        match workload.kind {
+            WorkloadKind::Deployment => {
+                if let Some(d) =
+                    Api::<Deployment>::namespaced(client(), namespace).get_opt(&name).await.map_err(fail)?
+                {
+                    seen.deployments.insert(name, d);
+                }
+                if seen.replicasets.is_empty() {
+                    let sets = Api::<ReplicaSet>::namespaced(client(), namespace).list(&lp).await.map_err(fail)?;
+                    seen.replicasets =
+                        sets.items.into_iter().map(|r| (r.meta().name.clone().unwrap_or_default(), r)).collect();
+                }
+            }
+            WorkloadKind::StatefulSet => {
+                if let Some(s) =
+                    Api::<StatefulSet>::namespaced(client(), namespace).get_opt(&name).await.map_err(fail)?
+                {
+                    seen.statefulsets.insert(name, s);
+                }
+            }
+            WorkloadKind::DaemonSet => {
+                if let Some(d) = Api::<DaemonSet>::namespaced(client(), namespace).get_opt(&name).await.map_err(fail)? {
+                    seen.daemonsets.insert(name, d);
+                }
+            }
+            WorkloadKind::Job => {
+                if let Some(j) = Api::<Job>::namespaced(client(), namespace).get_opt(&name).await.map_err(fail)? {
+                    seen.jobs.insert(name, j);
+                }
+            }
+        }
+    }
+    Ok(workloads.iter().map(|w| seen.evaluate(w).0).collect())
+}
+
+fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
+    let text = error.to_string();
+    if text.contains("403") || text.contains("401") || text.contains("Forbidden") || text.contains("Unauthorized") {
+        let error = Error::new(ErrorKind::Auth, messages::watch_refused(&cluster.server, &text));
+        return Err(error.hint(deckhand_common::messages::HINT_KUBE_403));
+    }
+    log::debug(format!("watch interrupted, resuming: {text}"));
+    Ok(())
+}
+
+/// Gathers the evidence around a failure (events, log, pull secrets, node sizes) and explains it.
+async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failure) -> Diagnosis {
+    let started = Instant::now();
+    let client = cluster.client.clone();
+    let mut evidence = Evidence::default();
+    // The pod to read a log from: the failing one, or a Job's newest failed pod.
+    let pod: Option<&Pod> = match failure.kind.as_str() {
+        "Pod" => seen.pods.get(&failure.name),
+        "Job" => seen.jobs.get(&failure.name).and_then(|job| {
+            seen.owned_pods(job.meta().uid.as_ref()).into_iter().max_by_key(|p| p.meta().creation_timestamp.clone())
+        }),
+        _ => None,
+    };
+    let events: Api<Event> = Api::namespaced(client.clone(), namespace);
+    if let Ok(list) = events.list(&ListParams::default()).await {
+        let names: Vec<&str> =
+            [Some(failure.name.as_str()), pod.and_then(|p| p.meta().name.as_deref())].into_iter().flatten().collect();
+        let mut relevant: Vec<Event> = list
+            .items
+            .into_iter()
+            .filter(|e| e.involved_object.name.as_deref().is_some_and(|n| names.contains(&n)))
+            .collect();
+        relevant.sort_by_key(|e| e.last_timestamp.clone().or(e.first_timestamp.clone()));
+        evidence.events = relevant;
+    }
+    if let Some(pod) = pod {
+        let spec = pod.spec.clone().unwrap_or_default();
+        if diagnose::wants_log(&failure) {
+            let container = failure.container.clone().or_else(|| spec.containers.first().map(|c| c.name.clone()));
+            let params = LogParams {
+                container,
+                previous: failure.reason == "CrashLoopBackOff",
+                tail_lines: Some(20),
+                ..Default::default()
+            };
+            let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+            evidence.log_tail = pods.logs(pod.meta().name.as_deref().unwrap_or_default(), &params).await.ok();
+        }
+        if failure.reason.contains("ImagePull") {
+            let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
+            for reference in spec.image_pull_secrets.iter().flatten() {
+                if let Ok(None) = secrets.get_metadata_opt(&reference.name).await {
+                    evidence.missing_pull_secrets.push(reference.name.clone());
+                }
+            }
+        }
+        if failure.reason == "Unschedulable" {
+            evidence.requested = quantity::pod_requests(&spec);
+            let nodes: Api<Node> = Api::all(client.clone());
+            evidence.largest_node =
+                nodes.list(&ListParams::default()).await.ok().and_then(|l| quantity::largest_node(&l.items));
+        }
+    }
+    log::debug(format!("gathered the diagnosis in {} ms", started.elapsed().as_millis()));
+    diagnose::explain(failure, namespace, &evidence)
+}
