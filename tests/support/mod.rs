@@ -93,11 +93,20 @@ impl Helm {
         Helm { version, home: tempfile::tempdir().unwrap() }
     }
 
-    pub fn cmd(&self) -> Command {
-        let mut cmd = Command::new(peers_bin().join(format!("helm-{}", self.version)));
+    pub fn binary(&self) -> PathBuf {
+        peers_bin().join(format!("helm-{}", self.version))
+    }
+
+    /// Gives `cmd` (helm, or a step that runs helm) this helm's own config, cache and data homes.
+    pub fn homes(&self, cmd: &mut Command) {
         for (var, dir) in [("HELM_CONFIG_HOME", "config"), ("HELM_CACHE_HOME", "cache"), ("HELM_DATA_HOME", "data")] {
             cmd.env(var, self.home.path().join(dir));
         }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::new(self.binary());
+        self.homes(&mut cmd);
         cmd.stdin(Stdio::null());
         cmd
     }
@@ -424,39 +433,87 @@ pub fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
 pub struct KubeStandin {
     pub port: u16,
     pub token: String,
+    tls: bool,
     dump: PathBuf,
     log: PathBuf,
+    timeline: PathBuf,
     dir: tempfile::TempDir,
     _daemon: Daemon,
 }
 
+/// How a stand-in behaves.
+pub struct StandinOptions {
+    /// Serve HTTPS with the shared test CA (client-go, so helm, sends no token over plain HTTP).
+    pub tls: bool,
+    pub git_version: &'static str,
+    /// Milliseconds until a `ready` pod turns ready.
+    pub ready_ms: u32,
+    pub token: Option<String>,
+}
+
+impl Default for StandinOptions {
+    fn default() -> Self {
+        StandinOptions { tls: false, git_version: "v1.30.4", ready_ms: 300, token: None }
+    }
+}
+
+/// One test CA per test binary (openssl key generation takes a while).
+pub fn shared_ca() -> &'static TestCa {
+    static CA: std::sync::OnceLock<TestCa> = std::sync::OnceLock::new();
+    CA.get_or_init(TestCa::new)
+}
+
 impl KubeStandin {
-    /// Starts the stand-in with `objects` already stored.
+    /// Starts the stand-in (plain HTTP) with `objects` already stored.
     pub fn start(objects: serde_json::Value) -> KubeStandin {
+        Self::start_with(objects, StandinOptions::default())
+    }
+
+    pub fn start_with(objects: serde_json::Value, options: StandinOptions) -> KubeStandin {
         let dir = tempfile::tempdir().unwrap();
-        let token = format!("kube-token-{}", std::process::id());
-        let (dump, log, preload) =
-            (dir.path().join("dump.json"), dir.path().join("requests.log"), dir.path().join("preload.json"));
+        let token = options.token.unwrap_or_else(|| format!("kube-token-{}", std::process::id()));
+        let path = |name: &str| dir.path().join(name);
+        let (dump, log, preload, timeline) =
+            (path("dump.json"), path("requests.log"), path("preload.json"), path("timeline"));
         std::fs::write(&preload, objects.to_string()).unwrap();
-        let (daemon, port) = spawn_with_port(
-            Command::new("python3")
-                .arg(root_path("tests/peers/kube_standin.py"))
-                .args(["--token", &token])
-                .arg("--dump")
-                .arg(&dump)
-                .arg("--log")
-                .arg(&log)
-                .arg("--preload")
-                .arg(&preload),
-        );
-        KubeStandin { port, token, dump, log, dir, _daemon: daemon }
+        let mut command = Command::new("python3");
+        command
+            .arg(root_path("tests/peers/kube_standin.py"))
+            .args(["--token", &token, "--git-version", options.git_version])
+            .args(["--ready-ms", &options.ready_ms.to_string()])
+            .arg("--dump")
+            .arg(&dump)
+            .arg("--log")
+            .arg(&log)
+            .arg("--timeline")
+            .arg(&timeline)
+            .arg("--preload")
+            .arg(&preload);
+        if options.tls {
+            let ca = shared_ca();
+            command.arg("--tls-cert").arg(&ca.server_cert).arg("--tls-key").arg(&ca.server_key);
+        }
+        let (daemon, port) = spawn_with_port(&mut command);
+        KubeStandin { port, token, tls: options.tls, dump, log, timeline, dir, _daemon: daemon }
+    }
+
+    /// "<epoch seconds> <what>" lines of cluster happenings (e.g. "pod-ready ns/name").
+    pub fn timeline(&self) -> Vec<String> {
+        std::fs::read_to_string(&self.timeline).unwrap_or_default().lines().map(str::to_string).collect()
     }
 
     /// A kubeconfig for the stand-in with `token` as the user's credential.
     pub fn kubeconfig(&self, token: &str) -> String {
+        use base64::Engine;
+        let cluster = if self.tls {
+            let ca = std::fs::read(&shared_ca().ca_cert).unwrap();
+            let ca = base64::engine::general_purpose::STANDARD.encode(ca);
+            format!("server: https://127.0.0.1:{}\n    certificate-authority-data: {ca}", self.port)
+        } else {
+            format!("server: http://127.0.0.1:{}", self.port)
+        };
         format!(
-            "apiVersion: v1\nkind: Config\ncurrent-context: standin\nclusters:\n- name: standin\n  cluster:\n    server: http://127.0.0.1:{}\ncontexts:\n- name: standin\n  context: {{cluster: standin, user: ci}}\nusers:\n- name: ci\n  user:\n    token: {token}\n",
-            self.port
+            "apiVersion: v1\nkind: Config\ncurrent-context: standin\nclusters:\n- name: standin\n  cluster:\n    {cluster}\ncontexts:\n- name: standin\n  context: {{cluster: standin, user: ci}}\nusers:\n- name: ci\n  user:\n    token: {token}\n"
         )
     }
 

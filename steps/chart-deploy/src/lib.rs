@@ -330,10 +330,23 @@ impl Deploy {
 
 /// `--set` values whose key names a secret are kept out of every printed line.
 fn register_secret_values(values: &Values) {
-    let secretish = ["password", "passwd", "secret", "token", "apikey", "api_key", "credential", "key"];
+    // Not "secret" alone: `envFromSecret=app-env` names a Secret, it is not one.
+    let secretish = [
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "api_key",
+        "accesskey",
+        "privatekey",
+        "credential",
+        "secretkey",
+        "clientsecret",
+    ];
     for pair in values.set.iter().chain(&values.set_string).flat_map(|s| s.split(',')) {
         if let Some((key, value)) = pair.split_once('=') {
-            let key = key.to_lowercase();
+            // The last part names the value: `imagePullSecrets[0].name` is a name, `db.password` is not.
+            let key = key.rsplit('.').next().unwrap_or(key).to_lowercase();
             if secretish.iter().any(|s| key.contains(s)) {
                 redact::register(value);
             }

@@ -1,0 +1,575 @@
+//! chart-deploy with the real helm CLI (3.17.3 and 4.1.4) against the Kubernetes API STAND-IN
+//! (tests/peers/kube_standin.py): no real API server can run here. The stand-in's pretend
+//! kubelet picks a pod's fate from its image tag (see tests/fixtures/charts/web/values.yaml), and
+//! from the objects themselves (missing Secrets, quotas, requests above the node's size).
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use base64::Engine;
+use serde_json::{json, Value};
+use support::*;
+
+const RELEASE: &str = "web";
+const NS: &str = "shop";
+/// The chart's Deployment and Service.
+const WORKLOAD: &str = "web-web";
+
+fn chart() -> PathBuf {
+    root().join("tests/fixtures/charts/web")
+}
+
+fn namespace(name: &str) -> Value {
+    json!({"kind": "Namespace", "metadata": {"name": name}})
+}
+
+/// A stand-in whose version suits `helm`, with the namespace `shop` and `objects`.
+fn cluster(helm: &Helm, mut objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
+    objects.insert(0, namespace(NS));
+    let git_version = if helm.version == HELM4 { "v1.33.2" } else { "v1.30.4" };
+    KubeStandin::start_with(Value::Array(objects), StandinOptions { tls: true, git_version, ready_ms, token: None })
+}
+
+fn deploy_cmd(kube: &KubeStandin, helm: &Helm, args: &[&str]) -> Command {
+    let mut cmd = step("chart-deploy");
+    cmd.arg(chart()).args(["--release", RELEASE, "-n", NS]).args(args);
+    cmd.arg("--kubeconfig").arg(kube.kubeconfig_file()).arg("--helm").arg(helm.binary());
+    helm.homes(&mut cmd);
+    cmd
+}
+
+fn deploy(kube: &KubeStandin, helm: &Helm, args: &[&str]) -> Run {
+    run(&mut deploy_cmd(kube, helm, args))
+}
+
+fn deployment(kube: &KubeStandin) -> Value {
+    kube.find("Deployment", NS, WORKLOAD).expect("the Deployment exists")
+}
+
+fn image(kube: &KubeStandin) -> String {
+    deployment(kube)["spec"]["template"]["spec"]["containers"][0]["image"].as_str().unwrap().to_string()
+}
+
+/// The release's revisions in the stand-in: (revision, status).
+fn revisions(kube: &KubeStandin) -> Vec<(u64, String)> {
+    let mut list: Vec<(u64, String)> = kube
+        .objects()
+        .into_iter()
+        .filter(|o| o["kind"] == "Secret" && o["metadata"]["labels"]["owner"] == "helm")
+        .map(|o| {
+            let labels = &o["metadata"]["labels"];
+            (labels["version"].as_str().unwrap().parse().unwrap(), labels["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn changed_anything(kube: &KubeStandin) -> bool {
+    kube.requests().iter().any(|r| ["POST", "PUT", "PATCH", "DELETE"].iter().any(|m| r.starts_with(m)))
+}
+
+#[test]
+fn install_then_upgrade_with_replicas_waits_until_ready_helm3() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 300);
+    let out = deploy(&kube, &helm, &["--timeout", "60s"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("release web in namespace shop: revision 1 is deployed"), "{out:?}");
+    assert!(out.stdout.contains("chart: web 0.3.0 (app 2.0.1)"), "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web: 1/1 ready"), "{out:?}");
+    assert!(out.stderr.contains("waiting for 1 workload(s) to be ready, at most 1m"), "{out:?}");
+    assert!(kube.timeline().iter().any(|l| l.contains("pod-ready shop/web-web-")), "a pod really turned ready");
+
+    let out = deploy(
+        &kube,
+        &helm,
+        &["--timeout", "60s", "--replicas", "3", "--set", "image.tag=ready-after-100", "--output", "json"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["revision"], 2);
+    assert_eq!(report["status"], "deployed");
+    assert_eq!(
+        report["workloads"][0],
+        json!({"kind": "Deployment", "name": WORKLOAD, "ready": 3, "desired": 3, "done": true})
+    );
+    assert_eq!(deployment(&kube)["spec"]["replicas"], 3, "--replicas reached the Deployment");
+    assert!(out.stderr.contains("deployment/web-web: 3/3 ready"), "progress lines: {out:?}");
+    assert_eq!(revisions(&kube), [(1, "superseded".into()), (2, "deployed".into())]);
+}
+
+#[test]
+fn helm4_upgrade_failure_with_atomic_rolls_back() {
+    let helm = Helm::new(HELM4);
+    let kube = cluster(&helm, vec![], 200);
+    let first = deploy(&kube, &helm, &["--timeout", "60s"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert!(!first.stderr.contains("warning"), "helm 4.1 suits Kubernetes 1.33: {first:?}");
+
+    let out = deploy(&kube, &helm, &["--timeout", "60s", "--set", "image.tag=crash", "--atomic"]);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("is in CrashLoopBackOff"), "{out:?}");
+    assert!(out.stderr.contains("--atomic: rolled back to revision 1"), "{out:?}");
+    assert_eq!(image(&kube), "registry.example/shop/web:ready", "back on the good image");
+    assert_eq!(revisions(&kube).last().unwrap(), &(3, "deployed".to_string()));
+}
+
+#[test]
+fn first_install_failure_with_atomic_uninstalls() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 200);
+    let out = deploy(&kube, &helm, &["--timeout", "60s", "--set", "image.tag=pull-missing", "--atomic"]);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("--atomic: the failed first install was uninstalled"), "{out:?}");
+    assert!(kube.find("Deployment", NS, WORKLOAD).is_none());
+    assert!(revisions(&kube).is_empty(), "no release left: {:?}", revisions(&kube));
+}
+
+#[test]
+fn without_timeout_it_does_not_wait() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 60_000);
+    let out = deploy(&kube, &helm, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web: 0/1 ready"), "{out:?}");
+    assert!(out.stdout.contains("not waited for (no --timeout)"), "{out:?}");
+    assert!(!out.stderr.contains("waiting for"), "{out:?}");
+}
+
+#[test]
+fn timeout_zero_waits_as_long_as_it_takes() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 300);
+    let out = deploy(&kube, &helm, &["--timeout", "0", "--set", "image.tag=ready-after-2500"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("with no time limit"), "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web: 1/1 ready"), "{out:?}");
+}
+
+#[test]
+fn a_duration_that_runs_out_is_a_rollout_failure() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 300);
+    let out = deploy(&kube, &helm, &["--timeout", "2s", "--set", "image.tag=never"]);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("were not ready within 2s: deployment/web-web: 0/1 ready"), "{out:?}");
+    assert!(out.stderr.contains("raise --timeout"), "{out:?}");
+}
+
+/// Deploys with `args` and a generous timeout; the failure must come from the diagnosis, long
+/// before the timeout, and name `reason` and `hint`.
+fn fails_fast(objects: Vec<Value>, args: &[&str], reason: &str, hints: &[&str]) -> Run {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, objects, 200);
+    let mut all = vec!["--timeout", "10m"];
+    all.extend(args);
+    let out = deploy(&kube, &helm, &all);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains(&format!("is in {reason}")), "{out:?}");
+    assert!(!out.stderr.contains("not ready within"), "it did not wait out the timeout: {out:?}");
+    for hint in hints {
+        assert!(out.stderr.contains(hint), "missing {hint:?}: {out:?}");
+    }
+    out
+}
+
+#[test]
+fn image_not_found() {
+    fails_fast(
+        vec![],
+        &["--set", "image.tag=pull-missing"],
+        "ErrImagePull",
+        &[
+            "Failed: Failed to pull image \"registry.example/shop/web:pull-missing\"",
+            "hint: image not found in registry: `registry.example/shop/web:pull-missing` does not exist",
+        ],
+    );
+}
+
+#[test]
+fn pull_secret_missing_at_pull_time() {
+    // --no-preflight: the pre-flight would have caught the missing secret before helm ran.
+    let args = ["--no-preflight", "--set", "image.tag=pull-denied", "--set", "imagePullSecrets[0].name=harbor-pull"];
+    fails_fast(
+        vec![],
+        &args,
+        "ErrImagePull",
+        &[
+            "pull access denied",
+            "hint: imagePullSecret `harbor-pull` does not exist in namespace `shop`",
+            "pull-secret harbor-pull -n shop",
+        ],
+    );
+}
+
+#[test]
+fn pull_refused_with_a_secret_in_place() {
+    let secret = json!({"kind": "Secret", "metadata": {"name": "harbor-pull", "namespace": NS},
+                        "type": "kubernetes.io/dockerconfigjson", "data": {".dockerconfigjson": "e30="}});
+    let args = ["--set", "image.tag=pull-denied", "--set", "imagePullSecrets[0].name=harbor-pull"];
+    fails_fast(vec![secret], &args, "ErrImagePull", &["hint: the registry refused to give"]);
+}
+
+#[test]
+fn crash_loop_shows_the_log() {
+    fails_fast(
+        vec![],
+        &["--set", "image.tag=crash"],
+        "CrashLoopBackOff",
+        &[
+            "last exit: code 1 (Error)",
+            "BackOff: Back-off restarting failed container",
+            "| fatal: cannot connect to database db:5432: connection refused",
+            "exits with code 1",
+        ],
+    );
+}
+
+#[test]
+fn out_of_memory() {
+    fails_fast(
+        vec![],
+        &["--set", "image.tag=oom"],
+        "CrashLoopBackOff",
+        &["code 137 (OOMKilled)", "raise resources.limits.memory"],
+    );
+}
+
+#[test]
+fn missing_config_secret() {
+    fails_fast(
+        vec![],
+        &["--set", "envFromSecret=app-env"],
+        "CreateContainerConfigError",
+        &["secret \"app-env\" not found", "hint: secret `app-env` does not exist in namespace `shop`"],
+    );
+}
+
+#[test]
+fn unschedulable_says_how_much_is_missing() {
+    fails_fast(
+        vec![],
+        &["--set", "resources.requests.cpu=2"],
+        "Unschedulable",
+        &[
+            "FailedScheduling: 0/1 nodes are available: 1 Insufficient cpu",
+            "hint: insufficient cpu: requested 2, allocatable 1.5 on the largest node",
+        ],
+    );
+}
+
+#[test]
+fn quota_refusal() {
+    let quota = json!({"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": NS},
+                       "spec": {"hard": {"requests.cpu": "1"}}});
+    fails_fast(vec![quota], &["--replicas", "2", "--set", "resources.requests.cpu=600m"], "FailedCreate", &[
+        "exceeded quota: compute",
+        "hint: the namespace's ResourceQuota `compute` is full (requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1)",
+    ]);
+}
+
+#[test]
+fn progress_deadline() {
+    fails_fast(
+        vec![],
+        &["--set", "image.tag=unready", "--set", "progressDeadlineSeconds=2"],
+        "ProgressDeadlineExceeded",
+        &["has timed out progressing", "made no progress within its progressDeadlineSeconds"],
+    );
+}
+
+#[test]
+fn failed_job() {
+    let out = fails_fast(
+        vec![],
+        &["--set", "job.enabled=true", "--set", "job.tag=job-fail"],
+        "BackoffLimitExceeded",
+        &["job web-migrate", "Job has reached the specified backoff limit", "| fatal: cannot connect to database"],
+    );
+    assert!(out.stderr.contains("job/web-migrate: running"), "{out:?}");
+}
+
+#[test]
+fn preflight_names_every_problem_and_changes_nothing() {
+    let taken_port = json!({"kind": "Service", "metadata": {"name": "api", "namespace": "other"},
+                            "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}});
+    let foreign = json!({"kind": "Deployment", "metadata": {"name": WORKLOAD, "namespace": NS},
+                         "spec": {"replicas": 1, "selector": {"matchLabels": {"a": "b"}},
+                                  "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "x", "image": "x:ready"}]}}}});
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![namespace("other"), taken_port, foreign], 200);
+    let args = [
+        "--set",
+        "service.type=NodePort",
+        "--set",
+        "service.nodePort=30080",
+        "--set",
+        "imagePullSecrets[0].name=harbor-pull",
+    ];
+    let out = deploy(&kube, &helm, &args);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("pre-flight found 3 problem(s); nothing was changed"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("imagePullSecret `harbor-pull` (used by deployment/web-web) does not exist in namespace `shop`"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("nodePort 30080 of service/web-web is already allocated to service other/api"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("deployment/web-web already exists in namespace shop and belongs to no helm release"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("meta.helm.sh/release-name=web"), "the fix is spelled out: {out:?}");
+    assert!(!changed_anything(&kube), "{:?}", kube.requests());
+
+    // Without the pre-flight, the API server refuses the port half-way, and the error says why.
+    let taken_port = json!({"kind": "Service", "metadata": {"name": "api", "namespace": "other"},
+                            "spec": {"type": "NodePort", "ports": [{"port": 80, "nodePort": 30080}]}});
+    let kube = cluster(&helm, vec![namespace("other"), taken_port], 200);
+    let out =
+        deploy(&kube, &helm, &["--no-preflight", "--set", "service.type=NodePort", "--set", "service.nodePort=30080"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("provided port is already allocated"), "{out:?}");
+    assert!(out.stderr.contains("choose a free one"), "{out:?}");
+}
+
+/// The release body helm stores: base64(gzip(JSON)) in the Secret's data (base64 again).
+fn release_body(secret: &Value) -> Value {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let once = b64.decode(secret["data"]["release"].as_str().unwrap()).unwrap();
+    let gz = b64.decode(once).unwrap();
+    let mut json = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut json).unwrap();
+    serde_json::from_str(&json).unwrap()
+}
+
+fn release_secret(body: &Value, revision: u64, status: &str) -> Value {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut body = body.clone();
+    body["version"] = json!(revision);
+    body["info"]["status"] = json!(status);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, body.to_string().as_bytes()).unwrap();
+    let data = b64.encode(b64.encode(gz.finish().unwrap()));
+    json!({"kind": "Secret", "type": "helm.sh/release.v1",
+           "metadata": {"name": format!("sh.helm.release.v1.{RELEASE}.v{revision}"), "namespace": NS,
+                        "labels": {"name": RELEASE, "owner": "helm", "status": status, "version": revision.to_string()}},
+           "data": {"release": data}})
+}
+
+/// A cluster where the release's newest revision is stuck in `status` (a helm run SIGKILLed
+/// mid-operation), made from a real install.
+fn stuck_cluster(helm: &Helm, status: &str) -> KubeStandin {
+    let first = cluster(helm, vec![], 100);
+    assert_eq!(deploy(&first, helm, &["--timeout", "60s"]).code, 0);
+    let installed = first.find("Secret", NS, "sh.helm.release.v1.web.v1").unwrap();
+    let body = release_body(&installed);
+    let mut objects: Vec<Value> = first
+        .objects()
+        .into_iter()
+        .filter(|o| ["Service", "Deployment"].contains(&o["kind"].as_str().unwrap()))
+        .map(|mut o| {
+            o["metadata"]
+                .as_object_mut()
+                .unwrap()
+                .retain(|k, _| ["name", "namespace", "labels", "annotations"].contains(&k.as_str()));
+            o.as_object_mut().unwrap().remove("status");
+            o
+        })
+        .collect();
+    if status == "pending-install" {
+        objects.push(release_secret(&body, 1, status));
+    } else {
+        objects.push(release_secret(&body, 1, "deployed"));
+        objects.push(release_secret(&body, 2, status));
+    }
+    cluster(helm, objects, 100)
+}
+
+#[test]
+fn pending_upgrade_is_explained_then_recovered() {
+    let helm = Helm::new(HELM3);
+    let kube = stuck_cluster(&helm, "pending-upgrade");
+    let out = deploy(&kube, &helm, &["--timeout", "60s"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("release web in namespace shop is stuck in pending-upgrade (revision 2)"), "{out:?}");
+    assert!(out.stderr.contains("--recover-pending: it rolls back to revision 1"), "{out:?}");
+    assert!(!changed_anything(&kube), "{:?}", kube.requests());
+
+    let out = deploy(&kube, &helm, &["--timeout", "60s", "--recover-pending"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("recovered release web: rolled back to revision 1"), "{out:?}");
+    assert!(out.stdout.contains("revision 4 is deployed"), "{out:?}");
+}
+
+#[test]
+fn pending_first_install_is_removed_then_installed() {
+    let helm = Helm::new(HELM3);
+    let kube = stuck_cluster(&helm, "pending-install");
+    let out = deploy(&kube, &helm, &["--timeout", "60s"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the first install never finished"), "{out:?}");
+
+    let out = deploy(&kube, &helm, &["--timeout", "60s", "--recover-pending"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("removed the pending revision(s) 1"), "{out:?}");
+    assert!(out.stdout.contains("revision 1 is deployed"), "{out:?}");
+    assert!(kube.requests().contains(&"DELETE /api/v1/namespaces/shop/secrets/sh.helm.release.v1.web.v1".to_string()));
+}
+
+#[test]
+fn missing_namespace_then_created() {
+    let helm = Helm::new(HELM3);
+    let kube = KubeStandin::start_with(json!([]), StandinOptions { tls: true, ..Default::default() });
+    let out = deploy(&kube, &helm, &[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("namespace shop does not exist") && out.stderr.contains("--create-namespace"),
+        "{out:?}"
+    );
+    let out = deploy(&kube, &helm, &["--create-namespace", "--timeout", "60s"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("namespace shop created"), "{out:?}");
+}
+
+#[test]
+fn dry_run_changes_nothing() {
+    let helm = Helm::new(HELM4);
+    let kube = cluster(&helm, vec![], 100);
+    let out = deploy(&kube, &helm, &["--dry-run", "--replicas", "2", "--timeout", "1m"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("would be deployed (dry run)"), "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web: 2 replica(s) planned"), "{out:?}");
+    assert!(!changed_anything(&kube), "{:?}", kube.requests());
+}
+
+#[test]
+fn version_skew_is_refused_before_anything_changes() {
+    let helm = Helm::new(HELM3);
+    let kube = KubeStandin::start_with(
+        json!([namespace(NS)]),
+        StandinOptions { tls: true, git_version: "v1.14.10", ..Default::default() },
+    );
+    let out = deploy(&kube, &helm, &[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("helm 3.17.3 does not support Kubernetes 1.14"), "{out:?}");
+    assert!(out.stderr.contains("Helm 2 with Tiller"), "{out:?}");
+    assert!(!changed_anything(&kube));
+}
+
+#[test]
+fn wrong_credentials_and_unreachable_server() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 100);
+    let kubeconfig = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(kubeconfig.path(), kube.kubeconfig("not-the-token")).unwrap();
+    let out = run(step("chart-deploy")
+        .arg(chart())
+        .args(["--release", RELEASE, "-n", NS, "--helm"])
+        .arg(helm.binary())
+        .arg("--kubeconfig")
+        .arg(kubeconfig.path()));
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("HTTP 401"), "{out:?}");
+
+    let port = free_port();
+    std::fs::write(kubeconfig.path(), kube.kubeconfig("x").replace(&kube.port.to_string(), &port.to_string())).unwrap();
+    let out = run(step("chart-deploy")
+        .arg(chart())
+        .args(["--release", RELEASE, "-n", NS, "--helm"])
+        .arg(helm.binary())
+        .arg("--kubeconfig")
+        .arg(kubeconfig.path()));
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains(&format!("https://127.0.0.1:{port}")), "names the server: {out:?}");
+}
+
+#[test]
+fn bad_input_is_refused_with_advice() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 100);
+    let missing = deploy_cmd(&kube, &helm, &["-f", "/nonexistent/values.yaml"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("the values file /nonexistent/values.yaml does not exist")
+    );
+    let out = deploy(&kube, &helm, &["--timeout", "soon"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--timeout \"soon\" is not a duration"), "{out:?}");
+    let out = run(step("chart-deploy").args(["/nonexistent/chart", "--release", "web", "-n", "shop"]));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the chart /nonexistent/chart does not exist"), "{out:?}");
+    let out = run(step("chart-deploy").arg(chart()).args(["--release", "Web_1", "-n", NS]));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("the release name \"Web_1\" is not valid"), "{out:?}");
+    assert!(!changed_anything(&kube));
+}
+
+/// Every secret of a run (the kubeconfig content with its token, a --set password) stays out of
+/// every output, also when helm fails and when the rollout is diagnosed; the temporary
+/// kubeconfig handed to helm is gone afterwards.
+#[test]
+fn secrets_never_printed_and_temp_kubeconfig_removed() {
+    let helm = Helm::new(HELM3);
+    let token = "Kube-Canary-Token-7f3a9c";
+    let password = "Db-Canary-Pass-91b2";
+    let kube = KubeStandin::start_with(
+        json!([namespace(NS)]),
+        StandinOptions { tls: true, token: Some(token.into()), ..Default::default() },
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["--timeout", "60s", "--set", "image.tag=crash", "-v"][..],
+        &["--timeout", "60s", "-v", "--set-string", "image=not-a-map"][..],
+        &["-v", "--output", "json"][..],
+    ] {
+        let mut cmd = step("chart-deploy");
+        cmd.arg(chart()).args(["--release", RELEASE, "-n", NS, "--helm"]).arg(helm.binary());
+        cmd.args(args).args(["--set", &format!("db.password={password}")]);
+        cmd.env("KUBECONFIG_CONTENT", kube.kubeconfig(token)).env_remove("KUBECONFIG").env("TMPDIR", tmp.path());
+        helm.homes(&mut cmd);
+        let out = run(&mut cmd);
+        assert!([0, 3, 7].contains(&out.code), "{out:?}");
+        for secret in [token, password] {
+            assert!(!out.all().contains(secret), "{secret} leaked: {out:?}");
+        }
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
+    // The password really went into the release (so the redaction had something to hide).
+    let env = &deployment(&kube)["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    assert_eq!(env["value"], password);
+}
+
+/// A Jenkins abort (SIGTERM) during the wait stops the step with 130 and still removes the
+/// temporary kubeconfig.
+#[test]
+fn sigterm_during_the_wait() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 100);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = step("chart-deploy");
+    cmd.arg(chart()).args(["--release", RELEASE, "-n", NS, "--timeout", "0", "--set", "image.tag=never", "--helm"]);
+    cmd.arg(helm.binary()).env("KUBECONFIG_CONTENT", kube.kubeconfig(&kube.token)).env_remove("KUBECONFIG");
+    cmd.env("TMPDIR", tmp.path()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    helm.homes(&mut cmd);
+    let child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !kube.requests().iter().any(|r| r.starts_with("GET /api/v1/namespaces/shop/pods")) {
+        assert!(std::time::Instant::now() < deadline, "the wait never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(std::fs::read_dir(tmp.path()).unwrap().count() > 0, "the temporary kubeconfig exists meanwhile");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopped by SIGTERM while waiting for the rollout"), "{stderr}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "the temporary kubeconfig is removed");
+}
