@@ -87,3 +87,25 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<St
         text
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_we_get_is_passed_on_and_the_child_is_waited_for() {
+        catch_signals();
+        let me = std::process::id() as libc::pid_t;
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            // SAFETY: signalling our own process; the handler only sets a flag.
+            unsafe { libc::kill(me, libc::SIGTERM) };
+        });
+        let script = "trap 'echo got TERM; exit 42' TERM; sleep 5 >/dev/null 2>&1 & wait";
+        let finished = run_captured(Command::new("sh").args(["-c", script])).unwrap();
+        assert_eq!(finished.forwarded, Some(libc::SIGTERM));
+        assert_eq!(finished.status.code(), Some(42), "the child ran its own clean-up");
+        assert_eq!(finished.stdout, "got TERM\n");
+        assert_eq!(interrupted(libc::SIGTERM, "during x").kind, ErrorKind::Interrupted);
+    }
+}
