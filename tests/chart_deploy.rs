@@ -29,19 +29,30 @@ fn namespace(name: &str) -> Value {
 fn cluster(helm: &Helm, mut objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
     objects.insert(0, namespace(NS));
     let git_version = if helm.version == HELM4 { "v1.33.2" } else { "v1.30.4" };
-    KubeStandin::start_with(Value::Array(objects), StandinOptions { tls: true, git_version, ready_ms, token: None })
+    let token = Some(format!("Kube-Canary-Token-{}", std::process::id()));
+    KubeStandin::start_with(Value::Array(objects), StandinOptions { tls: true, git_version, ready_ms, token })
 }
+
+/// Every deploy carries this in a `--set-string`; no output may show it.
+const PASSWORD_CANARY: &str = "Db-Canary-Pass-5e1d";
 
 fn deploy_cmd(kube: &KubeStandin, helm: &Helm, args: &[&str]) -> Command {
     let mut cmd = step("chart-deploy");
     cmd.arg(chart()).args(["--release", RELEASE, "-n", NS]).args(args);
+    cmd.args(["--set-string", &format!("db.password={PASSWORD_CANARY}")]);
     cmd.arg("--kubeconfig").arg(kube.kubeconfig_file()).arg("--helm").arg(helm.binary());
     helm.homes(&mut cmd);
     cmd
 }
 
+/// Runs a deploy, and checks that neither the kubeconfig's token nor the `--set` password shows
+/// in anything it printed (every case of this file runs with these canaries).
 fn deploy(kube: &KubeStandin, helm: &Helm, args: &[&str]) -> Run {
-    run(&mut deploy_cmd(kube, helm, args))
+    let out = run(&mut deploy_cmd(kube, helm, args));
+    for canary in [PASSWORD_CANARY, kube.token.as_str()] {
+        assert!(!out.all().contains(canary), "{canary} leaked: {out:?}");
+    }
+    out
 }
 
 fn deployment(kube: &KubeStandin) -> Value {
