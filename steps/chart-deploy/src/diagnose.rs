@@ -38,6 +38,27 @@ pub struct Failure {
     pub last_exit: Option<(i32, String)>,
 }
 
+impl Failure {
+    /// A failure read from an object's condition (no container involved).
+    fn of_object(
+        kind: &str,
+        name: Option<&String>,
+        reason: Option<&String>,
+        default_reason: &str,
+        message: Option<&String>,
+    ) -> Self {
+        Failure {
+            kind: kind.into(),
+            name: name.cloned().unwrap_or_default(),
+            reason: reason.cloned().unwrap_or_else(|| default_reason.into()),
+            message: message.cloned().unwrap_or_default(),
+            container: None,
+            image: None,
+            last_exit: None,
+        }
+    }
+}
+
 /// What the cluster said around a failure, fetched by the caller.
 #[derive(Debug, Default, Clone)]
 pub struct Evidence {
@@ -97,30 +118,20 @@ pub fn pod_failure(pod: &Pod) -> Option<Failure> {
         status.conditions.iter().flatten().find(|c| {
             c.type_ == "PodScheduled" && c.status == "False" && c.reason.as_deref() == Some("Unschedulable")
         })?;
-    Some(Failure {
-        kind: "Pod".into(),
-        name,
-        reason: "Unschedulable".into(),
-        message: unschedulable.message.clone().unwrap_or_default(),
-        container: None,
-        image: None,
-        last_exit: None,
-    })
+    Some(Failure::of_object("Pod", Some(&name), None, "Unschedulable", unschedulable.message.as_ref()))
 }
 
 /// A ReplicaSet that cannot create its pods (quota, admission).
 pub fn replicaset_failure(rs: &ReplicaSet) -> Option<Failure> {
     let condition =
         rs.status.as_ref()?.conditions.iter().flatten().find(|c| c.type_ == "ReplicaFailure" && c.status == "True")?;
-    Some(Failure {
-        kind: "ReplicaSet".into(),
-        name: rs.metadata.name.clone().unwrap_or_default(),
-        reason: condition.reason.clone().unwrap_or_else(|| "FailedCreate".into()),
-        message: condition.message.clone().unwrap_or_default(),
-        container: None,
-        image: None,
-        last_exit: None,
-    })
+    Some(Failure::of_object(
+        "ReplicaSet",
+        rs.metadata.name.as_ref(),
+        condition.reason.as_ref(),
+        "FailedCreate",
+        condition.message.as_ref(),
+    ))
 }
 
 /// A Deployment past its progress deadline.
@@ -128,30 +139,26 @@ pub fn deployment_failure(deployment: &Deployment) -> Option<Failure> {
     let condition = deployment.status.as_ref()?.conditions.iter().flatten().find(|c| {
         c.type_ == "Progressing" && c.status == "False" && c.reason.as_deref() == Some("ProgressDeadlineExceeded")
     })?;
-    Some(Failure {
-        kind: "Deployment".into(),
-        name: deployment.metadata.name.clone().unwrap_or_default(),
-        reason: "ProgressDeadlineExceeded".into(),
-        message: condition.message.clone().unwrap_or_default(),
-        container: None,
-        image: None,
-        last_exit: None,
-    })
+    Some(Failure::of_object(
+        "Deployment",
+        deployment.metadata.name.as_ref(),
+        None,
+        "ProgressDeadlineExceeded",
+        condition.message.as_ref(),
+    ))
 }
 
 /// A Job that has failed for good.
 pub fn job_failure(job: &Job) -> Option<Failure> {
     let condition =
         job.status.as_ref()?.conditions.iter().flatten().find(|c| c.type_ == "Failed" && c.status == "True")?;
-    Some(Failure {
-        kind: "Job".into(),
-        name: job.metadata.name.clone().unwrap_or_default(),
-        reason: condition.reason.clone().unwrap_or_else(|| "Failed".into()),
-        message: condition.message.clone().unwrap_or_default(),
-        container: None,
-        image: None,
-        last_exit: None,
-    })
+    Some(Failure::of_object(
+        "Job",
+        job.metadata.name.as_ref(),
+        condition.reason.as_ref(),
+        "Failed",
+        condition.message.as_ref(),
+    ))
 }
 
 /// Whether the failure's story is told better with the container's log.
