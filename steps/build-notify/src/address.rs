@@ -1,0 +1,60 @@
+//! Recipient lists as people write them (`a@x.com, b@y.com`, BK-CI's `a@x.com;b@y.com`, display
+//! names with commas in quotes), each address validated before anything connects.
+
+use deckhand_common::{Error, Result};
+use lettre::message::Mailbox;
+
+/// Splits on `,` and `;` outside quotes and angle brackets.
+pub fn split(list: &str) -> Vec<String> {
+    let (mut parts, mut current, mut quoted, mut angle) = (Vec::new(), String::new(), false, false);
+    for c in list.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angle = true,
+            '>' if !quoted => angle = false,
+            ',' | ';' if !quoted && !angle => {
+                parts.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    parts.push(current);
+    parts.into_iter().map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect()
+}
+
+/// One address, `a@b.com` or `Name <a@b.com>`; the error names it.
+pub fn mailbox(flag: &str, text: &str) -> Result<Mailbox> {
+    if text.trim().is_empty() {
+        return Err(Error::usage(crate::messages::NO_FROM));
+    }
+    if text.contains(['\r', '\n']) {
+        return Err(Error::usage(crate::messages::bad_address(flag, text, "it contains a line break")));
+    }
+    text.trim().parse::<Mailbox>().map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))
+}
+
+/// Every address of every (possibly joined) list given to `flag`.
+pub fn mailboxes(flag: &str, lists: &[String]) -> Result<Vec<Mailbox>> {
+    lists.iter().flat_map(|l| split(l)).map(|a| mailbox(flag, &a)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_split_like_people_write_them() {
+        assert_eq!(split("a@x.com, b@y.com;c@z.com;"), ["a@x.com", "b@y.com", "c@z.com"]);
+        assert_eq!(split("\"Zhang, San\" <zs@x.com>; 李四 <ls@x.com>"), ["\"Zhang, San\" <zs@x.com>", "李四 <ls@x.com>"]);
+    }
+
+    #[test]
+    fn bad_addresses_are_named() {
+        let error = mailboxes("--to", &["ok@x.com;not-an-address".into()]).unwrap_err();
+        assert!(error.message.contains("--to: \"not-an-address\" is not a valid e-mail address"), "{}", error.message);
+        assert!(mailbox("--from", "CI <ci@x.com>\r\nBcc: evil@x.com").is_err());
+        assert_eq!(mailbox("--from", "构建机器人 <ci@x.com>").unwrap().name.as_deref(), Some("构建机器人"));
+    }
+}

@@ -1,0 +1,255 @@
+//! Sends the build's e-mail: Jenkins' `mail` step and email-ext as one static binary.
+//!
+//! [`Notify::run`] is the whole action: recipients validated first ([`address`]), the content
+//! from options or a built-in template with build variables ([`template`]), attachments (files by
+//! glob, the tail of a log), the MIME message in the chosen charset ([`compose`]), then delivery
+//! with an explicit TLS mode and retries ([`smtp`]), or `--dry-run` to print the message.
+
+pub mod address;
+pub mod compose;
+pub mod messages;
+pub mod smtp;
+pub mod template;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use deckhand_common::output::Outcome;
+use deckhand_common::{log, redact, Error, Result};
+use serde::Serialize;
+
+use crate::compose::{Addresses, Attachment, Charset, Content};
+use crate::template::{Build, Lang, Template};
+
+/// Where the mail's words come from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Text { subject: String, body: String, html: bool },
+    Template { template: Template, lang: Lang, subject: Option<String> },
+}
+
+/// A log to attach, cut to its last lines.
+#[derive(Debug, Clone)]
+pub struct LogTail {
+    pub path: PathBuf,
+    pub lines: usize,
+    pub gzip: bool,
+}
+
+/// One run of build-notify.
+pub struct Notify {
+    pub server: smtp::Server,
+    pub from: String,
+    pub reply_to: Vec<String>,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub bcc: Vec<String>,
+    pub source: Source,
+    pub charset: Charset,
+    pub attach: Vec<String>,
+    pub log: Option<LogTail>,
+    pub max_attachments: u64,
+    pub dry_run: bool,
+}
+
+/// What happened to the mail.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sent {
+    pub message_id: String,
+    pub subject: String,
+    pub from: String,
+    pub accepted: Vec<String>,
+    pub refused: Vec<Refusal>,
+    pub attachments: Vec<String>,
+    pub size: usize,
+    pub server: String,
+    pub tls: smtp::TlsMode,
+    pub attempts: u32,
+    pub dry_run: bool,
+    /// The whole message, for `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Refusal {
+    pub address: String,
+    pub reply: String,
+}
+
+fn env_lookup(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+impl Notify {
+    pub fn run(&self) -> Result<Sent> {
+        if let Some(password) = &self.server.password {
+            redact::register(password);
+        }
+        let addresses = Addresses {
+            from: address::mailbox("--from", &self.from)?,
+            reply_to: address::mailboxes("--reply-to", &self.reply_to)?,
+            to: address::mailboxes("--to", &self.to)?,
+            cc: address::mailboxes("--cc", &self.cc)?,
+            bcc: address::mailboxes("--bcc", &self.bcc)?,
+        };
+        if addresses.to.is_empty() && addresses.cc.is_empty() && addresses.bcc.is_empty() {
+            return Err(Error::usage(messages::NO_RECIPIENTS));
+        }
+        let content = self.content();
+        let attachments = self.attachments()?;
+        let message = compose::compose(&addresses, &content, &attachments).map_err(Error::input)?;
+        let bytes = message.formatted();
+        let message_id = message.headers().get_raw("Message-ID").unwrap_or_default().to_string();
+        let envelope = message.envelope();
+        let mut sent = Sent {
+            message_id,
+            subject: compose::one_line(&content.subject),
+            from: addresses.from.to_string(),
+            accepted: Vec::new(),
+            refused: Vec::new(),
+            attachments: attachments.iter().map(|a| a.name.clone()).collect(),
+            size: bytes.len(),
+            server: format!("{}:{}", self.server.host, self.server.port),
+            tls: self.server.tls,
+            attempts: 0,
+            dry_run: self.dry_run,
+            rendered: None,
+        };
+        if self.dry_run {
+            sent.accepted = envelope.to().iter().map(|a| a.to_string()).collect();
+            sent.rendered = Some(String::from_utf8_lossy(&bytes).into_owned());
+            return Ok(sent);
+        }
+        if self.server.host.is_empty() {
+            return Err(Error::usage(messages::NO_HOST));
+        }
+        let from = envelope.from().cloned().unwrap_or_else(|| addresses.from.email.clone());
+        let delivery = self.server.send(&from, envelope.to(), &bytes)?;
+        sent.accepted = delivery.accepted;
+        sent.refused = delivery.refused.into_iter().map(|(address, reply)| Refusal { address, reply }).collect();
+        sent.attempts = delivery.attempts;
+        Ok(sent)
+    }
+
+    /// Subject and body with the build variables expanded; unknown ones are warned about.
+    fn content(&self) -> Content {
+        let (subject, text, html) = match &self.source {
+            Source::Text { subject, body, html: false } => (subject.clone(), Some(body.clone()), None),
+            Source::Text { subject, body, html: true } => (subject.clone(), None, Some(body.clone())),
+            Source::Template { template, lang, subject } => {
+                let rendered = template::render(*template, *lang, &Build::from_lookup(&env_lookup));
+                (subject.clone().unwrap_or(rendered.subject), Some(rendered.text), Some(rendered.html))
+            }
+        };
+        let mut unknown = std::collections::BTreeSet::new();
+        let mut expand = |text: String| {
+            let (expanded, missing) = template::expand(&text, &env_lookup);
+            unknown.extend(missing);
+            expanded
+        };
+        let content = Content {
+            subject: expand(subject),
+            text: text.map(&mut expand),
+            html: html.map(&mut expand),
+            charset: self.charset,
+        };
+        if !unknown.is_empty() {
+            log::warn(messages::unknown_variables(&unknown.into_iter().collect::<Vec<_>>().join(", ")));
+        }
+        content
+    }
+
+    fn attachments(&self) -> Result<Vec<Attachment>> {
+        let mut files = Vec::new();
+        for pattern in &self.attach {
+            let paths = glob::glob(pattern).map_err(|e| Error::usage(messages::bad_pattern(pattern, &e.to_string())))?;
+            let mut matched = 0;
+            for path in paths.flatten().filter(|p| p.is_file()) {
+                matched += 1;
+                let bytes = std::fs::read(&path).map_err(|e| Error::io("cannot read the attachment", &path, e))?;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                files.push(Attachment { name, bytes, content_type: content_type(&path) });
+            }
+            if matched == 0 {
+                return Err(Error::input(messages::attachment_missing(pattern)));
+            }
+        }
+        if let Some(log) = &self.log {
+            files.push(log_tail(log)?);
+        }
+        let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
+        if total > self.max_attachments {
+            let error = Error::input(messages::attachments_too_big(total, self.max_attachments));
+            return Err(error.hint(messages::HINT_TOO_BIG));
+        }
+        Ok(files)
+    }
+}
+
+/// The last `lines` of a log, optionally gzipped.
+fn log_tail(log: &LogTail) -> Result<Attachment> {
+    let text = std::fs::read(&log.path).map_err(|e| Error::io("cannot read --attach-log", &log.path, e))?;
+    let all: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
+    let tail: Vec<u8> = all[all.len().saturating_sub(log.lines)..].concat();
+    let name = log.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build.log".into());
+    log::debug(messages::log_tail_name(&name, log.lines));
+    if !log.gzip {
+        return Ok(Attachment { name, bytes: tail, content_type: "text/plain; charset=utf-8".into() });
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&tail).and_then(|_| gz.try_finish()).map_err(|e| Error::internal(e.to_string()))?;
+    let bytes = gz.finish().map_err(|e| Error::internal(e.to_string()))?;
+    Ok(Attachment { name: format!("{name}.gz"), bytes, content_type: "application/gzip".into() })
+}
+
+fn content_type(path: &std::path::Path) -> String {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "log" => "text/plain; charset=utf-8",
+        "html" | "htm" => "text/html; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "zip" => "application/zip",
+        "gz" | "tgz" => "application/gzip",
+        _ => "application/octet-stream",
+    }
+    .to_string()
+}
+
+impl Outcome for Sent {
+    fn text(&self) -> String {
+        if let Some(rendered) = &self.rendered {
+            return rendered.trim_end().to_string();
+        }
+        let mut lines = vec![format!("mail {} sent via {} ({:?} TLS)", self.message_id, self.server, self.tls)];
+        lines.push(format!("  subject: {}", self.subject));
+        lines.push(format!("  accepted: {}", self.accepted.join(", ")));
+        for refusal in &self.refused {
+            lines.push(format!("  refused: {} ({})", refusal.address, refusal.reply));
+        }
+        if !self.attachments.is_empty() {
+            lines.push(format!("  attachments: {}", self.attachments.join(", ")));
+        }
+        if self.attempts > 1 {
+            lines.push(format!("  after {} attempts", self.attempts));
+        }
+        lines.join("\n")
+    }
+
+    fn summary(&self) -> String {
+        format!("mail to {} recipient(s), {} refused", self.accepted.len(), self.refused.len())
+    }
+
+    fn bk_outputs(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("mail_message_id", self.message_id.clone()),
+            ("mail_accepted", self.accepted.join(",")),
+            ("mail_refused", self.refused.iter().map(|r| r.address.clone()).collect::<Vec<_>>().join(",")),
+        ]
+    }
+}

@@ -1,0 +1,83 @@
+//! User-facing messages of build-notify, kept together for translation.
+
+use std::time::Duration;
+
+pub fn unencodable(c: char, charset: &str) -> String {
+    format!("the text holds {c:?}, which {charset} cannot encode: use --charset GB18030 or UTF-8")
+}
+
+pub fn bad_address(flag: &str, address: &str, why: &str) -> String {
+    format!("{flag}: {address:?} is not a valid e-mail address ({why})")
+}
+
+pub const NO_RECIPIENTS: &str = "no recipients: give --to (or --cc/--bcc); lists may be separated by , or ;";
+pub const NO_FROM: &str = "no sender: give --from (e.g. \"CI <ci@example.com>\")";
+pub const NO_BODY: &str = "no content: give --body, --body-file or --template";
+pub const BODY_TWICE: &str = "give the content once: --body, --body-file or --template";
+pub const NO_HOST: &str = "no mail server: give --smtp-host (and --smtp-port)";
+
+pub fn unknown_variables(names: &str) -> String {
+    format!("unknown variables left as written: {names} (set them, or give a default: ${{NAME:-default}})")
+}
+
+pub fn attachment_missing(pattern: &str) -> String {
+    format!("--attach {pattern:?} matches no file")
+}
+
+pub fn bad_pattern(pattern: &str, why: &str) -> String {
+    format!("--attach {pattern:?} is not a valid pattern: {why}")
+}
+
+pub fn attachments_too_big(total: u64, limit: u64) -> String {
+    format!(
+        "the attachments come to {}, over the limit of {}",
+        bytesize::ByteSize(total),
+        bytesize::ByteSize(limit)
+    )
+}
+
+pub const HINT_TOO_BIG: &str =
+    "attach less (a narrower --attach, a smaller --log-tail, --compress-log) or raise --max-attachments-size";
+
+pub fn log_tail_name(name: &str, lines: usize) -> String {
+    format!("{name} (last {lines} lines)")
+}
+
+pub fn retrying(why: &str, wait: Duration, attempt: u32, of: u32) -> String {
+    format!("{why}; retry {attempt} of {of} in {} ms", wait.as_millis())
+}
+
+pub fn no_starttls(server: &str) -> String {
+    format!("the mail server {server} does not offer STARTTLS; the mail was not sent in clear text")
+}
+
+pub const HINT_NO_STARTTLS: &str = "use --tls tls (port 465) if the server has implicit TLS; --tls none sends in clear \
+text and is only for a trusted network";
+
+pub fn login_refused(server: &str, user: &str, why: &str) -> String {
+    format!("the mail server {server} refused the login of {user}: {why}")
+}
+
+pub const HINT_LOGIN: &str = "check the username and password (many servers want an app password or SMTP token)";
+
+pub fn recipient_refused(address: &str, why: &str) -> String {
+    format!("recipient {address} refused: {why}")
+}
+
+pub fn all_refused(list: &str) -> String {
+    format!("the mail server refused every recipient: {list}")
+}
+
+pub fn tls_failed(server: &str, why: &str) -> String {
+    format!("TLS with the mail server {server} failed: {why}")
+}
+
+pub fn unreachable(server: &str, why: &str) -> String {
+    format!("cannot reach the mail server {server}: {why}")
+}
+
+pub const HINT_UNREACHABLE: &str = "check --smtp-host and --smtp-port, DNS, and that the network allows the connection";
+
+pub fn server_refused(server: &str, step: &str, why: &str) -> String {
+    format!("the mail server {server} refused {step}: {why}")
+}

@@ -1,0 +1,198 @@
+//! Build variables in subjects and bodies: `${VAR}`, `${env.VAR}` (Jenkins' spelling) and
+//! `${VAR:-default}`, from the environment. An unknown variable stays visible as written and is
+//! reported, so a typo shows in the mail instead of vanishing. Plus the built-in mails
+//! (`--template success|failure|unstable|aborted`, Chinese or English) that need no Groovy.
+
+use std::collections::BTreeSet;
+
+/// Expands `text` with `lookup`; returns the text and the names that were not found.
+pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, BTreeSet<String>) {
+    let mut unknown = BTreeSet::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return (out, unknown);
+        };
+        let inner = &after[..end];
+        let (name, default) = match inner.split_once(":-") {
+            Some((name, default)) => (name, Some(default)),
+            None => (inner, None),
+        };
+        let name = name.trim().strip_prefix("env.").unwrap_or(name.trim());
+        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        match (valid, lookup(name).filter(|v| !v.is_empty()), default) {
+            (true, Some(value), _) => out.push_str(&value),
+            (true, None, Some(default)) => out.push_str(default),
+            _ => {
+                if valid {
+                    unknown.insert(name.to_string());
+                }
+                out.push_str(&rest[start..start + 2 + end + 1]);
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    (out, unknown)
+}
+
+/// The build facts a built-in mail shows, from Jenkins' or BK-CI's variables.
+#[derive(Debug, Clone, Default)]
+pub struct Build {
+    pub name: String,
+    pub number: String,
+    pub url: Option<String>,
+    pub duration: Option<String>,
+    pub commit: Option<String>,
+    pub branch: Option<String>,
+    pub started_by: Option<String>,
+}
+
+impl Build {
+    /// The first variable that is set, of each group.
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Build {
+        let first = |names: &[&str]| names.iter().find_map(|n| lookup(n).filter(|v| !v.trim().is_empty()));
+        let duration = first(&["BUILD_DURATION"]).or_else(|| {
+            // BK-CI gives the start in epoch milliseconds.
+            let start: u64 = first(&["BK_CI_BUILD_START_TIME"])?.parse().ok()?;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
+            let seconds = now.checked_sub(start)? / 1000;
+            Some(humantime::format_duration(std::time::Duration::from_secs(seconds)).to_string())
+        });
+        Build {
+            name: first(&["JOB_NAME", "BK_CI_PIPELINE_NAME"]).unwrap_or_else(|| "?".into()),
+            number: first(&["BUILD_NUMBER", "BK_CI_BUILD_NUM"]).unwrap_or_else(|| "?".into()),
+            url: first(&["BUILD_URL", "RUN_DISPLAY_URL", "BK_CI_BUILD_URL"]),
+            duration,
+            commit: first(&["GIT_COMMIT", "BK_CI_GIT_REPO_HEAD_COMMIT_ID", "CI_COMMIT_SHA"]),
+            branch: first(&["GIT_BRANCH", "BRANCH_NAME", "BK_CI_GIT_REPO_BRANCH"]),
+            started_by: first(&["BUILD_USER", "BK_CI_START_USER_NAME"]),
+        }
+    }
+}
+
+/// The built-in mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Template {
+    Success,
+    Failure,
+    Unstable,
+    Aborted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Chinese when the environment's locale is (LANG=zh_CN.UTF-8), else English.
+    pub fn from_locale(lang: Option<&str>) -> Lang {
+        if lang.is_some_and(|l| l.to_lowercase().starts_with("zh")) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// A rendered built-in mail.
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Renders a built-in mail for `build`.
+pub fn render(template: Template, lang: Lang, build: &Build) -> Rendered {
+    let (status, colour) = match (template, lang) {
+        (Template::Success, Lang::Zh) => ("成功", "#2e7d32"),
+        (Template::Failure, Lang::Zh) => ("失败", "#c62828"),
+        (Template::Unstable, Lang::Zh) => ("不稳定", "#ef6c00"),
+        (Template::Aborted, Lang::Zh) => ("已中止", "#616161"),
+        (Template::Success, Lang::En) => ("SUCCESS", "#2e7d32"),
+        (Template::Failure, Lang::En) => ("FAILURE", "#c62828"),
+        (Template::Unstable, Lang::En) => ("UNSTABLE", "#ef6c00"),
+        (Template::Aborted, Lang::En) => ("ABORTED", "#616161"),
+    };
+    let labels = match lang {
+        Lang::Zh => ["项目名称", "构建编号", "构建状态", "构建地址", "持续时间", "代码提交", "分支", "触发人"],
+        Lang::En => ["Project", "Build", "Status", "Build URL", "Duration", "Commit", "Branch", "Started by"],
+    };
+    let subject = match lang {
+        Lang::Zh => format!("构建{status}: {} #{}", build.name, build.number),
+        Lang::En => format!("{status}: {} #{}", build.name, build.number),
+    };
+    let rows: Vec<(&str, String)> = [
+        (labels[0], Some(build.name.clone())),
+        (labels[1], Some(format!("#{}", build.number))),
+        (labels[2], Some(status.to_string())),
+        (labels[3], build.url.clone()),
+        (labels[4], build.duration.clone()),
+        (labels[5], build.commit.clone()),
+        (labels[6], build.branch.clone()),
+        (labels[7], build.started_by.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| Some((label, value?)))
+    .collect();
+    let text = rows.iter().map(|(label, value)| format!("{label}: {value}\n")).collect::<String>();
+    let mut html = format!(
+        "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\
+         <h2 style=\"color:{colour}\">{}</h2><table cellpadding=\"4\" style=\"border-collapse:collapse\">",
+        escape(&subject)
+    );
+    for (label, value) in &rows {
+        let shown = if *label == labels[3] {
+            format!("<a href=\"{0}\">{0}</a>", escape(value))
+        } else if *label == labels[2] {
+            format!("<b style=\"color:{colour}\">{}</b>", escape(value))
+        } else {
+            escape(value)
+        };
+        html.push_str(&format!("<tr><th align=\"left\">{}</th><td>{shown}</td></tr>", escape(label)));
+    }
+    html.push_str("</table></body></html>\n");
+    Rendered { subject, text, html }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(name: &str) -> Option<String> {
+        match name {
+            "JOB_NAME" => Some("shop/web".into()),
+            "BUILD_NUMBER" => Some("42".into()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn variables_expand_and_unknown_ones_stay_visible() {
+        let (text, unknown) = expand("${JOB_NAME} #${env.BUILD_NUMBER} ${NOPE} ${EMPTY:-none} ${X:-y} $PLAIN ${", &vars);
+        assert_eq!(text, "shop/web #42 ${NOPE} none y $PLAIN ${");
+        assert_eq!(unknown.into_iter().collect::<Vec<_>>(), ["NOPE"]);
+    }
+
+    #[test]
+    fn builtin_mail_in_chinese() {
+        let build = Build::from_lookup(&vars);
+        let mail = render(Template::Failure, Lang::Zh, &build);
+        assert_eq!(mail.subject, "构建失败: shop/web #42");
+        assert_eq!(mail.text, "项目名称: shop/web\n构建编号: #42\n构建状态: 失败\n");
+        assert!(mail.html.contains("<th align=\"left\">构建状态</th><td><b style=\"color:#c62828\">失败</b></td>"));
+        assert_eq!(Lang::from_locale(Some("zh_CN.UTF-8")), Lang::Zh);
+        assert_eq!(Lang::from_locale(None), Lang::En);
+    }
+}
