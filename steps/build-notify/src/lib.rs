@@ -164,7 +164,8 @@ impl Notify {
     fn attachments(&self) -> Result<Vec<Attachment>> {
         let mut files = Vec::new();
         for pattern in &self.attach {
-            let paths = glob::glob(pattern).map_err(|e| Error::usage(messages::bad_pattern(pattern, &e.to_string())))?;
+            let paths =
+                glob::glob(pattern).map_err(|e| Error::usage(messages::bad_pattern(pattern, &e.to_string())))?;
             let mut matched = 0;
             for path in paths.flatten().filter(|p| p.is_file()) {
                 matched += 1;

@@ -29,11 +29,7 @@ pub fn bad_pattern(pattern: &str, why: &str) -> String {
 }
 
 pub fn attachments_too_big(total: u64, limit: u64) -> String {
-    format!(
-        "the attachments come to {}, over the limit of {}",
-        bytesize::ByteSize(total),
-        bytesize::ByteSize(limit)
-    )
+    format!("the attachments come to {}, over the limit of {}", bytesize::ByteSize(total), bytesize::ByteSize(limit))
 }
 
 pub const HINT_TOO_BIG: &str =
@@ -51,7 +47,8 @@ pub fn no_starttls(server: &str) -> String {
     format!("the mail server {server} does not offer STARTTLS; the mail was not sent in clear text")
 }
 
-pub const HINT_NO_STARTTLS: &str = "use --tls tls (port 465) if the server has implicit TLS; --tls none sends in clear \
+pub const HINT_NO_STARTTLS: &str =
+    "use --tls tls (port 465) if the server has implicit TLS; --tls none sends in clear \
 text and is only for a trusted network";
 
 pub fn login_refused(server: &str, user: &str, why: &str) -> String {

@@ -167,7 +167,8 @@ impl Server {
     }
 
     fn connection_failure(&self, e: lettre::transport::smtp::Error) -> Failure {
-        if e.is_tls() {
+        // With implicit TLS a refused certificate comes back as a network error.
+        if e.is_tls() || chain(&e).contains("certificate") {
             let error = Error::remote(messages::tls_failed(&self.display(), &chain(&e)));
             return Failure::Final(error.hint(deckhand_common::messages::HINT_TLS));
         }

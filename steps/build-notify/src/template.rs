@@ -180,7 +180,8 @@ mod tests {
 
     #[test]
     fn variables_expand_and_unknown_ones_stay_visible() {
-        let (text, unknown) = expand("${JOB_NAME} #${env.BUILD_NUMBER} ${NOPE} ${EMPTY:-none} ${X:-y} $PLAIN ${", &vars);
+        let (text, unknown) =
+            expand("${JOB_NAME} #${env.BUILD_NUMBER} ${NOPE} ${EMPTY:-none} ${X:-y} $PLAIN ${", &vars);
         assert_eq!(text, "shop/web #42 ${NOPE} none y $PLAIN ${");
         assert_eq!(unknown.into_iter().collect::<Vec<_>>(), ["NOPE"]);
     }

@@ -1,0 +1,304 @@
+//! build-notify against a real SMTP server (aiosmtpd on loopback: STARTTLS required + AUTH,
+//! implicit TLS + AUTH, plain), with a test CA made by openssl. Every received message is read by
+//! Python's `email` package, a real MIME parser, as a mail client would.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+const USER: &str = "ci@example.com";
+const PASSWORD: &str = "Smtp-Canary-Pw-4c1e";
+
+fn notify(server: &SmtpServer, tls: &str, args: &[&str]) -> Run {
+    let ca = shared_ca();
+    let mut cmd = step("build-notify");
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
+    cmd.arg("--ca-file").arg(&ca.ca_cert).args(["--retries", "2"]).args(args);
+    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG"] {
+        cmd.env_remove(var);
+    }
+    let out = run(&mut cmd);
+    assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
+    out
+}
+
+fn login() -> [&'static str; 4] {
+    ["--username", USER, "--password", PASSWORD]
+}
+
+fn part<'a>(mail: &'a Value, content_type: &str) -> &'a Value {
+    mail["parts"].as_array().unwrap().iter().find(|p| p["content_type"] == content_type).expect(content_type)
+}
+
+#[test]
+fn chinese_arrives_intact_in_every_charset_over_starttls() {
+    let server =
+        SmtpServer::start(SmtpOptions { mode: "starttls", login: Some((USER, PASSWORD)), ..Default::default() });
+    let subject = "构建失败: 商城/web #42 — 请检查";
+    let body = "项目名称: 商城/web\n构建状态: 失败\n𠀀 is outside GBK\n";
+    for (index, charset) in ["UTF-8", "GBK", "GB18030"].into_iter().enumerate() {
+        let body = if charset == "GBK" { body.replace("𠀀 is outside GBK\n", "") } else { body.to_string() };
+        let mut args = vec!["--from", "构建机器人 <ci@example.com>", "--to", "dev@example.com;qa@example.com"];
+        args.extend(["--cc", "\"Lead, Team\" <lead@example.com>", "--bcc", "audit@example.com"]);
+        args.extend(["--reply-to", "ops@example.com", "--subject", subject, "--body", &body, "--charset", charset]);
+        args.extend(login());
+        let out = notify(&server, "starttls", &args);
+        assert_eq!(out.code, 0, "{out:?}");
+        assert!(out.stdout.contains("accepted: dev@example.com, qa@example.com, lead@example.com, audit@example.com"));
+        let received = &server.received()[index];
+        assert_eq!(received.envelope["tls"], true, "sent over TLS");
+        assert_eq!(received.envelope["auth"], true);
+        let mail = &received.parsed;
+        assert_eq!(mail["headers"]["Subject"], subject, "{charset}");
+        assert!(mail["raw_subject"].as_str().unwrap().starts_with(&format!("=?{charset}?B?")), "{mail}");
+        assert_eq!(mail["headers"]["From"], "构建机器人 <ci@example.com>");
+        assert_eq!(mail["headers"]["Cc"], "\"Lead, Team\" <lead@example.com>");
+        assert_eq!(mail["headers"]["Reply-To"], "ops@example.com");
+        let text = part(mail, "text/plain");
+        assert_eq!(text["charset"].as_str().unwrap().to_uppercase(), charset);
+        assert_eq!(text["text"], body, "{charset}");
+        assert!(!mail["header_names"].as_array().unwrap().iter().any(|h| h == "Bcc"), "no Bcc header: {mail}");
+        assert!(received.envelope["rcpt_tos"].as_array().unwrap().iter().any(|r| r == "audit@example.com"));
+    }
+    let gbk = notify(
+        &server,
+        "starttls",
+        &["--from", USER, "--to", USER, "--subject", "x", "--body", "𠀀", "--charset", "GBK"],
+    );
+    assert_eq!(gbk.code, 3, "{gbk:?}");
+    assert!(gbk.stderr.contains("GBK cannot encode: use --charset GB18030 or UTF-8"), "{gbk:?}");
+}
+
+#[test]
+fn implicit_tls_html_attachments_and_log_tail() {
+    let server = SmtpServer::start(SmtpOptions { mode: "tls", login: Some((USER, PASSWORD)), ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("report-1.json"), "{\"passed\": 10}").unwrap();
+    let binary: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    std::fs::write(dir.path().join("report-2.bin"), &binary).unwrap();
+    let log: String = (1..=1000).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(dir.path().join("build.log"), log).unwrap();
+    let pattern = dir.path().join("report-*").display().to_string();
+    let log_path = dir.path().join("build.log").display().to_string();
+    let html = "<h1>部署完成</h1><p>${JOB_NAME}</p>";
+    let mut args = vec!["--from", USER, "--to", "dev@example.com", "--subject", "报告", "--body", html];
+    args.extend(["--mime-type", "text/html", "--charset", "GB18030", "--attach", &pattern]);
+    args.extend(["--attach-log", &log_path, "--log-tail", "3", "--compress-log", "--output", "json"]);
+    args.extend(login());
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls", "--ca-file"])
+        .arg(&shared_ca().ca_cert)
+        .args(&args)
+        .env("JOB_NAME", "商城/web"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["attachments"], serde_json::json!(["report-1.json", "report-2.bin", "build.log.gz"]));
+    let mail = &server.received()[0].parsed;
+    assert_eq!(part(mail, "text/html")["text"], "<h1>部署完成</h1><p>商城/web</p>");
+    let parts = mail["parts"].as_array().unwrap();
+    let attached =
+        |name: &str| parts.iter().find(|p| p["filename"] == name).unwrap_or_else(|| panic!("{name}: {mail}"));
+    assert_eq!(attached("report-2.bin")["sha256"], hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&binary)));
+    assert_eq!(attached("report-1.json")["size"], 14);
+    let gz = attached("build.log.gz");
+    assert_eq!(gz["content_type"], "application/gzip");
+    assert_eq!(gz["gunzipped"], "line 998\nline 999\nline 1000\n", "the log's last 3 lines");
+}
+
+#[test]
+fn plain_server_builtin_template_and_log_tail_text() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let log: String = (1..=50).map(|i| format!("step {i}\n")).collect();
+    std::fs::write(dir.path().join("console.log"), log).unwrap();
+    let log_path = dir.path().join("console.log").display().to_string();
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+        .args(["--from", USER, "--to", "dev@example.com", "--template", "success", "--lang", "en"])
+        .args(["--attach-log", &log_path, "--log-tail", "2"])
+        .env("JOB_NAME", "shop/web")
+        .env("BUILD_NUMBER", "42")
+        .env("BUILD_URL", "https://ci.example/job/shop/42/")
+        .env("GIT_COMMIT", "0123abcd"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(mail["headers"]["Subject"], "SUCCESS: shop/web #42");
+    let text = part(mail, "text/plain")["text"].as_str().unwrap();
+    assert!(
+        text.contains("Build URL: https://ci.example/job/shop/42/\n") && text.contains("Commit: 0123abcd"),
+        "{text}"
+    );
+    let html = part(mail, "text/html")["text"].as_str().unwrap();
+    assert!(html.contains("<a href=\"https://ci.example/job/shop/42/\">"), "{html}");
+    let log = mail["parts"].as_array().unwrap().iter().find(|p| p["filename"] == "console.log").unwrap();
+    assert_eq!(log["size"], "step 49\nstep 50\n".len());
+}
+
+#[test]
+fn builtin_template_in_chinese_from_bk_ci_variables() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+        .args(["--from", USER, "--to", "dev@example.com", "--template", "failure", "--charset", "GBK"])
+        .env("LANG", "zh_CN.UTF-8")
+        .env("BK_CI_PIPELINE_NAME", "商城发布")
+        .env("BK_CI_BUILD_NUM", "7")
+        .env("BK_CI_START_USER_NAME", "张三"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(mail["headers"]["Subject"], "构建失败: 商城发布 #7");
+    assert_eq!(part(mail, "text/plain")["text"], "项目名称: 商城发布\n构建编号: #7\n构建状态: 失败\n触发人: 张三\n");
+}
+
+#[test]
+fn wrong_password_is_refused_clearly() {
+    let server =
+        SmtpServer::start(SmtpOptions { mode: "starttls", login: Some((USER, PASSWORD)), ..Default::default() });
+    let out = notify(
+        &server,
+        "starttls",
+        &["--from", USER, "--to", USER, "--subject", "x", "--body", "y", "--username", USER, "--password", "wrong-one"],
+    );
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains(&format!("refused the login of {USER}")), "{out:?}");
+    assert!(out.stderr.contains("535"), "the server's reply: {out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn starttls_required_is_never_downgraded() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let mut args = vec!["--from", USER, "--to", USER, "--subject", "x", "--body", "secret report"];
+    args.extend(login());
+    let out = notify(&server, "starttls", &args);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("does not offer STARTTLS; the mail was not sent in clear text"), "{out:?}");
+    assert!(server.received().is_empty(), "nothing went out in clear text");
+}
+
+#[test]
+fn untrusted_certificate() {
+    let server = SmtpServer::start(SmtpOptions { mode: "tls", ..Default::default() });
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls"])
+        .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("TLS with the mail server 127.0.0.1"), "{out:?}");
+    assert!(out.stderr.contains("--ca-file"), "the hint: {out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn unreachable_server_after_retries() {
+    let port = free_port().to_string();
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port, "--tls", "none", "--retries", "1"])
+        .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains(&format!("cannot reach the mail server 127.0.0.1:{port}")), "{out:?}");
+    assert!(out.stderr.contains("retry 1 of 1"), "{out:?}");
+}
+
+#[test]
+fn try_again_later_is_retried() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", transient: 1, ..Default::default() });
+    let out = notify(&server, "none", &["--from", USER, "--to", "dev@example.com", "--subject", "x", "--body", "y"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("451") && out.stderr.contains("retry 1 of 2"), "{out:?}");
+    assert!(out.stdout.contains("after 2 attempts"), "{out:?}");
+    assert_eq!(server.received().len(), 1, "delivered once");
+}
+
+#[test]
+fn one_refused_recipient_is_reported_and_the_others_get_it() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", reject: Some("nobody"), ..Default::default() });
+    let args = ["--from", USER, "--to", "dev@example.com, nobody@example.com", "--cc", "qa@example.com"];
+    let out = notify(&server, "none", &[&args[..], &["--subject", "x", "--body", "y", "--output", "json"]].concat());
+    assert_eq!(out.code, 0, "{out:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["accepted"], serde_json::json!(["dev@example.com", "qa@example.com"]));
+    assert_eq!(report["refused"][0]["address"], "nobody@example.com");
+    assert!(report["refused"][0]["reply"].as_str().unwrap().contains("550"), "{report}");
+    let envelope = &server.received()[0].envelope;
+    assert_eq!(envelope["rcpt_tos"], serde_json::json!(["dev@example.com", "qa@example.com"]));
+
+    let out = notify(&server, "none", &["--from", USER, "--to", "nobody@example.com", "--subject", "x", "--body", "y"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("refused every recipient: nobody@example.com"), "{out:?}");
+}
+
+#[test]
+fn invalid_address_stops_before_connecting() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let out = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", "dev@example.com;not an address", "--subject", "x", "--body", "y"],
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--to: \"not an address\" is not a valid e-mail address"), "{out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_variable_cannot_inject_headers() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+        .args(["--from", USER, "--to", "dev@example.com", "--subject", "build ${BRANCH}", "--body", "y"])
+        .env("BRANCH", "main\r\nBcc: evil@example.com\r\nX-Injected: yes"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let received = &server.received()[0];
+    let names = received.parsed["header_names"].as_array().unwrap();
+    assert!(!names.iter().any(|h| h == "Bcc" || h == "X-Injected"), "{names:?}");
+    assert_eq!(received.parsed["headers"]["Subject"], "build main  Bcc: evil@example.com  X-Injected: yes");
+    assert_eq!(received.envelope["rcpt_tos"], serde_json::json!(["dev@example.com"]));
+}
+
+#[test]
+fn dry_run_prints_the_message_and_sends_nothing() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let out = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", USER, "--subject", "构建 ${NOT_SET}", "--body", "正文", "--dry-run"],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("Subject: =?UTF-8?B?"), "{out:?}");
+    assert!(out.stdout.contains("Content-Transfer-Encoding: base64"), "{out:?}");
+    assert!(out.stderr.contains("unknown variables left as written: NOT_SET"), "{out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn attachments_over_the_limit() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.bin"), vec![7u8; 300_000]).unwrap();
+    let pattern = dir.path().join("*.bin").display().to_string();
+    let args = [
+        "--from",
+        USER,
+        "--to",
+        USER,
+        "--subject",
+        "x",
+        "--body",
+        "y",
+        "--attach",
+        &pattern,
+        "--max-attachments-size",
+        "100KiB",
+    ];
+    let out = notify(&server, "none", &args);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("over the limit of"), "{out:?}");
+    let missing = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", USER, "--subject", "x", "--body", "y", "--attach", "/nonexistent/*.pdf"],
+    );
+    assert_eq!(missing.code, 3, "{missing:?}");
+    assert!(server.received().is_empty());
+}
