@@ -19,6 +19,10 @@ pub trait Outcome: Serialize {
     fn summary(&self) -> String;
     /// String outputs for BK-CI's `data` (they become pipeline variables).
     fn bk_outputs(&self) -> Vec<(&'static str, String)>;
+    /// The exit code of a run that worked (a linter's findings, a wrapped command's own code).
+    fn exit_code(&self) -> u8 {
+        0
+    }
 }
 
 /// A step's command line, which always carries the [`CommonArgs`].
@@ -50,19 +54,28 @@ macro_rules! step_cli {
 /// Runs a step: gathers its options from every source, runs `body`, prints the outcome or the
 /// error, writes BK-CI's `output.json` when running as an atom, and returns the exit code.
 pub fn run_step<C: StepCli, O: Outcome>(body: impl FnOnce(C) -> Result<O>) -> ExitCode {
+    run_step_with(ErrorKind::exit_code, body)
+}
+
+/// [`run_step`] for a step whose own exit codes need the usual ones moved (a linter whose 1 and 2
+/// mean warnings and errors): `code_of` gives each error kind's exit code.
+pub fn run_step_with<C: StepCli, O: Outcome>(
+    code_of: fn(ErrorKind) -> u8,
+    body: impl FnOnce(C) -> Result<O>,
+) -> ExitCode {
     let sources = match Sources::from_process() {
         Ok(sources) => sources,
-        Err(err) => return fail(Format::Text, &err),
+        Err(err) => return fail(Format::Text, &err, code_of),
     };
     let cli: C = match options::parse_from(std::env::args_os().collect(), &sources) {
         Ok(cli) => cli,
-        Err(err) => return clap_failure(err),
+        Err(err) => return clap_failure(err, code_of(ErrorKind::Usage)),
     };
     let format = cli.common().output;
     log::init(cli.common().quiet, cli.common().verbose);
     match body(cli) {
         Ok(outcome) => succeed(format, &outcome),
-        Err(err) => fail(format, &err),
+        Err(err) => fail(format, &err, code_of),
     }
 }
 
@@ -74,18 +87,20 @@ fn print_stdout(text: &str) {
 
 fn succeed<O: Outcome>(format: Format, outcome: &O) -> ExitCode {
     match format {
+        Format::Text if outcome.text().is_empty() => {}
         Format::Text => print_stdout(&outcome.text()),
         Format::Json => print_stdout(&serde_json::to_string_pretty(outcome).unwrap_or_default()),
     }
     let data =
         outcome.bk_outputs().into_iter().map(|(k, v)| (k.to_string(), json!({"type": "string", "value": scrub(&v)})));
+    let code = outcome.exit_code();
     write_bk_output(json!({
-        "status": "success",
+        "status": if code == 0 { "success" } else { "failure" },
         "message": scrub(&outcome.summary()),
         "type": "default",
         "data": Value::Object(data.collect::<Map<_, _>>()),
     }));
-    ExitCode::SUCCESS
+    ExitCode::from(code)
 }
 
 fn kind_name(kind: ErrorKind) -> &'static str {
@@ -101,12 +116,13 @@ fn kind_name(kind: ErrorKind) -> &'static str {
     }
 }
 
-fn fail(format: Format, err: &Error) -> ExitCode {
+fn fail(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> ExitCode {
+    let code = code_of(err.kind);
     log::error(err.to_string());
     if format == Format::Json {
         let body = json!({
             "status": "failure",
-            "error": {"kind": kind_name(err.kind), "message": err.message, "hint": err.hint, "exitCode": err.kind.exit_code()},
+            "error": {"kind": kind_name(err.kind), "message": err.message, "hint": err.hint, "exitCode": code},
         });
         print_stdout(&serde_json::to_string_pretty(&body).unwrap_or_default());
     }
@@ -114,14 +130,14 @@ fn fail(format: Format, err: &Error) -> ExitCode {
         "status": "failure",
         "message": scrub(&err.to_string()),
         "errorType": err.kind.bk_error_type(),
-        "errorCode": err.kind.exit_code(),
+        "errorCode": code,
         "type": "default",
         "data": {},
     }));
-    ExitCode::from(err.kind.exit_code())
+    ExitCode::from(code)
 }
 
-fn clap_failure(err: clap::Error) -> ExitCode {
+fn clap_failure(err: clap::Error, code: u8) -> ExitCode {
     use clap::error::ErrorKind as K;
     if matches!(err.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
         print_stdout(err.render().to_string().trim_end());
@@ -131,9 +147,9 @@ fn clap_failure(err: clap::Error) -> ExitCode {
     let _ = write!(std::io::stderr(), "{}", scrub(&message));
     write_bk_output(json!({
         "status": "failure", "message": scrub(message.trim()), "errorType": 1,
-        "errorCode": ErrorKind::Usage.exit_code(), "type": "default", "data": {},
+        "errorCode": code, "type": "default", "data": {},
     }));
-    ExitCode::from(ErrorKind::Usage.exit_code())
+    ExitCode::from(code)
 }
 
 /// Writes `$bk_data_dir/$bk_data_output` when the BK-CI worker runs us; atomically, so the worker

@@ -54,13 +54,14 @@ pub fn run_captured(command: &mut Command) -> std::io::Result<Finished> {
     let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let (status, forwarded) = wait_forwarding(&mut child)?;
+    let (status, forwarded) = wait_forwarding(&mut child, false)?;
     let text = |h: std::thread::JoinHandle<String>| h.join().unwrap_or_default();
     Ok(Finished { status, stdout: text(stdout), stderr: text(stderr), forwarded })
 }
 
-/// Waits for `child`, passing on the first SIGINT/SIGTERM we receive.
-pub fn wait_forwarding(child: &mut Child) -> std::io::Result<(ExitStatus, Option<i32>)> {
+/// Waits for `child`, passing on the first SIGINT/SIGTERM we receive; to its whole process group
+/// when `group` (a child started as the leader of its own group, and everything it started).
+pub fn wait_forwarding(child: &mut Child, group: bool) -> std::io::Result<(ExitStatus, Option<i32>)> {
     catch_signals();
     let mut forwarded = None;
     loop {
@@ -69,7 +70,8 @@ pub fn wait_forwarding(child: &mut Child) -> std::io::Result<(ExitStatus, Option
         }
         if let (None, Some(signal)) = (forwarded, received_signal()) {
             // SAFETY: kill(2) with a pid we spawned and still own (not yet reaped).
-            unsafe { libc::kill(child.id() as libc::pid_t, signal) };
+            let pid = child.id() as libc::pid_t;
+            unsafe { libc::kill(if group { -pid } else { pid }, signal) };
             forwarded = Some(signal);
         }
         std::thread::sleep(Duration::from_millis(10));

@@ -1,0 +1,187 @@
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use checkout_guard::jenkins::Jenkins;
+use checkout_guard::{lint, messages, Clean, Exec, Lint};
+use clap::{Parser, Subcommand};
+use deckhand_common::http::{Auth, HttpArgs, HttpClient};
+use deckhand_common::options::CommonArgs;
+use deckhand_common::output::{run_step_with, Outcome};
+use deckhand_common::{secret, Error, ErrorKind};
+
+const EXAMPLES: &str = "Examples:
+  checkout-guard lint $JENKINS_HOME/jobs/shop/jobs/web/config.xml
+  checkout-guard lint --jenkins-url https://jenkins.example --all --fetch-versions   # JENKINS_USER_ID / JENKINS_API_TOKEN
+  checkout-guard exec --dir ws --wait 10m --stale-after 15m -- git -C ws fetch --prune origin
+  checkout-guard clean $JENKINS_HOME/workspace $JENKINS_HOME/caches --min-age 1h --dry-run
+
+Exit codes: lint 0 clean, 1 warnings, 2 errors; exec the command's own code, 75 when the guard was not
+free in time; all: 64 usage, 65 bad input, 69 server or network, 70 internal, 77 credentials refused,
+130 interrupted.";
+
+/// Keep Jenkins' lightweight-checkout fallback and stale git lock files from breaking pipelines.
+#[derive(Parser, Debug)]
+#[command(name = "checkout-guard", version, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Report why a job will not get a lightweight checkout of its Jenkinsfile, or will fail.
+    Lint {
+        /// config.xml files.
+        #[arg(value_name = "CONFIG_XML")]
+        files: Vec<PathBuf>,
+        /// Read jobs from this Jenkins.
+        #[arg(long, value_name = "URL", env = "JENKINS_URL")]
+        jenkins_url: Option<String>,
+        /// A job by full name, e.g. shop/web (repeatable).
+        #[arg(long = "job", value_name = "NAME")]
+        jobs: Vec<String>,
+        /// Every pipeline and multibranch job.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, env = "JENKINS_USER_ID")]
+        user: Option<String>,
+        /// The user's API token.
+        #[arg(long, env = "JENKINS_API_TOKEN")]
+        token: Option<String>,
+        /// Ask Jenkins for its plugin versions (git, scm-api, workflow-cps).
+        #[arg(long)]
+        fetch_versions: bool,
+        /// Plugin versions as plugin=version pairs (comma separated or repeated).
+        #[arg(long, value_name = "PLUGIN=VERSION")]
+        versions: Vec<String>,
+        /// The controller runs with SCMBinder.USE_HEAVYWEIGHT_CHECKOUT=true.
+        #[arg(long)]
+        multibranch_heavyweight: bool,
+        #[command(flatten)]
+        http: HttpArgs,
+    },
+    /// Run a git command under an exclusive guard of its repository, removing provably stale locks first.
+    Exec {
+        /// The repository folder (worktree or bare); the guard file sits beside it.
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// How long to wait for the guard.
+        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = humantime::parse_duration)]
+        wait: Duration,
+        /// A lock file older than this, held by no process, is stale.
+        #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = humantime::parse_duration)]
+        stale_after: Duration,
+        /// The command, after --.
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<OsString>,
+    },
+    /// Find git directories under folders and remove their stale lock files.
+    Clean {
+        #[arg(value_name = "ROOT", required = true)]
+        roots: Vec<PathBuf>,
+        /// Report, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Keep locks younger than this.
+        #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = humantime::parse_duration)]
+        min_age: Duration,
+    },
+}
+
+deckhand_common::step_cli!(Cli);
+
+/// sysexits-style codes, so that 1 and 2 stay the linter's warnings and errors.
+fn exit_code_of(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Usage => 64,
+        ErrorKind::Input | ErrorKind::Integrity => 65,
+        ErrorKind::Remote => 69,
+        ErrorKind::Auth => 77,
+        ErrorKind::Interrupted => 130,
+        ErrorKind::Internal | ErrorKind::Rollout => 70,
+    }
+}
+
+/// One of the three results.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Done {
+    Linted(checkout_guard::Linted),
+    Executed(checkout_guard::Executed),
+    Cleaned(checkout_guard::Cleaned),
+}
+
+impl Outcome for Done {
+    fn text(&self) -> String {
+        match self {
+            Done::Linted(o) => o.text(),
+            Done::Executed(o) => o.text(),
+            Done::Cleaned(o) => o.text(),
+        }
+    }
+    fn summary(&self) -> String {
+        match self {
+            Done::Linted(o) => o.summary(),
+            Done::Executed(o) => o.summary(),
+            Done::Cleaned(o) => o.summary(),
+        }
+    }
+    fn bk_outputs(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Done::Linted(o) => o.bk_outputs(),
+            Done::Executed(o) => o.bk_outputs(),
+            Done::Cleaned(o) => o.bk_outputs(),
+        }
+    }
+    fn exit_code(&self) -> u8 {
+        match self {
+            Done::Linted(o) => o.exit_code(),
+            Done::Executed(o) => o.exit_code(),
+            Done::Cleaned(o) => o.exit_code(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    run_step_with(exit_code_of, |cli: Cli| {
+        Ok(match cli.command {
+            Command::Lint {
+                files,
+                jenkins_url,
+                jobs,
+                all,
+                user,
+                token,
+                fetch_versions,
+                versions,
+                multibranch_heavyweight,
+                http,
+            } => {
+                let token = secret::resolve(token.as_deref(), false, None, "--token")?;
+                let jenkins = match jenkins_url.filter(|u| !u.is_empty()) {
+                    Some(url) => Some(Jenkins::new(
+                        &url,
+                        Auth::basic(user.as_deref(), token.as_deref()),
+                        HttpClient::new(&http)?,
+                    )?),
+                    None => None,
+                };
+                let mut context = lint::Context { multibranch_heavyweight, ..Default::default() };
+                for pair in versions.iter().flat_map(|v| v.split(',')).filter(|p| !p.trim().is_empty()) {
+                    let (name, version) =
+                        pair.split_once('=').ok_or_else(|| Error::usage(messages::bad_version_pair(pair)))?;
+                    context.plugins.insert(name.trim().to_string(), version.trim().to_string());
+                }
+                Done::Linted(Lint { files, jenkins, jobs, all, fetch_versions, context }.run()?)
+            }
+            Command::Exec { dir, wait, stale_after, command } => {
+                Done::Executed(Exec { dir, wait, stale_after, command }.run()?)
+            }
+            Command::Clean { roots, dry_run, min_age } => Done::Cleaned(Clean { roots, min_age, dry_run }.run()?),
+        })
+    })
+}
