@@ -89,7 +89,7 @@ pub fn lint(config_xml: &str, context: &Context) -> Result<Vec<Finding>, String>
     let mut findings = Vec::new();
     if root.tag_name().name().ends_with("WorkflowMultiBranchProject") {
         if context.multibranch_heavyweight {
-            push(&mut findings, 
+            push(&mut findings,
                 "multibranch-heavyweight",
                 Severity::Warning,
                 "SCMBinder.USE_HEAVYWEIGHT_CHECKOUT=true",
@@ -162,7 +162,7 @@ pub fn lint(config_xml: &str, context: &Context) -> Result<Vec<Finding>, String>
             BranchForm::Lightweight => {}
             BranchForm::FallsBack => {
                 falls_back = true;
-                push(&mut findings, 
+                push(&mut findings,
                     "branch-falls-back",
                     Severity::Warning,
                     branch,
@@ -250,7 +250,7 @@ pub fn lint(config_xml: &str, context: &Context) -> Result<Vec<Finding>, String>
             );
         }
         if let Some(cps) = context.plugins.get("workflow-cps").filter(|v| !at_least(v, PER_SCM_SCRIPT_DIR)) {
-            push(&mut findings, 
+            push(&mut findings,
                 "old-workflow-cps-script-dir",
                 Severity::Warning,
                 cps,
@@ -260,7 +260,7 @@ pub fn lint(config_xml: &str, context: &Context) -> Result<Vec<Finding>, String>
         }
         let disabled = root.descendants().any(|n| n.tag_name().name().ends_with("DisableConcurrentBuildsJobProperty"));
         if !disabled {
-            push(&mut findings, 
+            push(&mut findings,
                 "concurrent-builds-allowed",
                 Severity::Warning,
                 "(no disableConcurrentBuilds)",
