@@ -1,0 +1,494 @@
+//! checkout-guard with real git and real processes; the lint on config.xml files in Jenkins' own
+//! format, and against a STAND-IN for Jenkins' REST endpoints (tests/peers/serve.py serving
+//! config.xml, /api/json and /pluginManager/api/json with Basic auth; no Jenkins runs here).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use support::*;
+
+fn guard() -> Command {
+    let mut cmd = step("checkout-guard");
+    cmd.env_remove("JENKINS_URL").env_remove("JENKINS_USER_ID").env_remove("JENKINS_API_TOKEN");
+    cmd
+}
+
+// ---- lint ----
+
+struct Job<'a> {
+    urls: &'a [&'a str],
+    branches: &'a [&'a str],
+    lightweight: Option<&'a str>,
+    extensions: &'a [&'a str],
+    no_concurrent: bool,
+    parameters: bool,
+}
+
+impl Default for Job<'_> {
+    fn default() -> Self {
+        Job {
+            urls: &["https://git.example/shop/web.git"],
+            branches: &["*/main"],
+            lightweight: Some("true"),
+            extensions: &[],
+            no_concurrent: false,
+            parameters: false,
+        }
+    }
+}
+
+/// A pipeline job's config.xml as Jenkins writes it.
+fn config_xml(job: &Job) -> String {
+    let remotes: String = job
+        .urls
+        .iter()
+        .map(|u| format!("<hudson.plugins.git.UserRemoteConfig><url>{u}</url><credentialsId>git</credentialsId></hudson.plugins.git.UserRemoteConfig>"))
+        .collect();
+    let branches: String = job
+        .branches
+        .iter()
+        .map(|b| format!("<hudson.plugins.git.BranchSpec><name>{b}</name></hudson.plugins.git.BranchSpec>"))
+        .collect();
+    let extensions: String =
+        job.extensions.iter().map(|e| format!("<hudson.plugins.git.extensions.impl.{e}/>")).collect();
+    let mut properties = String::new();
+    if job.no_concurrent {
+        properties.push_str("<org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty><abortPrevious>false</abortPrevious></org.jenkinsci.plugins.workflow.job.properties.DisableConcurrentBuildsJobProperty>");
+    }
+    if job.parameters {
+        properties.push_str("<hudson.model.ParametersDefinitionProperty><parameterDefinitions><hudson.model.StringParameterDefinition><name>BRANCH</name><defaultValue>main</defaultValue><trim>false</trim></hudson.model.StringParameterDefinition></parameterDefinitions></hudson.model.ParametersDefinitionProperty>");
+    }
+    let lightweight = job.lightweight.map(|l| format!("<lightweight>{l}</lightweight>")).unwrap_or_default();
+    format!(
+        r#"<?xml version='1.1' encoding='UTF-8'?>
+<flow-definition plugin="workflow-job@1400.v7fd111b_ec82f">
+  <actions/>
+  <description></description>
+  <keepDependencies>false</keepDependencies>
+  <properties>{properties}</properties>
+  <definition class="org.jenkinsci.plugins.workflow.cps.CpsScmFlowDefinition" plugin="workflow-cps@3894.3896.vca_2c931e7935">
+    <scm class="hudson.plugins.git.GitSCM" plugin="git@5.2.1">
+      <configVersion>2</configVersion>
+      <userRemoteConfigs>{remotes}</userRemoteConfigs>
+      <branches>{branches}</branches>
+      <doGenerateSubmoduleConfigurations>false</doGenerateSubmoduleConfigurations>
+      <submoduleCfg class="empty-list"/>
+      <extensions>{extensions}</extensions>
+    </scm>
+    <scriptPath>Jenkinsfile</scriptPath>
+    {lightweight}
+  </definition>
+  <triggers/>
+  <disabled>false</disabled>
+</flow-definition>
+"#
+    )
+}
+
+const MULTIBRANCH: &str = r#"<?xml version='1.1' encoding='UTF-8'?>
+<org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject plugin="workflow-multibranch@795.ve0cb_1f45ca_9a_">
+  <properties/>
+  <sources class="jenkins.branch.MultiBranchProject$BranchSourceList"><data><jenkins.branch.BranchSource>
+    <source class="jenkins.plugins.git.GitSCMSource"><id>1</id><remote>https://git.example/shop/api.git</remote></source>
+  </jenkins.branch.BranchSource></data></sources>
+  <factory class="org.jenkinsci.plugins.workflow.multibranch.WorkflowBranchProjectFactory"><scriptPath>Jenkinsfile</scriptPath></factory>
+</org.jenkinsci.plugins.workflow.multibranch.WorkflowMultiBranchProject>
+"#;
+
+fn lint(xml: &str, args: &[&str]) -> (Run, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.xml");
+    std::fs::write(&path, xml).unwrap();
+    let out = run(guard().arg("lint").arg(&path).args(args).args(["--output", "json"]));
+    let report = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    (out, report)
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    report["jobs"][0]["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn lint_clean_job() {
+    let (out, report) = lint(&config_xml(&Job::default()), &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(ids(&report).is_empty(), "{report}");
+    let text = run(guard().arg("lint").arg(root().join("tests/fixtures/jenkins/job/shop/job/web/config.xml")));
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(text.stdout.contains("lightweight checkout applies"), "{text:?}");
+}
+
+#[test]
+fn lint_fallback_reasons_are_warnings() {
+    let job = Job { branches: &["origin/main"], extensions: &["SubmoduleOption", "CloneOption"], ..Default::default() };
+    let (out, report) = lint(&config_xml(&job), &["--versions", "workflow-cps=2.94"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        ids(&report),
+        ["branch-falls-back", "heavy-fallback-extensions", "old-workflow-cps-script-dir", "concurrent-builds-allowed"]
+    );
+    let finding = &report["jobs"][0]["findings"][0];
+    assert_eq!(finding["value"], "origin/main");
+    assert!(finding["fix"].as_str().unwrap().contains("*/main"), "{finding}");
+
+    let job = Job {
+        urls: &["https://a.example/x.git", "https://b.example/y.git"],
+        branches: &["*/main", "*/dev"],
+        no_concurrent: true,
+        ..Default::default()
+    };
+    let (out, report) = lint(&config_xml(&job), &[]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(ids(&report), ["multiple-repositories", "multiple-branches"]);
+
+    let (_, report) = lint(&config_xml(&Job { lightweight: None, no_concurrent: true, ..Default::default() }), &[]);
+    assert_eq!(ids(&report), ["lightweight-missing"]);
+    let (_, report) =
+        lint(&config_xml(&Job { lightweight: Some("false"), no_concurrent: true, ..Default::default() }), &[]);
+    assert_eq!(ids(&report), ["lightweight-false"]);
+}
+
+#[test]
+fn lint_outright_failures_are_errors() {
+    let (out, report) =
+        lint(&config_xml(&Job { urls: &["https://git.example/${REPO}.git"], ..Default::default() }), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(ids(&report), ["url-variable"]);
+    let (out, report) = lint(&config_xml(&Job { branches: &["**"], ..Default::default() }), &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(ids(&report), ["branch-glob-fails"]);
+    assert!(out.stdout.contains("\"severity\": \"error\""), "{out:?}");
+}
+
+#[test]
+fn lint_branch_variables_and_plugin_versions() {
+    let job = Job { branches: &["*/${BRANCH}"], parameters: true, ..Default::default() };
+    let (out, report) = lint(&config_xml(&job), &[]);
+    assert_eq!((out.code, ids(&report)), (1, vec!["branch-variable-unverified".to_string()]), "{out:?}");
+    let old = "git=4.11.3,scm-api=600.v2a_35e1b_1cc5d,workflow-cps=2.94";
+    let (out, report) = lint(&config_xml(&job), &["--versions", old]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(ids(&report), ["branch-variable-old-plugins"]);
+    assert!(report["jobs"][0]["findings"][0]["message"].as_str().unwrap().contains("git 4.11.3 (needs 4.14.0)"));
+    let new = "git=5.2.1,scm-api=683.vb_16722fb_b_80b_,workflow-cps=3894.3896.vca_2c931e7935";
+    let (out, _) = lint(&config_xml(&job), &["--versions", new]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn lint_multibranch_and_bad_input() {
+    let (out, _) = lint(MULTIBRANCH, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let (out, report) = lint(MULTIBRANCH, &["--multibranch-heavyweight"]);
+    assert_eq!((out.code, ids(&report)), (1, vec!["multibranch-heavyweight".to_string()]));
+    let (out, _) = lint("<flow-definition><definition", &[]);
+    assert_eq!(out.code, 65, "{out:?}");
+    assert!(out.stderr.contains("is not a readable config.xml"), "{out:?}");
+    let out = run(guard().arg("lint"));
+    assert_eq!(out.code, 64, "{out:?}");
+}
+
+#[test]
+fn lint_from_jenkins_with_its_plugin_versions() {
+    let token = "Jenkins-Canary-Token-11f0";
+    let (_dir, server) = serve_jenkins(&format!("ci-bot:{token}"));
+    let out = run(guard()
+        .args(["lint", "--jenkins-url", &server, "--all", "--fetch-versions", "--output", "json"])
+        .env("JENKINS_USER_ID", "ci-bot")
+        .env("JENKINS_API_TOKEN", token));
+    assert_eq!(out.code, 2, "{out:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let jobs: Vec<&str> = report["jobs"].as_array().unwrap().iter().map(|j| j["job"].as_str().unwrap()).collect();
+    assert_eq!(jobs, ["shop/web", "shop/api", "shop/release"]);
+    // shop/release uses ${BRANCH}; the fetched versions are too old for it.
+    assert_eq!(report["jobs"][2]["findings"][0]["id"], "branch-variable-old-plugins");
+    assert!(!out.all().contains(token));
+
+    let one = run(guard().args([
+        "lint",
+        "--jenkins-url",
+        &server,
+        "--job",
+        "shop/web",
+        "--user",
+        "ci-bot",
+        "--token",
+        token,
+    ]));
+    assert_eq!(one.code, 0, "{one:?}");
+    let refused = run(guard().args([
+        "lint",
+        "--jenkins-url",
+        &server,
+        "--job",
+        "shop/web",
+        "--user",
+        "ci-bot",
+        "--token",
+        "wrong-token-123",
+    ]));
+    assert_eq!(refused.code, 77, "{refused:?}");
+    assert!(!refused.all().contains("wrong-token-123"), "{refused:?}");
+}
+
+/// Serves tests/fixtures/jenkins (Jenkins' URL layout) with Basic auth; returns it and its URL.
+fn serve_jenkins(auth: &str) -> (StaticServer, String) {
+    let options = ServeOptions { auth: Some(auth.to_string()), ..Default::default() };
+    let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), options);
+    let url = format!("http://127.0.0.1:{}/", server.port);
+    (server, url)
+}
+
+// ---- exec and clean, with real git ----
+
+fn git(dir: &Path, args: &[&str]) -> Run {
+    run(Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com"))
+}
+
+/// An origin with a few commits on main and dev, and a clone of it at `<tmp>/ws`.
+fn origin_and_workspace() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let origin = tmp.path().join("origin");
+    std::fs::create_dir(&origin).unwrap();
+    assert_eq!(git(&origin, &["init", "-q", "-b", "main"]).code, 0);
+    for i in 0..3 {
+        std::fs::write(origin.join(format!("f{i}.txt")), format!("{i}\n")).unwrap();
+        git(&origin, &["add", "."]);
+        assert_eq!(git(&origin, &["commit", "-q", "-m", &format!("c{i}")]).code, 0);
+    }
+    git(&origin, &["branch", "dev"]);
+    let ws = tmp.path().join("ws");
+    let clone = run(Command::new("git").args(["clone", "-q"]).arg(&origin).arg(&ws));
+    assert_eq!(clone.code, 0, "{clone:?}");
+    (tmp, ws)
+}
+
+fn exec(ws: &Path, extra: &[&str], command: &[&str]) -> Command {
+    let mut cmd = guard();
+    cmd.arg("exec").arg("--dir").arg(ws).args(extra).arg("--").args(command);
+    cmd
+}
+
+fn set_age(path: &Path, age: &str) {
+    assert!(Command::new("touch").arg("-d").arg(format!("{age} ago")).arg(path).status().unwrap().success());
+}
+
+#[test]
+fn concurrent_guarded_git_operations_all_succeed() {
+    let (_tmp, ws) = origin_and_workspace();
+    let ws_text = ws.display().to_string();
+    let workers: Vec<_> = (0..8)
+        .map(|i| {
+            let branch = format!("work-{i}");
+            let command: Vec<String> = match i % 3 {
+                0 => vec!["git", "-C", &ws_text, "fetch", "-q", "origin"],
+                1 => vec!["git", "-C", &ws_text, "checkout", "-q", "-B", &branch, "origin/dev"],
+                _ => vec!["git", "-C", &ws_text, "checkout", "-q", "-B", &branch, "origin/main"],
+            }
+            .into_iter()
+            .map(String::from)
+            .collect();
+            let mut cmd = exec(&ws, &["--wait", "60s"], &command.iter().map(String::as_str).collect::<Vec<_>>());
+            cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    for worker in workers {
+        let out = worker.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(ws.parent().unwrap().join(".ws.checkout-guard").exists(), "the guard file sits beside the workspace");
+}
+
+/// `git add` of a big file holds index.lock while it hashes; SIGKILLing it then leaves the lock,
+/// as a git killed by the OOM killer or a pod restart does.
+fn kill_git_mid_add(ws: &Path) {
+    let big = std::fs::File::create(ws.join("big.bin")).unwrap();
+    big.set_len(400 << 20).unwrap();
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(ws)
+        .args(["add", "big.bin"])
+        .process_group(0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lock = ws.join(".git/index.lock");
+    for _ in 0..2000 {
+        if lock.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert!(lock.exists(), "git add took index.lock");
+    // SAFETY: SIGKILL to the process group git leads (and only it: never a shell `kill -<n>`).
+    assert_eq!(unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) }, 0);
+    child.wait().unwrap();
+    std::fs::remove_file(ws.join("big.bin")).unwrap();
+    assert!(lock.exists(), "the SIGKILLed git left index.lock behind");
+}
+
+use std::os::unix::process::CommandExt;
+
+#[test]
+fn a_killed_git_lock_is_recovered_once_stale() {
+    let (_tmp, ws) = origin_and_workspace();
+    kill_git_mid_add(&ws);
+    let lock = ws.join(".git/index.lock");
+    let unguarded = git(&ws, &["checkout", "-q", "-b", "fix"]);
+    assert_ne!(unguarded.code, 0, "plain git fails on the stale lock");
+    assert!(unguarded.stderr.contains("index.lock': File exists"), "{unguarded:?}");
+
+    let young = run(&mut exec(
+        &ws,
+        &["--stale-after", "1h"],
+        &["git", "-C", ws.to_str().unwrap(), "checkout", "-q", "-b", "fix"],
+    ));
+    assert_eq!(young.code, 128, "a young lock is kept, and git's own exit code comes back: {young:?}");
+    assert!(young.stderr.contains("kept") && young.stderr.contains("young"), "{young:?}");
+    assert!(lock.exists());
+
+    set_age(&lock, "20 minutes");
+    let out = run(&mut exec(
+        &ws,
+        &["--stale-after", "15m"],
+        &["git", "-C", ws.to_str().unwrap(), "checkout", "-q", "-b", "fix"],
+    ));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("removed") && out.stderr.contains("index.lock: stale"), "{out:?}");
+    assert_eq!(git(&ws, &["rev-parse", "--abbrev-ref", "HEAD"]).stdout.trim(), "fix");
+}
+
+#[test]
+fn a_lock_held_open_by_a_live_process_is_never_removed() {
+    let (_tmp, ws) = origin_and_workspace();
+    let lock = ws.join(".git/index.lock");
+    let mut holder = Command::new("python3")
+        .args(["-c", "import sys,time; f=open(sys.argv[1],'w'); print('open', flush=True); time.sleep(30)"])
+        .arg(&lock)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.take().unwrap()), &mut line).unwrap();
+    set_age(&lock, "2 hours");
+    let out = run(&mut exec(
+        &ws,
+        &["--stale-after", "1s"],
+        &["git", "-C", ws.to_str().unwrap(), "checkout", "-q", "-b", "x"],
+    ));
+    let cleaned = run(guard().args(["clean", "--min-age", "1s"]).arg(ws.parent().unwrap()));
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(out.code, 128, "{out:?}");
+    assert!(out.stderr.contains(&format!("live: process {}", holder.id())), "{out:?}");
+    assert!(cleaned.stdout.contains("kept") && cleaned.stdout.contains("live: process"), "{cleaned:?}");
+    assert!(lock.exists(), "never removed");
+}
+
+#[test]
+fn clean_decides_each_lock_and_dry_run_changes_nothing() {
+    let (tmp, ws) = origin_and_workspace();
+    let root = tmp.path();
+    let stale = ws.join(".git/index.lock");
+    std::fs::write(&stale, "").unwrap();
+    set_age(&stale, "3 hours");
+    let ref_lock = ws.join(".git/refs/heads/main.lock");
+    std::fs::write(&ref_lock, "").unwrap();
+    set_age(&ref_lock, "3 hours");
+    // A bare cache as Jenkins keeps them, with a stale packed-refs.lock.
+    let cache = root.join("caches/git-3f2a9c");
+    std::fs::create_dir_all(&cache).unwrap();
+    assert_eq!(git(&cache, &["init", "-q", "--bare"]).code, 0);
+    let packed = cache.join("packed-refs.lock");
+    std::fs::write(&packed, "").unwrap();
+    set_age(&packed, "2 hours");
+    // A submodule's git dir with a stale config.lock.
+    let module = ws.join(".git/modules/lib");
+    std::fs::create_dir_all(&module).unwrap();
+    assert_eq!(git(&module, &["init", "-q", "--bare"]).code, 0);
+    std::fs::write(module.join("config.lock"), "").unwrap();
+    set_age(&module.join("config.lock"), "2 hours");
+    // A young lock in a pipeline's @script checkout.
+    let script = root.join("web@script");
+    assert_eq!(run(Command::new("git").args(["clone", "-q"]).arg(root.join("origin")).arg(&script)).code, 0);
+    std::fs::write(script.join(".git/shallow.lock"), "").unwrap();
+    // gc.pid of a process on this host that is gone, and of one that lives (this test).
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string();
+    std::fs::write(cache.join("gc.pid"), format!("999999 {host}")).unwrap();
+    std::fs::write(script.join(".git/gc.pid"), format!("{} {host}", std::process::id())).unwrap();
+
+    let dry = run(guard().args(["clean", "--min-age", "1h", "--dry-run"]).arg(root));
+    assert_eq!(dry.code, 0, "{dry:?}");
+    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid")] {
+        assert!(dry.stdout.contains(&format!("would remove {}", path.display())), "{}: {dry:?}", path.display());
+        assert!(path.exists(), "the dry run changed nothing");
+    }
+    assert!(dry.stdout.contains("young"), "{dry:?}");
+    assert!(dry.stdout.contains("4 repositories"), "ws, its submodule's git dir, the cache, @script: {dry:?}");
+
+    let out = run(guard().args(["clean", "--min-age", "1h", "--output", "json"]).arg(root));
+    assert_eq!(out.code, 0, "{out:?}");
+    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid")] {
+        assert!(!path.exists(), "{} removed", path.display());
+    }
+    assert!(script.join(".git/shallow.lock").exists(), "young: kept");
+    assert!(script.join(".git/gc.pid").exists(), "a live gc: kept");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["locks"].as_array().unwrap().iter().filter(|l| l["action"] == "remove").count(), 5);
+    assert_eq!(git(&ws, &["status", "--short"]).code, 0, "the repository works again");
+}
+
+#[test]
+fn guarded_repositories_are_left_alone_and_waiters_time_out() {
+    let (_tmp, ws) = origin_and_workspace();
+    let lock = ws.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    set_age(&lock, "3 hours");
+    let holder = exec(&ws, &["--stale-after", "1000h"], &["sleep", "3"])
+        .env("BUILD_TAG", "jenkins-shop-web-41")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let cleaned = run(guard().args(["clean", "--min-age", "1m"]).arg(ws.parent().unwrap()));
+    let waiter = run(&mut exec(&ws, &["--wait", "300ms"], &["true"]));
+    let holder = holder.wait_with_output().unwrap();
+    assert!(holder.status.success());
+    assert!(cleaned.stdout.contains("guarded"), "{cleaned:?}");
+    assert!(lock.exists(), "a guarded repository's lock is not touched");
+    assert_eq!(waiter.code, 75, "{waiter:?}");
+    assert!(
+        waiter.stderr.contains("was not free within 300ms") && waiter.stderr.contains("jenkins-shop-web-41"),
+        "{waiter:?}"
+    );
+}
+
+#[test]
+fn sigterm_reaches_the_command_and_its_code_comes_back() {
+    let (_tmp, ws) = origin_and_workspace();
+    let child = exec(&ws, &[], &["sh", "-c", "trap 'exit 7' TERM; echo ready; sleep 20 & wait"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: SIGTERM to the checkout-guard process we started.
+    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) }, 0);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "ready\n", "the command's own output, nothing added");
+}
