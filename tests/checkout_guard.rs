@@ -208,29 +208,12 @@ fn lint_from_jenkins_with_its_plugin_versions() {
     assert_eq!(report["jobs"][2]["findings"][0]["id"], "branch-variable-old-plugins");
     assert!(!out.all().contains(token));
 
-    let one = run(guard().args([
-        "lint",
-        "--jenkins-url",
-        &server,
-        "--job",
-        "shop/web",
-        "--user",
-        "ci-bot",
-        "--token",
-        token,
-    ]));
+    let lint_web = |token: &str| {
+        run(guard().args(["lint", "--jenkins-url", &server, "--job", "shop/web", "--user", "ci-bot", "--token", token]))
+    };
+    let one = lint_web(token);
     assert_eq!(one.code, 0, "{one:?}");
-    let refused = run(guard().args([
-        "lint",
-        "--jenkins-url",
-        &server,
-        "--job",
-        "shop/web",
-        "--user",
-        "ci-bot",
-        "--token",
-        "wrong-token-123",
-    ]));
+    let refused = lint_web("wrong-token-123");
     assert_eq!(refused.code, 77, "{refused:?}");
     assert!(!refused.all().contains("wrong-token-123"), "{refused:?}");
 }
