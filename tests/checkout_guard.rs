@@ -407,6 +407,12 @@ fn clean_decides_each_lock_and_dry_run_changes_nothing() {
     let script = root.join("web@script");
     assert_eq!(run(Command::new("git").args(["clone", "-q"]).arg(root.join("origin")).arg(&script)).code, 0);
     std::fs::write(script.join(".git/shallow.lock"), "").unwrap();
+    // A linked worktree: its `.git` is a file pointing into the main repository's git dir.
+    let linked = root.join("web-linked");
+    assert_eq!(git(&ws, &["worktree", "add", "-q", linked.to_str().unwrap(), "-b", "linked"]).code, 0);
+    let linked_lock = ws.join(".git/worktrees/web-linked/index.lock");
+    std::fs::write(&linked_lock, "").unwrap();
+    set_age(&linked_lock, "2 hours");
     // gc.pid of a process on this host that is gone, and of one that lives (this test).
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string();
     std::fs::write(cache.join("gc.pid"), format!("999999 {host}")).unwrap();
@@ -414,22 +420,25 @@ fn clean_decides_each_lock_and_dry_run_changes_nothing() {
 
     let dry = run(guard().args(["clean", "--min-age", "1h", "--dry-run"]).arg(root));
     assert_eq!(dry.code, 0, "{dry:?}");
-    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid")] {
+    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid"), &linked_lock] {
         assert!(dry.stdout.contains(&format!("would remove {}", path.display())), "{}: {dry:?}", path.display());
         assert!(path.exists(), "the dry run changed nothing");
     }
     assert!(dry.stdout.contains("young"), "{dry:?}");
-    assert!(dry.stdout.contains("4 repositories"), "ws, its submodule's git dir, the cache, @script: {dry:?}");
+    assert!(
+        dry.stdout.contains("5 repositories"),
+        "ws, its submodule, the cache, @script, the linked worktree: {dry:?}"
+    );
 
     let out = run(guard().args(["clean", "--min-age", "1h", "--output", "json"]).arg(root));
     assert_eq!(out.code, 0, "{out:?}");
-    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid")] {
+    for path in [&stale, &ref_lock, &packed, &module.join("config.lock"), &cache.join("gc.pid"), &linked_lock] {
         assert!(!path.exists(), "{} removed", path.display());
     }
     assert!(script.join(".git/shallow.lock").exists(), "young: kept");
     assert!(script.join(".git/gc.pid").exists(), "a live gc: kept");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(report["locks"].as_array().unwrap().iter().filter(|l| l["action"] == "remove").count(), 5);
+    assert_eq!(report["locks"].as_array().unwrap().iter().filter(|l| l["action"] == "remove").count(), 6);
     assert_eq!(git(&ws, &["status", "--short"]).code, 0, "the repository works again");
 }
 
