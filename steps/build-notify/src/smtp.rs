@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use deckhand_common::http::{backoff, chain};
 use deckhand_common::{log, Error, ErrorKind, Result};
 use lettre::address::Address;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
@@ -99,7 +100,7 @@ impl Server {
                 Err(Failure::Final(error)) => return Err(error),
                 Err(Failure::Transient(error)) if attempt > self.retries => return Err(error),
                 Err(Failure::Transient(error)) => {
-                    let wait = Duration::from_millis(500 * (1 << (attempt - 1).min(6)) + fastrand::u64(0..250));
+                    let wait = backoff(attempt - 1);
                     log::warn(messages::retrying(&error.message, wait, attempt, self.retries));
                     std::thread::sleep(wait);
                 }
@@ -167,15 +168,16 @@ impl Server {
     }
 
     fn connection_failure(&self, e: lettre::transport::smtp::Error) -> Failure {
+        let why = chain(&e);
         // With implicit TLS a refused certificate comes back as a network error.
-        if e.is_tls() || chain(&e).contains("certificate") {
-            let error = Error::remote(messages::tls_failed(&self.display(), &chain(&e)));
+        if e.is_tls() || why.contains("certificate") {
+            let error = Error::remote(messages::tls_failed(&self.display(), &why));
             return Failure::Final(error.hint(deckhand_common::messages::HINT_TLS));
         }
         if e.is_permanent() {
             return Failure::Final(self.refused("the connection", &e));
         }
-        let error = Error::new(ErrorKind::Remote, messages::unreachable(&self.display(), &chain(&e)));
+        let error = Error::new(ErrorKind::Remote, messages::unreachable(&self.display(), &why));
         Failure::Transient(error.hint(messages::HINT_UNREACHABLE))
     }
 
@@ -190,18 +192,4 @@ impl Server {
     fn refused(&self, step: &str, e: &lettre::transport::smtp::Error) -> Error {
         Error::remote(messages::server_refused(&self.display(), step, &chain(e)))
     }
-}
-
-/// An error with its causes, e.g. "Connection error: Connection refused (os error 111)".
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(&format!(": {more}"));
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -136,20 +136,11 @@ impl Seen {
                 if state.done {
                     return (state, None);
                 }
-                let failure = current
-                    .then(|| diagnose::deployment_failure(d))
-                    .flatten()
-                    .or_else(|| newest.and_then(diagnose::replicaset_failure))
-                    .or_else(|| {
-                        pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default())
-                    });
-                // The deadline's message names the ReplicaSet; the pods usually tell why.
-                let failure = match failure {
-                    Some(f) if f.kind == "Deployment" => Some(
-                        pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default())
-                            .unwrap_or(f),
-                    ),
-                    other => other,
+                let pods = pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default());
+                let failure = match current.then(|| diagnose::deployment_failure(d)).flatten() {
+                    // The deadline's message names the ReplicaSet; the pods usually tell why.
+                    Some(deadline) => Some(pods.unwrap_or(deadline)),
+                    None => newest.and_then(diagnose::replicaset_failure).or(pods),
                 };
                 (state, failure)
             }

@@ -61,7 +61,7 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, 
                 pid: std::process::id(),
                 host: crate::locks::hostname(),
                 build_tag: ["BUILD_TAG", "BK_CI_BUILD_ID"].iter().find_map(|v| std::env::var(v).ok()),
-                started: httpdate_now(),
+                started: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
             };
             file.set_len(0).and_then(|_| file.rewind()).map_err(open)?;
             file.write_all(serde_json::to_string(&holder).unwrap_or_default().as_bytes()).map_err(open)?;
@@ -94,8 +94,4 @@ pub fn is_held(dir: &Path) -> Option<Holder> {
         }
         _ => None, // got it (released on drop) or cannot tell
     }
-}
-
-fn httpdate_now() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }

@@ -51,25 +51,33 @@ impl LockReport {
     }
 }
 
-/// Acts on the lock files of the repository `repo` (its worktree, or a bare folder).
-fn sweep(repo: &Path, min_age: Duration, processes: &locks::Processes, dry_run: bool) -> Result<Vec<LockReport>> {
+/// Who is sweeping a repository's locks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sweeper {
+    /// `exec`, holding the repository's guard: no cooperating writer is mid-operation.
+    GuardHolder,
+    /// `clean`: a repository whose guard is held by someone else is left alone.
+    Outsider { dry_run: bool },
+}
+
+/// Decides on, and removes unless a dry run, the lock files of the repository `repo` (its worktree,
+/// or a bare folder).
+fn sweep(repo: &Path, min_age: Duration, processes: &locks::Processes, by: Sweeper) -> Result<Vec<LockReport>> {
     let Some(git_dir) = locks::git_dir(repo) else { return Ok(Vec::new()) };
+    let dry_run = by == Sweeper::Outsider { dry_run: true };
+    let guarded = if by == Sweeper::GuardHolder { None } else { guard::is_held(repo) };
     let mut reports = Vec::new();
     for lock in locks::lock_files(&git_dir) {
-        let decision = decide_guarded(repo, &lock, min_age, processes);
+        let decision = match &guarded {
+            Some(holder) => Decision::Keep(messages::guarded(holder)),
+            None => locks::decide(&lock, repo, min_age, processes),
+        };
         if matches!(decision, Decision::Remove(_)) && !dry_run {
             std::fs::remove_file(&lock).map_err(|e| Error::io("cannot remove the lock file", &lock, e))?;
         }
         reports.push(LockReport { path: lock, decision, dry_run });
     }
     Ok(reports)
-}
-
-fn decide_guarded(repo: &Path, lock: &Path, min_age: Duration, processes: &locks::Processes) -> Decision {
-    match guard::is_held(repo) {
-        Some(holder) => Decision::Keep(messages::guarded(&holder)),
-        None => locks::decide(lock, repo, min_age, processes),
-    }
 }
 
 /// `checkout-guard exec`.
@@ -110,21 +118,14 @@ impl Exec {
             }
         };
         let waited_ms = started.elapsed().as_millis();
-        let mut locks = Vec::new();
-        if locks::git_dir(&self.dir).is_some() {
-            let processes = locks::Processes::scan();
-            for lock in locks::lock_files(&locks::git_dir(&self.dir).unwrap_or_default()) {
-                // We hold the guard, so no cooperating writer is mid-operation.
-                let decision = locks::decide(&lock, &self.dir, self.stale_after, &processes);
-                if matches!(decision, Decision::Remove(_)) {
-                    std::fs::remove_file(&lock).map_err(|e| Error::io("cannot remove the lock file", &lock, e))?;
-                }
-                let report = LockReport { path: lock, decision, dry_run: false };
-                match report.decision {
-                    Decision::Remove(_) => log::warn(report.line()),
-                    Decision::Keep(_) => log::info(report.line()),
-                }
-                locks.push(report);
+        let locks = match locks::git_dir(&self.dir) {
+            Some(_) => sweep(&self.dir, self.stale_after, &locks::Processes::scan(), Sweeper::GuardHolder)?,
+            None => Vec::new(),
+        };
+        for report in &locks {
+            match report.decision {
+                Decision::Remove(_) => log::warn(report.line()),
+                Decision::Keep(_) => log::info(report.line()),
             }
         }
         let mut command = std::process::Command::new(program);
@@ -165,7 +166,7 @@ impl Clean {
         }
         let mut reports = Vec::new();
         for repo in &repos {
-            reports.extend(sweep(repo, self.min_age, &processes, self.dry_run)?);
+            reports.extend(sweep(repo, self.min_age, &processes, Sweeper::Outsider { dry_run: self.dry_run })?);
         }
         Ok(Cleaned { repositories: repos.len(), locks: reports, dry_run: self.dry_run })
     }

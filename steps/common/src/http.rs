@@ -305,7 +305,9 @@ fn is_tls_failure(cause: &str) -> bool {
 }
 
 /// Exponential backoff with jitter: a random wait between half and all of 250 ms * 2^attempt.
-fn backoff(attempt: u32) -> Duration {
+/// The wait before retry number `attempt + 1`: doubling from FIRST_BACKOFF up to MAX_BACKOFF, with
+/// jitter (half to all of it), so that many clients do not retry in step.
+pub fn backoff(attempt: u32) -> Duration {
     let full = FIRST_BACKOFF.saturating_mul(1 << attempt.min(10)).min(MAX_BACKOFF);
     full.mul_f64(0.5 + fastrand::f64() * 0.5)
 }

@@ -52,28 +52,48 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     Ok(runtime.block_on(future))
 }
 
-/// Where the credentials come from, for messages (never the content itself).
-fn load(args: &KubeArgs) -> Result<(Option<Kubeconfig>, String)> {
+/// Where the cluster credentials come from, in order: kubeconfig path(s), content in a variable,
+/// the in-cluster service account.
+enum Source<'a> {
+    Paths(&'a str),
+    Content(String),
+    InCluster,
+}
+
+fn source(args: &KubeArgs) -> Source<'_> {
     if let Some(paths) = args.kubeconfig.as_deref().filter(|p| !p.is_empty()) {
-        let mut merged: Option<Kubeconfig> = None;
-        for path in std::env::split_paths(paths) {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read the kubeconfig", &path, e))?;
-            let config = parse(&text, &format!("the kubeconfig {}", path.display()))?;
-            merged = Some(match merged {
-                Some(m) => {
-                    m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?
-                }
-                None => config,
-            });
-        }
-        return Ok((merged, format!("the kubeconfig {paths}")));
+        return Source::Paths(paths);
     }
+    match std::env::var(&args.kubeconfig_content_env).ok().filter(|c| !c.trim().is_empty()) {
+        Some(content) => Source::Content(content),
+        None => Source::InCluster,
+    }
+}
+
+/// The kubeconfig, and where it came from for messages (never the content itself).
+fn load(args: &KubeArgs) -> Result<(Option<Kubeconfig>, String)> {
+    let content = match source(args) {
+        Source::Paths(paths) => return load_paths(paths),
+        Source::Content(content) => content,
+        Source::InCluster => return Ok((None, "the in-cluster service account".to_string())),
+    };
     let name = &args.kubeconfig_content_env;
-    if let Some(content) = std::env::var(name).ok().filter(|c| !c.trim().is_empty()) {
-        redact::register(&content);
-        return Ok((Some(parse(&content, &format!("the kubeconfig content in ${name}"))?), format!("${name}")));
+    redact::register(&content);
+    Ok((Some(parse(&content, &format!("the kubeconfig content in ${name}"))?), format!("${name}")))
+}
+
+/// Reads and merges `paths` (joined with `:`), as kubectl does.
+fn load_paths(paths: &str) -> Result<(Option<Kubeconfig>, String)> {
+    let mut merged: Option<Kubeconfig> = None;
+    for path in std::env::split_paths(paths) {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read the kubeconfig", &path, e))?;
+        let config = parse(&text, &format!("the kubeconfig {}", path.display()))?;
+        merged = Some(match merged {
+            Some(m) => m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?,
+            None => config,
+        });
     }
-    Ok((None, "the in-cluster service account".to_string()))
+    Ok((merged, format!("the kubeconfig {paths}")))
 }
 
 fn parse(text: &str, source: &str) -> Result<Kubeconfig> {
@@ -158,11 +178,10 @@ pub enum ChildKubeconfig {
 
 impl ChildKubeconfig {
     pub fn for_args(args: &KubeArgs) -> Result<Self> {
-        if let Some(paths) = args.kubeconfig.as_deref().filter(|p| !p.is_empty()) {
-            return Ok(ChildKubeconfig::Paths(paths.to_string()));
-        }
-        let Some(content) = std::env::var(&args.kubeconfig_content_env).ok().filter(|c| !c.trim().is_empty()) else {
-            return Ok(ChildKubeconfig::InCluster);
+        let content = match source(args) {
+            Source::Paths(paths) => return Ok(ChildKubeconfig::Paths(paths.to_string())),
+            Source::Content(content) => content,
+            Source::InCluster => return Ok(ChildKubeconfig::InCluster),
         };
         crate::process::catch_signals();
         let write = |e: std::io::Error| Error::internal(format!("cannot write a temporary kubeconfig: {e}"));
