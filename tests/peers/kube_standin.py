@@ -542,7 +542,9 @@ def start_pod(pod):
                                             "connecting to database db:5432\n"
                                             "fatal: cannot connect to database db:5432: connection refused\n")
         later(0.1, run_state, pod_key(pod), False)
-        later(0.25, terminated, pod_key(pod), behaviour)
+        # A failing Job runs for a second, so that the test sees its "running" progress line even on a
+        # loaded machine; crashes may be seen at any stage.
+        later(1.0 if behaviour == "job-fail" else 0.25, terminated, pod_key(pod), behaviour)
     elif behaviour not in ("never", "stall"):
         delay = int(behaviour[len("ready-after-"):]) if behaviour.startswith("ready-after-") else args.ready_ms
         pod_logs[pod["metadata"]["uid"]] = "starting web 1.0\nlistening on :8080\n"
