@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -308,10 +310,8 @@ fn kill_git_mid_add(ws: &Path) {
         .spawn()
         .unwrap();
     let lock = ws.join(".git/index.lock");
-    for _ in 0..2000 {
-        if lock.exists() {
-            break;
-        }
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while !lock.exists() && std::time::Instant::now() < give_up {
         std::thread::sleep(Duration::from_millis(1));
     }
     assert!(lock.exists(), "git add took index.lock");
@@ -321,8 +321,6 @@ fn kill_git_mid_add(ws: &Path) {
     std::fs::remove_file(ws.join("big.bin")).unwrap();
     assert!(lock.exists(), "the SIGKILLed git left index.lock behind");
 }
-
-use std::os::unix::process::CommandExt;
 
 #[test]
 fn a_killed_git_lock_is_recovered_once_stale() {
@@ -363,8 +361,7 @@ fn a_lock_held_open_by_a_live_process_is_never_removed() {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(holder.stdout.take().unwrap()), &mut line).unwrap();
+    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "open\n");
     set_age(&lock, "2 hours");
     let out = run(&mut exec(
         &ws,
@@ -448,17 +445,19 @@ fn guarded_repositories_are_left_alone_and_waiters_time_out() {
     let lock = ws.join(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
     set_age(&lock, "3 hours");
-    let holder = exec(&ws, &["--stale-after", "1000h"], &["sleep", "3"])
+    // The holder says "held" once it runs under the guard, and holds it until its stdin closes (cat ends).
+    let mut holder = exec(&ws, &["--stale-after", "1000h"], &["sh", "-c", "echo held; cat >/dev/null"])
         .env("BUILD_TAG", "jenkins-shop-web-41")
-        .stdout(Stdio::null())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
     let cleaned = run(guard().args(["clean", "--min-age", "1m"]).arg(ws.parent().unwrap()));
     let waiter = run(&mut exec(&ws, &["--wait", "300ms"], &["true"]));
-    let holder = holder.wait_with_output().unwrap();
-    assert!(holder.status.success());
+    drop(holder.stdin.take());
+    assert!(holder.wait().unwrap().success());
     assert!(cleaned.stdout.contains("guarded"), "{cleaned:?}");
     assert!(lock.exists(), "a guarded repository's lock is not touched");
     assert_eq!(waiter.code, 75, "{waiter:?}");
@@ -471,16 +470,26 @@ fn guarded_repositories_are_left_alone_and_waiters_time_out() {
 #[test]
 fn sigterm_reaches_the_command_and_its_code_comes_back() {
     let (_tmp, ws) = origin_and_workspace();
-    let child = exec(&ws, &[], &["sh", "-c", "trap 'exit 7' TERM; echo ready; sleep 20 & wait"])
+    let mut child = exec(&ws, &[], &["sh", "-c", "trap 'exit 7' TERM; echo ready; sleep 20 & wait"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let pid = child.id();
-    std::thread::sleep(Duration::from_millis(700));
+    // "ready" comes after the trap is set: the signal cannot arrive before the command handles it.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    assert_eq!(first_line(&mut stdout), "ready\n");
     // SAFETY: SIGTERM to the checkout-guard process we started.
-    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, libc::SIGTERM) }, 0);
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "ready\n", "the command's own output, nothing added");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "", "the command's own output, nothing added");
+}
+
+/// Blocks until a child prints its first line: the moment it is known to be running.
+fn first_line(out: &mut BufReader<impl Read>) -> String {
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    line
 }
