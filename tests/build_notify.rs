@@ -85,13 +85,16 @@ fn implicit_tls_html_attachments_and_log_tail() {
     let mut args = vec!["--from", USER, "--to", "dev@example.com", "--subject", "报告", "--body", html];
     args.extend(["--mime-type", "text/html", "--charset", "GB18030", "--attach", &pattern]);
     args.extend(["--attach-log", &log_path, "--log-tail", "3", "--compress-log", "--output", "json"]);
-    args.extend(login());
+    // The password from SMTP_PASSWORD, as a Jenkins credentials binding gives it.
+    args.extend(["--username", USER]);
     let out = run(step("build-notify")
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls", "--ca-file"])
         .arg(&shared_ca().ca_cert)
         .args(&args)
-        .env("JOB_NAME", "商城/web"));
+        .env("JOB_NAME", "商城/web")
+        .env("SMTP_PASSWORD", PASSWORD));
     assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains(PASSWORD), "{out:?}");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["attachments"], serde_json::json!(["report-1.json", "report-2.bin", "build.log.gz"]));
     let mail = &server.received()[0].parsed;

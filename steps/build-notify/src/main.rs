@@ -9,7 +9,8 @@ use build_notify::{messages, LogTail, Notify, Source};
 use clap::Parser;
 use deckhand_common::options::CommonArgs;
 use deckhand_common::output::run_step;
-use deckhand_common::{secret, Error};
+use deckhand_common::secret::PasswordArgs;
+use deckhand_common::Error;
 
 const EXAMPLES: &str = "Examples:
   build-notify --smtp-host smtp.example.com --username ci@example.com --password-stdin \\
@@ -38,7 +39,7 @@ enum MimeType {
 /// clear text. Every address is checked before connecting; one refused recipient is reported while
 /// the others get the mail.
 #[derive(Parser, Debug)]
-#[command(name = "build-notify", version, after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The mail server.
     #[arg(long, value_name = "HOST", env = "SMTP_HOST", default_value = "")]
@@ -58,13 +59,8 @@ struct Cli {
     /// SMTP login.
     #[arg(long, env = "SMTP_USERNAME")]
     username: Option<String>,
-    /// SMTP password (prefer --password-stdin, --password-file or SMTP_PASSWORD).
-    #[arg(long, env = "SMTP_PASSWORD")]
-    password: Option<String>,
-    #[arg(long)]
-    password_stdin: bool,
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// Give up on a silent server after this long.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
     smtp_timeout: Duration,
@@ -130,8 +126,7 @@ deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
-        let password =
-            secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
+        let password = cli.password.resolve()?;
         let body = match (&cli.body, &cli.body_file) {
             (Some(_), Some(_)) => return Err(Error::usage(messages::BODY_TWICE)),
             (Some(body), None) => Some(body.clone()),

@@ -7,7 +7,8 @@ use clap::Parser;
 use deckhand_common::http::{HttpArgs, HttpClient};
 use deckhand_common::options::CommonArgs;
 use deckhand_common::output::run_step;
-use deckhand_common::{redact, secret, Error};
+use deckhand_common::secret::PasswordArgs;
+use deckhand_common::{redact, Error};
 
 const EXAMPLES: &str = "Examples:
   chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
@@ -23,7 +24,7 @@ Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI in
 /// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
 #[derive(Parser, Debug)]
 // `--version` is the chart version here, as in `helm pull`.
-#[command(name = "chart-fetch", disable_version_flag = true, after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "chart-fetch", disable_version_flag = true, mut_arg("password", |a| a.env("HELM_REPO_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
     #[arg(value_name = "CHART")]
@@ -43,16 +44,8 @@ struct Cli {
     /// Repository or registry username.
     #[arg(long, env = "HELM_REPO_USERNAME")]
     username: Option<String>,
-    /// Repository or registry password or token (prefer --password-stdin or the env variable:
-    /// a flag is visible in the process list).
-    #[arg(long, env = "HELM_REPO_PASSWORD")]
-    password: Option<String>,
-    /// Read the password from stdin.
-    #[arg(long)]
-    password_stdin: bool,
-    /// Read the password from a file (e.g. a Jenkins file credential).
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// Send the credentials to chart URLs on other hosts too (by default only to the repo's own).
     #[arg(long)]
     pass_credentials: bool,
@@ -80,8 +73,7 @@ deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
-        let password =
-            secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
+        let password = cli.password.resolve()?;
         let (repo, url_user, url_password) = match &cli.repo {
             Some(text) => {
                 let (url, user, password) = repo_url(text)?;

@@ -1,9 +1,33 @@
 //! Secrets given as a flag value, a file or stdin; every one is registered for redaction.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{redact, Error, Result};
+
+/// `--password`, `--password-stdin` and `--password-file`, flattened into a step's options. The
+/// step names its own environment variable for the value:
+/// `#[command(mut_arg("password", |a| a.env("SMTP_PASSWORD")))]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PasswordArgs {
+    /// Password or token (prefer --password-stdin, --password-file or the environment variable:
+    /// a flag is visible in the process list).
+    #[arg(long)]
+    pub password: Option<String>,
+    /// Read the password from stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the password from a file (e.g. a Jenkins file credential).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+impl PasswordArgs {
+    /// The password from whichever one way it was given, registered for redaction.
+    pub fn resolve(&self) -> Result<Option<String>> {
+        resolve(self.password.as_deref(), self.password_stdin, self.password_file.as_deref(), "--password")
+    }
+}
 
 /// Resolves a secret from at most one of: a value (flag, `PLUGIN_*`, input.json or env), stdin, a file.
 /// `flag` names the option in messages (e.g. `--password`).

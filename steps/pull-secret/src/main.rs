@@ -6,7 +6,8 @@ use deckhand_common::http::{HttpArgs, HttpClient};
 use deckhand_common::kube::KubeArgs;
 use deckhand_common::options::CommonArgs;
 use deckhand_common::output::run_step;
-use deckhand_common::{secret, Error};
+use deckhand_common::secret::PasswordArgs;
+use deckhand_common::Error;
 use pull_secret::docker_config::read_docker_config;
 use pull_secret::{messages, Credential, PullSecret, Verify};
 
@@ -24,7 +25,7 @@ Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI in
 /// missing); a re-run with the same credentials reports "unchanged". The credentials are checked
 /// with each registry's /v2/ first, so a wrong password fails here, not later as ImagePullBackOff.
 #[derive(Parser, Debug)]
-#[command(name = "pull-secret", version, after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "pull-secret", version, mut_arg("password", |a| a.env("REGISTRY_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Name of the secret.
     #[arg(value_name = "NAME")]
@@ -39,15 +40,8 @@ struct Cli {
     /// Registry username.
     #[arg(long, env = "REGISTRY_USERNAME")]
     username: Option<String>,
-    /// Registry password or token (prefer --password-stdin, --password-file or the env variable).
-    #[arg(long, env = "REGISTRY_PASSWORD")]
-    password: Option<String>,
-    /// Read the password from stdin.
-    #[arg(long)]
-    password_stdin: bool,
-    /// Read the password from a file.
-    #[arg(long, value_name = "FILE")]
-    password_file: Option<PathBuf>,
+    #[command(flatten)]
+    password: PasswordArgs,
     /// A docker config.json whose `auths` are merged in.
     #[arg(long, value_name = "FILE")]
     docker_config: Option<PathBuf>,
@@ -76,8 +70,7 @@ deckhand_common::step_cli!(Cli);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
-        let password =
-            secret::resolve(cli.password.as_deref(), cli.password_stdin, cli.password_file.as_deref(), "--password")?;
+        let password = cli.password.resolve()?;
         let mut credentials = Vec::new();
         if let Some(path) = &cli.docker_config {
             credentials = read_docker_config(path, &cli.registries)?;
