@@ -60,14 +60,19 @@ enum Sweeper {
     Outsider { dry_run: bool },
 }
 
-/// Decides on, and removes unless a dry run, the lock files of the repository `repo` (its worktree,
-/// or a bare folder).
-fn sweep(repo: &Path, min_age: Duration, processes: &locks::Processes, by: Sweeper) -> Result<Vec<LockReport>> {
-    let Some(git_dir) = locks::git_dir(repo) else { return Ok(Vec::new()) };
+/// Decides on, and removes unless a dry run, the lock files in `git_dir`, the git directory of the
+/// repository `repo` (its worktree, or a bare folder).
+fn sweep(
+    repo: &Path,
+    git_dir: &Path,
+    min_age: Duration,
+    processes: &locks::Processes,
+    by: Sweeper,
+) -> Result<Vec<LockReport>> {
     let dry_run = by == Sweeper::Outsider { dry_run: true };
     let guarded = if by == Sweeper::GuardHolder { None } else { guard::is_held(repo) };
     let mut reports = Vec::new();
-    for lock in locks::lock_files(&git_dir) {
+    for lock in locks::lock_files(git_dir) {
         let decision = match &guarded {
             Some(holder) => Decision::Keep(messages::guarded(holder)),
             None => locks::decide(&lock, repo, min_age, processes),
@@ -118,8 +123,11 @@ impl Exec {
             }
         };
         let waited_ms = started.elapsed().as_millis();
+        // Not a repository yet (the first clone): nothing to sweep, and no need to scan processes.
         let locks = match locks::git_dir(&self.dir) {
-            Some(_) => sweep(&self.dir, self.stale_after, &locks::Processes::scan(), Sweeper::GuardHolder)?,
+            Some(git_dir) => {
+                sweep(&self.dir, &git_dir, self.stale_after, &locks::Processes::scan(), Sweeper::GuardHolder)?
+            }
             None => Vec::new(),
         };
         for report in &locks {
@@ -165,18 +173,22 @@ impl Clean {
             find_repositories(root, &mut repos);
         }
         let mut reports = Vec::new();
-        for repo in &repos {
-            reports.extend(sweep(repo, self.min_age, &processes, Sweeper::Outsider { dry_run: self.dry_run })?);
+        let by = Sweeper::Outsider { dry_run: self.dry_run };
+        for (repo, git_dir) in &repos {
+            reports.extend(sweep(repo, git_dir, self.min_age, &processes, by)?);
         }
         Ok(Cleaned { repositories: repos.len(), locks: reports, dry_run: self.dry_run })
     }
 }
 
 /// Worktrees (a `.git` folder or file) and bare repositories (Jenkins' `caches/git-*`) under
-/// `dir`; git directories themselves are not entered (their submodules are found from them).
-fn find_repositories(dir: &Path, found: &mut Vec<PathBuf>) {
+/// `dir`, each with its git directory; git directories themselves are not entered (their
+/// submodules are found from them).
+fn find_repositories(dir: &Path, found: &mut Vec<(PathBuf, PathBuf)>) {
     if dir.join(".git").exists() || locks::is_git_dir(dir) {
-        found.push(dir.to_path_buf());
+        if let Some(git_dir) = locks::git_dir(dir) {
+            found.push((dir.to_path_buf(), git_dir));
+        }
         if locks::is_git_dir(dir) {
             return;
         }
