@@ -478,6 +478,46 @@ fn version_skew_is_refused_before_anything_changes() {
     assert!(!changed_anything(&kube));
 }
 
+/// An agent image with `helm` (4.1.4) and `helm3` (3.17.3) on PATH, no --helm: for Kubernetes 1.30,
+/// outside helm 4.1's tested range, helm3 is used and the choice said; for 1.14, which neither
+/// supports, `helm` stays the one named in the refusal.
+#[test]
+fn the_helm_on_path_that_suits_the_cluster_is_chosen() {
+    let (helm4, helm3) = (Helm::new(HELM4), Helm::new(HELM3));
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(helm4.binary(), bin.path().join("helm")).unwrap();
+    std::os::unix::fs::symlink(helm3.binary(), bin.path().join("helm3")).unwrap();
+    let by_path = |kube: &KubeStandin| {
+        let mut cmd = step("chart-deploy");
+        cmd.arg(chart()).args(["--release", RELEASE, "-n", NS, "--output", "json"]);
+        cmd.arg("--kubeconfig").arg(kube.kubeconfig_file()).env("PATH", bin.path());
+        helm3.homes(&mut cmd);
+        run(&mut cmd)
+    };
+
+    let kube = cluster(&helm3, vec![], 100);
+    let out = by_path(&kube);
+    assert_eq!(out.code, 0, "{out:?}");
+    let said = format!(
+        "using {} (3.17.3) for Kubernetes v1.30.4: it suits that version better than {} (4.1.4)",
+        bin.path().join("helm3").display(),
+        bin.path().join("helm").display()
+    );
+    assert!(out.stderr.contains(&said), "{out:?}");
+    assert_eq!(serde_json::from_str::<Value>(&out.stdout).unwrap()["helm"], "3.17.3", "{out:?}");
+    assert_eq!(revisions(&kube).len(), 1, "installed");
+
+    let old = KubeStandin::start_with(
+        json!([namespace(NS)]),
+        StandinOptions { tls: true, git_version: "v1.14.10", ..Default::default() },
+    );
+    let out = by_path(&old);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("helm 4.1.4 does not support Kubernetes 1.14"), "{out:?}");
+    assert!(!out.stderr.contains("using "), "{out:?}");
+    assert!(!changed_anything(&old));
+}
+
 #[test]
 fn wrong_credentials_and_unreachable_server() {
     let helm = Helm::new(HELM3);

@@ -30,6 +30,17 @@ pub enum Skew {
     Incompatible(String),
 }
 
+impl Skew {
+    /// How well a helm suits the cluster: 0 is best.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Skew::Supported => 0,
+            Skew::Untested(_) => 1,
+            Skew::Incompatible(_) => 2,
+        }
+    }
+}
+
 /// Where a release lives.
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -86,12 +97,23 @@ impl Helm {
     pub fn locate(explicit: Option<&Path>) -> Result<Helm> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None => std::env::var_os("PATH")
-                .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("helm")).find(|p| p.is_file()))
+            None => on_path(|name| name == "helm")
+                .into_iter()
+                .next()
                 .ok_or_else(|| Error::usage(messages::HELM_NOT_FOUND).hint(messages::HINT_HELM_NOT_FOUND))?,
         };
-        let version = Self::version_of(&path)?;
-        Ok(Helm { path, version })
+        Self::at(&path)
+    }
+
+    /// The helm at `path`.
+    pub fn at(path: &Path) -> Result<Helm> {
+        Ok(Helm { path: path.to_path_buf(), version: Self::version_of(path)? })
+    }
+
+    /// The versioned helms on PATH (`helm2`, `helm3.1`, `helm-v2.17.0`), as agent images that
+    /// serve both old and new clusters carry them beside `helm`; those that cannot run are left out.
+    pub fn versioned_on_path() -> Vec<Helm> {
+        on_path(is_versioned_helm).iter().filter_map(|path| Self::at(path).ok()).collect()
     }
 
     /// The version, from a small cache keyed by the binary's path, size and modification time:
@@ -287,6 +309,28 @@ impl Helm {
 }
 
 /// `$XDG_CACHE_HOME/deckhand/helm-versions` (or `~/.cache/...`).
+/// The files on PATH whose name passes `wanted`, in PATH order (and by name within a folder).
+fn on_path(wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let Some(paths) = std::env::var_os("PATH") else { return Vec::new() };
+    let mut found = Vec::new();
+    for dir in std::env::split_paths(&paths) {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut names: Vec<String> =
+            entries.flatten().filter_map(|e| e.file_name().into_string().ok()).filter(|name| wanted(name)).collect();
+        names.sort();
+        found.extend(names.into_iter().map(|name| dir.join(name)).filter(|path| path.is_file()));
+    }
+    found
+}
+
+/// `helm2`, `helm3.1`, `helm-3.1.3`, `helm-v2.17.0`: "helm", an optional "-" and "v", a digit.
+fn is_versioned_helm(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix("helm") else { return false };
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let rest = rest.strip_prefix('v').unwrap_or(rest);
+    rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
 fn version_cache() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
@@ -370,6 +414,16 @@ mod tests {
 
     fn text(args: Vec<OsString>) -> String {
         shown(&args)
+    }
+
+    #[test]
+    fn versioned_helm_names() {
+        for name in ["helm2", "helm3.1", "helm-3.1.3", "helm-v2.17.0", "helmv3"] {
+            assert!(is_versioned_helm(name), "{name}");
+        }
+        for name in ["helm", "helmfile", "helm-docs", "helm.bak", "myhelm2", "helm-"] {
+            assert!(!is_versioned_helm(name), "{name}");
+        }
     }
 
     #[test]

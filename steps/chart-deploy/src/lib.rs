@@ -110,8 +110,9 @@ impl Deploy {
         let kubeconfig = ChildKubeconfig::for_args(kube_args)?;
         kube::block_on(async {
             let cluster = kube::connect(kube_args).await;
-            let helm = locating.join().map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))??;
+            let located = locating.join().map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))?;
             let cluster = cluster?;
+            let helm = self.suited_helm(located, &cluster)?;
             self.check_skew(&helm, &cluster)?;
             let ns = &self.target.namespace;
             let namespace_created = if self.dry_run {
@@ -208,6 +209,32 @@ impl Deploy {
             }
         }
         Ok(())
+    }
+
+    /// The helm from --helm as it is; else `helm` from PATH unless a versioned helm on PATH
+    /// (`helm2`, `helm3.1`...) suits the cluster better, so one agent image serves Kubernetes 1.14
+    /// and current clusters alike.
+    fn suited_helm(&self, located: Result<Helm>, cluster: &Cluster) -> Result<Helm> {
+        if self.helm.is_some() {
+            return located;
+        }
+        let rank = |helm: &Helm| helm.skew(cluster.minor).rank();
+        if located.as_ref().is_ok_and(|helm| rank(helm) == 0) {
+            return located;
+        }
+        let located_rank = located.as_ref().map_or(u8::MAX, rank);
+        let better = Helm::versioned_on_path()
+            .into_iter()
+            .map(|helm| (rank(&helm), helm))
+            .filter(|(r, _)| *r < located_rank)
+            .min_by_key(|(r, _)| *r);
+        match (better, located) {
+            (Some((_, chosen)), located) => {
+                log::info(messages::helm_chosen(&chosen, located.ok().as_ref(), &cluster.version));
+                Ok(chosen)
+            }
+            (None, located) => located,
+        }
     }
 
     fn check_skew(&self, helm: &Helm, cluster: &Cluster) -> Result<()> {

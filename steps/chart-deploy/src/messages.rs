@@ -123,6 +123,14 @@ pub fn helm_not_runnable(path: &std::path::Path, why: &str) -> String {
     format!("cannot run helm at {}: {why}", path.display())
 }
 
+pub fn helm_chosen(chosen: &crate::helm::Helm, passed_over: Option<&crate::helm::Helm>, cluster: &str) -> String {
+    let why = match passed_over {
+        Some(helm) => format!(": it suits that version better than {} ({})", helm.path.display(), helm.version),
+        None => String::new(),
+    };
+    format!("using {} ({}) for Kubernetes {cluster}{why}", chosen.path.display(), chosen.version)
+}
+
 pub fn helm2_too_new_cluster(helm: &semver::Version, cluster: &str) -> String {
     format!(
         "helm {helm} (Helm 2, Tiller) supports Kubernetes up to 1.16, but the cluster runs {cluster}: use Helm 3 or 4"
