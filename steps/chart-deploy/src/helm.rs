@@ -97,9 +97,8 @@ impl Helm {
     pub fn locate(explicit: Option<&Path>) -> Result<Helm> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None => on_path(|name| name == "helm")
-                .into_iter()
-                .next()
+            None => std::env::var_os("PATH")
+                .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("helm")).find(|p| p.is_file()))
                 .ok_or_else(|| Error::usage(messages::HELM_NOT_FOUND).hint(messages::HINT_HELM_NOT_FOUND))?,
         };
         Self::at(&path)
@@ -112,8 +111,10 @@ impl Helm {
 
     /// The versioned helms on PATH (`helm2`, `helm3.1`, `helm-v2.17.0`), as agent images that
     /// serve both old and new clusters carry them beside `helm`; those that cannot run are left out.
+    /// Only asked when `helm` does not suit the cluster: listing PATH's folders costs more than
+    /// looking for one name in each.
     pub fn versioned_on_path() -> Vec<Helm> {
-        on_path(is_versioned_helm).iter().filter_map(|path| Self::at(path).ok()).collect()
+        versioned_helms_on_path().iter().filter_map(|path| Self::at(path).ok()).collect()
     }
 
     /// The version, from a small cache keyed by the binary's path, size and modification time:
@@ -308,15 +309,17 @@ impl Helm {
     }
 }
 
-/// `$XDG_CACHE_HOME/deckhand/helm-versions` (or `~/.cache/...`).
-/// The files on PATH whose name passes `wanted`, in PATH order (and by name within a folder).
-fn on_path(wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+/// The files on PATH with a versioned helm's name, in PATH order (and by name within a folder).
+fn versioned_helms_on_path() -> Vec<PathBuf> {
     let Some(paths) = std::env::var_os("PATH") else { return Vec::new() };
     let mut found = Vec::new();
     for dir in std::env::split_paths(&paths) {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut names: Vec<String> =
-            entries.flatten().filter_map(|e| e.file_name().into_string().ok()).filter(|name| wanted(name)).collect();
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| is_versioned_helm(name))
+            .collect();
         names.sort();
         found.extend(names.into_iter().map(|name| dir.join(name)).filter(|path| path.is_file()));
     }
@@ -331,6 +334,7 @@ fn is_versioned_helm(name: &str) -> bool {
     rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// `$XDG_CACHE_HOME/deckhand/helm-versions` (or `~/.cache/...`).
 fn version_cache() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)

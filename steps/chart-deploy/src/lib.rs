@@ -219,7 +219,7 @@ impl Deploy {
             return located;
         }
         let rank = |helm: &Helm| helm.skew(cluster.minor).rank();
-        if located.as_ref().is_ok_and(|helm| rank(helm) == 0) {
+        if located.as_ref().is_ok_and(|helm| helm.skew(cluster.minor) == Skew::Supported) {
             return located;
         }
         let located_rank = located.as_ref().map_or(u8::MAX, rank);
@@ -228,13 +228,9 @@ impl Deploy {
             .map(|helm| (rank(&helm), helm))
             .filter(|(r, _)| *r < located_rank)
             .min_by_key(|(r, _)| *r);
-        match (better, located) {
-            (Some((_, chosen)), located) => {
-                log::info(messages::helm_chosen(&chosen, located.ok().as_ref(), &cluster.version));
-                Ok(chosen)
-            }
-            (None, located) => located,
-        }
+        let Some((_, chosen)) = better else { return located };
+        log::info(messages::helm_chosen(&chosen, located.ok().as_ref(), &cluster.version));
+        Ok(chosen)
     }
 
     fn check_skew(&self, helm: &Helm, cluster: &Cluster) -> Result<()> {

@@ -185,13 +185,11 @@ impl Clean {
 /// `dir`, each with its git directory; git directories themselves are not entered (their
 /// submodules are found from them).
 fn find_repositories(dir: &Path, found: &mut Vec<(PathBuf, PathBuf)>) {
-    if dir.join(".git").exists() || locks::is_git_dir(dir) {
-        if let Some(git_dir) = locks::git_dir(dir) {
-            found.push((dir.to_path_buf(), git_dir));
-        }
-        if locks::is_git_dir(dir) {
-            return;
-        }
+    if let Some(git_dir) = locks::git_dir(dir) {
+        found.push((dir.to_path_buf(), git_dir));
+    }
+    if locks::is_git_dir(dir) {
+        return;
     }
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut children: Vec<PathBuf> = entries
