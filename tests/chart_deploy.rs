@@ -30,7 +30,10 @@ fn cluster(helm: &Helm, mut objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
     objects.insert(0, namespace(NS));
     let git_version = if helm.version == HELM4 { "v1.33.2" } else { "v1.30.4" };
     let token = Some(format!("Kube-Canary-Token-{}", std::process::id()));
-    KubeStandin::start_with(Value::Array(objects), StandinOptions { tls: true, git_version, ready_ms, token })
+    KubeStandin::start_with(
+        Value::Array(objects),
+        StandinOptions { tls: true, git_version, ready_ms, token, server_cert: None },
+    )
 }
 
 /// Every deploy carries this in a `--set-string`; no output may show it.

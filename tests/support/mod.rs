@@ -273,13 +273,26 @@ pub struct Registry {
 
 impl Registry {
     pub fn start(auth: RegistryAuth) -> Registry {
+        Self::start_with(auth, None)
+    }
+
+    /// The registry on HTTPS with this certificate and key.
+    pub fn start_with(auth: RegistryAuth, tls: Option<(&Path, &Path)>) -> Registry {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().display().to_string();
         let port = free_port();
         let mut daemons = Vec::new();
         let mut config = format!(
-            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {d}/data}}, delete: {{enabled: true}}}}\nhttp: {{addr: 127.0.0.1:{port}}}\n"
+            "version: 0.1\nlog: {{level: error}}\nstorage: {{filesystem: {{rootdirectory: {d}/data}}, delete: {{enabled: true}}}}\n"
         );
+        config += &match tls {
+            Some((cert, key)) => format!(
+                "http: {{addr: 127.0.0.1:{port}, tls: {{certificate: {}, key: {}}}}}\n",
+                cert.display(),
+                key.display()
+            ),
+            None => format!("http: {{addr: 127.0.0.1:{port}}}\n"),
+        };
         match auth {
             RegistryAuth::None => {}
             RegistryAuth::Htpasswd(user, pass) => {
@@ -318,6 +331,32 @@ impl Registry {
 
     pub fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+}
+
+/// The commonest enterprise server certificate: self-signed, its own CA (basicConstraints
+/// CA:TRUE), made with exactly the openssl command users run.
+pub struct SelfSigned {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SelfSigned {
+    pub fn new() -> SelfSigned {
+        Self::for_names("DNS:localhost,IP:127.0.0.1")
+    }
+
+    /// The same command with other subjectAltNames.
+    pub fn for_names(alt_names: &str) -> SelfSigned {
+        let dir = tempfile::tempdir().unwrap();
+        let out = run(Command::new("openssl")
+            .current_dir(dir.path())
+            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem"])
+            .args(["-days", "2", "-subj", "/CN=localhost", "-addext"])
+            .arg(format!("subjectAltName={alt_names}")));
+        assert_eq!(out.code, 0, "openssl: {out:?}");
+        SelfSigned { cert: dir.path().join("cert.pem"), key: dir.path().join("key.pem"), _dir: dir }
     }
 }
 
@@ -434,6 +473,8 @@ pub struct KubeStandin {
     pub port: u16,
     pub token: String,
     tls: bool,
+    /// The certificate the kubeconfig trusts.
+    ca: PathBuf,
     dump: PathBuf,
     log: PathBuf,
     timeline: PathBuf,
@@ -449,11 +490,14 @@ pub struct StandinOptions {
     /// Milliseconds until a `ready` pod turns ready.
     pub ready_ms: u32,
     pub token: Option<String>,
+    /// With `tls`: serve this certificate and key, and name the certificate as the kubeconfig's
+    /// `certificate-authority-data` (a self-signed API server), instead of the shared test CA's.
+    pub server_cert: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for StandinOptions {
     fn default() -> Self {
-        StandinOptions { tls: false, git_version: "v1.30.4", ready_ms: 300, token: None }
+        StandinOptions { tls: false, git_version: "v1.30.4", ready_ms: 300, token: None, server_cert: None }
     }
 }
 
@@ -489,12 +533,15 @@ impl KubeStandin {
             .arg(&timeline)
             .arg("--preload")
             .arg(&preload);
+        let (cert, key, ca) = match options.server_cert {
+            Some((cert, key)) => (cert.clone(), key, cert),
+            None => (shared_ca().server_cert.clone(), shared_ca().server_key.clone(), shared_ca().ca_cert.clone()),
+        };
         if options.tls {
-            let ca = shared_ca();
-            command.arg("--tls-cert").arg(&ca.server_cert).arg("--tls-key").arg(&ca.server_key);
+            command.arg("--tls-cert").arg(&cert).arg("--tls-key").arg(&key);
         }
         let (daemon, port) = spawn_with_port(&mut command);
-        KubeStandin { port, token, tls: options.tls, dump, log, timeline, dir, _daemon: daemon }
+        KubeStandin { port, token, tls: options.tls, ca, dump, log, timeline, dir, _daemon: daemon }
     }
 
     /// "<epoch seconds> <what>" lines of cluster happenings (e.g. "pod-ready ns/name").
@@ -506,7 +553,7 @@ impl KubeStandin {
     pub fn kubeconfig(&self, token: &str) -> String {
         use base64::Engine;
         let cluster = if self.tls {
-            let ca = std::fs::read(&shared_ca().ca_cert).unwrap();
+            let ca = std::fs::read(&self.ca).unwrap();
             let ca = base64::engine::general_purpose::STANDARD.encode(ca);
             format!("server: https://127.0.0.1:{}\n    certificate-authority-data: {ca}", self.port)
         } else {

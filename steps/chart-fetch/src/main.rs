@@ -100,7 +100,8 @@ fn main() -> ExitCode {
 /// Parses --repo; `user:pass@` in it becomes credentials (and never reaches output).
 fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Error> {
     let mut url = url::Url::parse(text.trim()).map_err(|e| {
-        Error::usage(messages::bad_repo_url(&redact::scrub(text), &e.to_string())).hint(messages::HINT_REPO_URL)
+        Error::usage(messages::bad_repo_url(&redact::scrub_unparsed_url(text), &e.to_string()))
+            .hint(messages::HINT_REPO_URL)
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::usage(messages::repo_scheme(url.scheme())));

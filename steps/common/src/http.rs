@@ -14,7 +14,7 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::{log, messages, redact, Error, Result};
+use crate::{log, messages, redact, tls, Error, Result};
 
 /// TLS, timeout and retry options of every step that talks HTTP.
 #[derive(Args, Debug, Clone)]
@@ -100,37 +100,19 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 impl HttpClient {
     pub fn new(args: &HttpArgs) -> Result<Self> {
         let mut builder = Client::builder()
-            .use_rustls_tls()
-            .tls_built_in_root_certs(true)
             .user_agent(concat!("deckhand/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(15).min(args.http_timeout))
             .timeout(args.http_timeout);
-        if let Some(path) = &args.ca_file {
-            let pem = std::fs::read(path).map_err(|e| Error::io("cannot read --ca-file", path, e))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .ok()
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| Error::input(messages::bad_pem("--ca-file", path)))?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
+        let tls = tls_setup(args)?;
+        let config = tls.client_config().map_err(|e| match (e, &args.cert_file) {
+            (tls::SetupError::Identity(why), Some(cert)) => {
+                Error::input(messages::bad_client_cert(cert, &why)).hint(messages::HINT_CLIENT_CERT)
             }
-        }
-        if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
-            let mut pem = std::fs::read(cert).map_err(|e| Error::io("cannot read --cert-file", cert, e))?;
-            pem.push(b'\n');
-            pem.extend(std::fs::read(key).map_err(|e| Error::io("cannot read --key-file", key, e))?);
-            let identity = reqwest::Identity::from_pem(&pem)
-                .map_err(|_| Error::input(messages::bad_pem("--cert-file/--key-file", cert)))?;
-            builder = builder.identity(identity);
-        }
-        if args.insecure_skip_tls_verify {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let client = builder.build().map_err(|e| match &args.cert_file {
-            // The only user input the builder checks is the client certificate.
-            Some(cert) => Error::input(messages::bad_client_cert(cert, &chain(&e))).hint(messages::HINT_CLIENT_CERT),
-            None => Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))),
+            (e, _) => Error::internal(format!("cannot set up TLS: {e:?}")),
         })?;
+        builder = builder.use_preconfigured_tls(config);
+        let client =
+            builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
         Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
     }
 
@@ -144,7 +126,9 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             log::debug(format!("GET {}", display_url(url)));
-            let mut request = self.client.get(url.clone()).headers(headers.clone());
+            // Set on the request, the timeout bounds the whole exchange, body included (on the
+            // client it bounds each read, so a body trickled a byte a second never times out).
+            let mut request = self.client.get(url.clone()).headers(headers.clone()).timeout(self.timeout);
             request = match auth {
                 Auth::None => request,
                 Auth::Basic { username, password } => request.basic_auth(username, Some(password)),
@@ -222,6 +206,26 @@ impl HttpClient {
             Error::remote(messages::unreachable(url, &cause, self.retries)).hint(messages::HINT_UNREACHABLE)
         }
     }
+}
+
+/// The TLS set-up `args` ask for: `--ca-file` certificates besides the system roots, the client
+/// certificate, or no verification.
+pub fn tls_setup(args: &HttpArgs) -> Result<tls::TlsSetup> {
+    let mut setup = tls::TlsSetup { insecure: args.insecure_skip_tls_verify, ..Default::default() };
+    if let Some(path) = &args.ca_file {
+        let pem = std::fs::read(path).map_err(|e| Error::io("cannot read --ca-file", path, e))?;
+        setup.extra_roots =
+            tls::certificates_from_pem(&pem).ok_or_else(|| Error::input(messages::bad_pem("--ca-file", path)))?;
+    }
+    if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
+        let cert_pem = std::fs::read(cert).map_err(|e| Error::io("cannot read --cert-file", cert, e))?;
+        let key_pem = std::fs::read(key).map_err(|e| Error::io("cannot read --key-file", key, e))?;
+        setup.identity = Some(
+            tls::identity_from_pem(&cert_pem, &key_pem)
+                .map_err(|_| Error::input(messages::bad_pem("--cert-file/--key-file", cert)))?,
+        );
+    }
+    Ok(setup)
 }
 
 /// Where a download goes; emptied before each attempt.

@@ -132,11 +132,52 @@ pub async fn connect(args: &KubeArgs) -> Result<Cluster> {
     config.read_timeout = Some(args.kube_timeout);
     config.write_timeout = Some(args.kube_timeout);
     let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
-    let client = kube::Client::try_from(config).map_err(|e| api_error(&server, "set up the client for", e))?;
+    let client = client(config).map_err(|e| api_error(&server, "set up the client for", e))?;
     let info = client.apiserver_version().await.map_err(|e| api_error(&server, "reach", e))?;
     let minor = info.minor.trim_end_matches('+').parse().unwrap_or(0);
     log::debug(format!("cluster {server} runs Kubernetes {} ({source})", info.git_version));
     Ok(Cluster { client, server, version: info.git_version, minor })
+}
+
+/// kube's client, with the TLS verification every step shares ([`tls`](crate::tls)): a
+/// `certificate-authority-data` that is the server's own self-signed certificate is accepted. The
+/// stack is kube's own minus what a one-shot step does not use (gzip, tracing, retries); a
+/// kubeconfig with a `proxy-url` or `insecure-skip-tls-verify` keeps kube's own stack as it is.
+fn client(config: kube::Config) -> std::result::Result<kube::Client, kube::Error> {
+    use hyper_util::client::legacy::connect::HttpConnector;
+    use kube::client::ConfigExt;
+
+    if config.proxy_url.is_some() || config.accept_invalid_certs {
+        return kube::Client::try_from(config);
+    }
+    let mut tls_config = config.rustls_client_config()?;
+    let roots: Vec<_> = config.root_cert.iter().flatten().map(|der| der.clone().into()).collect();
+    let setup = crate::tls::TlsSetup { only_extra_roots: !roots.is_empty(), extra_roots: roots, ..Default::default() };
+    let verifier = setup.server_verifier().map_err(|e| kube::Error::Service(format!("{e:?}").into()))?;
+    tls_config.dangerous().set_certificate_verifier(verifier);
+    let mut http = HttpConnector::new();
+    http.enforce_http(false);
+    let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls_config).https_or_http();
+    let https = match &config.tls_server_name {
+        Some(name) => {
+            let name = rustls::pki_types::ServerName::try_from(name.clone())
+                .map_err(|e| kube::Error::Service(e.to_string().into()))?;
+            https.with_server_name_resolver(hyper_rustls::FixedServerNameResolver::new(name))
+        }
+        None => https,
+    };
+    let mut connector = hyper_timeout::TimeoutConnector::new(https.enable_http1().wrap_connector(http));
+    connector.set_connect_timeout(config.connect_timeout);
+    connector.set_read_timeout(config.read_timeout);
+    connector.set_write_timeout(config.write_timeout);
+    let http_client = hyper_util::client::legacy::Builder::new(hyper_util::rt::TokioExecutor::new()).build(connector);
+    let service = tower::ServiceBuilder::new()
+        .layer(config.base_uri_layer())
+        .option_layer(config.auth_layer()?)
+        .layer(config.extra_headers_layer()?)
+        .map_err(tower::BoxError::from)
+        .service(http_client);
+    Ok(kube::Client::new(service, config.default_namespace))
 }
 
 /// Maps a kube error to one of ours: 401/403 are credential problems, connection failures remote.

@@ -9,6 +9,7 @@
 //! - [`kube`]: kubeconfig handling and cluster connection;
 //! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
 //! - [`secret`]: secrets read from a flag, a file or stdin;
+//! - [`tls`]: the TLS client set-up of every connection (system roots, `--ca-file`, self-signed servers);
 //! - [`process`]: child processes that get our SIGINT/SIGTERM and are waited for.
 
 pub mod error;
@@ -22,5 +23,6 @@ pub mod process;
 pub mod redact;
 pub mod registry;
 pub mod secret;
+pub mod tls;
 
 pub use error::{Error, ErrorKind, Result};

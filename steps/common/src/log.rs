@@ -42,34 +42,52 @@ fn colour(code: &str, text: &str) -> String {
     }
 }
 
-fn emit(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{}", scrub(line));
+/// `text` with every control character but newline and tab written as an escape (`\u{1b}`), so
+/// that a value a server chose cannot drive the terminal or the CI log viewer.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+/// One line on stderr: `label` (ours, maybe coloured) and the message, scrubbed and made safe.
+fn emit(label: Option<String>, message: &str) {
+    let message = for_terminal(&scrub(message)).into_owned();
+    let line = match label {
+        Some(label) => format!("{label} {message}"),
+        None => message,
+    };
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Progress and context a user wants to see; hidden by `--quiet`.
 pub fn info(message: impl AsRef<str>) {
     if level() >= NORMAL {
-        emit(message.as_ref());
+        emit(None, message.as_ref());
     }
 }
 
 /// Something the user should know about (a skipped index entry, a deprecated chart); hidden by `--quiet`.
 pub fn warn(message: impl AsRef<str>) {
     if level() >= NORMAL {
-        emit(&format!("{} {}", colour("33", "warning:"), message.as_ref()));
+        emit(Some(colour("33", "warning:")), message.as_ref());
     }
 }
 
 /// Details for debugging a pipeline (each HTTP request, each retry); shown with `--verbose`.
 pub fn debug(message: impl AsRef<str>) {
     if level() >= VERBOSE {
-        emit(&format!("{} {}", colour("2", "debug:"), message.as_ref()));
+        emit(Some(colour("2", "debug:")), message.as_ref());
     }
 }
 
 /// Prints a failure; never hidden, even by `--quiet`.
 pub fn error(message: impl AsRef<str>) {
-    emit(&format!("{} {}", colour("31", "error:"), message.as_ref()));
+    emit(Some(colour("31", "error:")), message.as_ref());
 }
 
 /// Progress of a transfer of known or unknown size.
@@ -93,7 +111,7 @@ impl Progress {
                 indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
             bar.set_style(style.progress_chars("=> "));
-            bar.set_message(scrub(label));
+            bar.set_message(for_terminal(&scrub(label)).into_owned());
             bar
         });
         let now = Instant::now();
@@ -122,4 +140,15 @@ impl Drop for Progress {
 
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_but_lines_stay() {
+        assert_eq!(for_terminal("a\x1b[2Jb\rc\nd\te"), "a\\u{1b}[2Jb\\u{d}c\nd\te");
+        assert_eq!(for_terminal("plain 中文"), "plain 中文");
+    }
 }

@@ -81,7 +81,7 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
 
 fn print_stdout(text: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", scrub(text));
+    let _ = writeln!(out, "{}", log::for_terminal(&scrub(text)));
     let _ = out.flush();
 }
 

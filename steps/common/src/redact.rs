@@ -45,6 +45,22 @@ pub fn register_basic(user: &str, password: &str) {
     register(&format!("{user}:{password}"));
 }
 
+/// For a URL the user gave that does not parse (a password holding `/` makes `bob:pa` the host and
+/// `ss@...` the path): everything between `://` and the last `@` is taken for credentials, registered
+/// as a secret, and masked in the returned text.
+pub fn scrub_unparsed_url(text: &str) -> String {
+    if let Some((_, rest)) = text.split_once("://") {
+        let rest = rest.split_whitespace().next().unwrap_or_default();
+        if let Some((userinfo, _)) = rest.rsplit_once('@') {
+            register(userinfo);
+            if let Some((_, password)) = userinfo.split_once(':') {
+                register(password);
+            }
+        }
+    }
+    scrub(text)
+}
+
 /// Returns `text` with every registered secret, URL credentials and Authorization values masked.
 pub fn scrub(text: &str) -> String {
     let mut out = text.to_string();
@@ -78,6 +94,15 @@ mod tests {
     fn masks_url_userinfo_and_authorization_headers() {
         let out = scrub("GET https://bob:hunter22@repo.example/index.yaml Authorization: Basic Ym9iOmh1bnRlcjIy");
         assert_eq!(out, "GET https://****@repo.example/index.yaml Authorization: Basic ****");
+    }
+
+    #[test]
+    fn masks_credentials_of_a_url_that_does_not_parse() {
+        let text = "https://bob:pa/ss-Canary@repo.example/charts";
+        let out = scrub_unparsed_url(text);
+        assert!(!out.contains("pa/ss-Canary") && !out.contains("ss-Canary"), "{out}");
+        assert!(out.contains("repo.example/charts"), "{out}");
+        assert!(!scrub("later: pa/ss-Canary").contains("ss-Canary"));
     }
 
     #[test]
