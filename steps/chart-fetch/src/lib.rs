@@ -40,6 +40,8 @@ pub struct Fetch {
     pub plain_http: bool,
     /// Unpack instead of keeping the archive.
     pub untar: Option<UntarTo>,
+    /// The largest OCI manifest, config or tag-list page accepted, in bytes.
+    pub max_manifest_size: u64,
 }
 
 /// Where `--untar` unpacks, relative to the destination folder.
@@ -99,6 +101,14 @@ impl Fetch {
         }
     }
 
+    /// The chart asked for: the name, or an OCI reference's last path segment.
+    fn chart_name(&self) -> String {
+        match oci::Reference::parse(&self.chart) {
+            Ok(reference) => reference.name().to_string(),
+            Err(_) => self.chart.clone(),
+        }
+    }
+
     fn auth(&self) -> Auth {
         Auth::basic(self.username.as_deref(), self.password.as_deref())
     }
@@ -134,6 +144,7 @@ fn save(
             archive: tmp.path().to_path_buf(),
             dest_dir: untar_dir(dest, &untar.dir)?,
             name: None,
+            expect_chart: Some(req.chart_name()),
             force: untar.force,
             limits: untar.limits,
         }
@@ -141,6 +152,10 @@ fn save(
         return Ok(Saved { path: None, untar_dir: Some(unpacked.path), digest, size });
     }
     let path = dest.join(file_name);
+    // Temporary files are made 0600; a saved chart gets the mode any new file gets, as helm's do.
+    tmp.as_file()
+        .set_permissions(deckhand_common::files::new_file_permissions())
+        .map_err(|e| Error::io("cannot set the mode of", tmp.path(), e))?;
     tmp.persist(&path).map_err(|e| Error::io("cannot save the chart as", &path, e.error))?;
     Ok(Saved { path: Some(path), untar_dir: None, digest, size })
 }

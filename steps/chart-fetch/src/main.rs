@@ -61,6 +61,10 @@ struct Cli {
     /// With --untar: replace an existing unpacked folder whole.
     #[arg(long, requires = "untar")]
     force: bool,
+    /// Refuse an OCI manifest, chart config or tag-list page larger than this (oras-go, which helm
+    /// uses, caps manifests at 4 MiB too).
+    #[arg(long, value_name = "SIZE", default_value = "4MiB")]
+    max_manifest_size: bytesize::ByteSize,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -92,6 +96,7 @@ fn main() -> ExitCode {
             pass_credentials: cli.pass_credentials,
             plain_http: cli.plain_http,
             untar: cli.untar.then(|| UntarTo { dir: cli.untardir, force: cli.force, limits: cli.limits.limits() }),
+            max_manifest_size: cli.max_manifest_size.as_u64(),
         };
         fetch.run(&HttpClient::new(&cli.http)?)
     })

@@ -103,3 +103,26 @@ pub fn bad_repo_url(shown: &str, why: &str) -> String {
 pub fn repo_scheme(scheme: &str) -> String {
     format!("--repo must be an http or https URL, not {scheme}")
 }
+
+pub fn foreign_page(repository: &str, next: &str) -> String {
+    format!("the tag list of {repository} points its next page to another server ({next}); the registry's credentials are not sent there")
+}
+
+pub fn manifest_too_big(what: &str, limit: u64) -> String {
+    format!("{what} is larger than --max-manifest-size ({})", bytesize::ByteSize::b(limit).display().iec())
+}
+
+pub const HINT_MAX_MANIFEST_SIZE: &str =
+    "a chart's manifest is a few KiB; if this registry's really are bigger, raise --max-manifest-size";
+
+pub fn read_failed(what: &str, why: &str) -> String {
+    format!("reading {what} failed: {why}")
+}
+
+pub fn wrong_chart(what: &str, wanted: &str, got: &str) -> String {
+    format!("{what} holds the chart {got:?}, not {wanted:?}")
+}
+
+pub fn not_semver(version: &str) -> String {
+    format!("its version {version:?} is not SemVer")
+}

@@ -2,7 +2,9 @@
 //! and Bearer-token auth, Helm's media types, tags listed to resolve constraints, digests verified.
 
 use chart_untar::metadata::parse_version;
-use deckhand_common::http::HttpClient;
+use std::io::Read;
+
+use deckhand_common::http::{display_url, origin, HttpClient};
 use deckhand_common::registry::Session;
 use deckhand_common::{Error, Result};
 use reqwest::blocking::Response;
@@ -94,6 +96,7 @@ struct TagList {
 struct Registry<'a> {
     session: Session<'a>,
     repository: String,
+    max_manifest: u64,
 }
 
 impl Registry<'_> {
@@ -112,8 +115,13 @@ impl Registry<'_> {
         for _ in 0..1000 {
             let response = self.get(&url, Some("application/json"), "the tag list")?;
             let next = next_link(&response).and_then(|link| url.join(&link).ok());
-            let page: TagList =
-                response.json().map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
+            // The session's credentials go with every page: a page on another origin is refused.
+            if let Some(next) = next.as_ref().filter(|next| origin(next) != origin(&url)) {
+                return Err(Error::remote(messages::foreign_page(&self.repository, &display_url(next))));
+            }
+            let body = self.read_limited(response, "the tag list")?;
+            let page: TagList = serde_json::from_slice(&body)
+                .map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
             tags.extend(page.tags.unwrap_or_default());
             match next {
                 Some(next) => url = next,
@@ -125,23 +133,52 @@ impl Registry<'_> {
 
     /// A small blob or manifest, checked against `digest` when given.
     fn bytes(&self, url: &Url, accept: Option<&str>, digest: Option<&str>, what: &str) -> Result<Vec<u8>> {
-        let body = self.get(url, accept, what)?.bytes().map_err(|e| Error::remote(format!("reading {what}: {e}")))?;
+        let body = self.read_limited(self.get(url, accept, what)?, what)?;
         let actual = hex::encode(Sha256::digest(&body));
         if let Some(expected) = digest.filter(|d| *d != actual) {
             return Err(
                 Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST)
             );
         }
-        Ok(body.to_vec())
+        Ok(body)
+    }
+
+    /// A manifest, config or tag list: at most `max_manifest` bytes, as oras-go (which helm uses)
+    /// caps manifests at 4 MiB; a server announcing or sending more is refused.
+    fn read_limited(&self, response: Response, what: &str) -> Result<Vec<u8>> {
+        let too_big = || {
+            Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE)
+        };
+        if response.content_length().is_some_and(|len| len > self.max_manifest) {
+            return Err(too_big());
+        }
+        let mut body = Vec::new();
+        response
+            .take(self.max_manifest.saturating_add(1))
+            .read_to_end(&mut body)
+            .map_err(|e| Error::remote(messages::read_failed(what, &e.to_string())))?;
+        if body.len() as u64 > self.max_manifest {
+            return Err(too_big());
+        }
+        Ok(body)
     }
 }
 
+/// The `rel="next"` target of a response's `Link` header.
 fn next_link(response: &Response) -> Option<String> {
-    let link = response.headers().get(LINK)?.to_str().ok()?;
-    link.split(',').find(|part| part.contains("rel=\"next\"") || part.contains("rel=next")).and_then(|part| {
-        let start = part.find('<')? + 1;
-        let end = part.find('>')?;
-        Some(part[start..end].to_string())
+    next_in_link_header(response.headers().get(LINK)?.to_str().ok()?).map(str::to_string)
+}
+
+/// The `rel="next"` target in a `Link` header value (RFC 8288), or `None`. Malformed values are
+/// ignored, never trusted.
+fn next_in_link_header(link: &str) -> Option<&str> {
+    link.split(',').find_map(|part| {
+        let (target, params) = part.trim().strip_prefix('<')?.split_once('>')?;
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().replace(' ', "");
+            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
+        });
+        is_next.then_some(target)
     })
 }
 
@@ -183,7 +220,8 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
         .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
     let session = Session::new(client, base, req.auth(), Some(&reference.repository));
-    let registry = Registry { session, repository: reference.repository.clone() };
+    let registry =
+        Registry { session, repository: reference.repository.clone(), max_manifest: req.max_manifest_size };
     let shown = format!("oci://{}/{}", reference.registry, reference.repository);
 
     let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
@@ -225,6 +263,8 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let config: ChartConfig =
         serde_json::from_slice(&config).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
 
+    check_config(&config, reference.name(), &what)?;
+
     let blob_url = registry.url(&format!("blobs/{}", layer.digest))?;
     let file_name = format!("{}-{}.tgz", reference.name(), config.version);
     let auth = registry.session.auth();
@@ -237,6 +277,18 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
         verified: true,
         saved,
     })
+}
+
+/// The registry's word on the chart is used in a file name and printed: the name must be the chart
+/// that was asked for, the version SemVer (so one path segment, no control characters).
+fn check_config(config: &ChartConfig, wanted: &str, what: &str) -> Result<()> {
+    if config.name != wanted {
+        return Err(Error::input(messages::wrong_chart(what, wanted, &config.name)).hint(messages::HINT_NOT_A_CHART));
+    }
+    if parse_version(&config.version).is_none() || config.version.contains(['/', '\\']) {
+        return Err(Error::input(messages::bad_manifest(what, &messages::not_semver(&config.version))));
+    }
+    Ok(())
 }
 
 fn sha256_hex<'d>(digest: &'d str, what: &str) -> Result<&'d str> {
@@ -265,6 +317,16 @@ mod tests {
             ["https://x/y", "oci://host", "oci://host/", "oci://host/a/../b", "oci://h/demo@sha256:12", "oci://h/demo:"]
         {
             assert!(Reference::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn link_headers() {
+        let next = next_in_link_header;
+        assert_eq!(next(r#"</v2/a/tags/list?last=b&n=2>; rel="next""#), Some("/v2/a/tags/list?last=b&n=2"));
+        assert_eq!(next(r#"<https://x/prev>; rel="prev", </v2/n>; rel=next"#), Some("/v2/n"));
+        for malformed in ["", ">; rel=\"next\"<", "rel=\"next\"", "</v2/n; rel=\"next\"", "<a>b>; rel=\"nextx\"", "\u{0}<"] {
+            assert_eq!(next(malformed), None, "{malformed:?}");
         }
     }
 

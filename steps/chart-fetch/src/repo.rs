@@ -31,11 +31,14 @@ pub fn chart_url(repo: &Url, reference: &str) -> Result<Url> {
     Ok(resolved)
 }
 
-/// The archive's file name: the last segment of the URL path, as helm names it.
+/// The archive's file name: the last segment of the URL path, as helm names it, when that is a
+/// plain `.tgz` name; else `<chart>-<version>.tgz`. The server chose that segment: it must not
+/// name a hidden file (`.git`) or anything but an archive (`Jenkinsfile`).
 fn file_name(url: &Url, chart: &str, version: &str) -> String {
     let last = url.path_segments().and_then(|mut s| s.next_back()).unwrap_or_default();
     let decoded = percent_encoding::percent_decode_str(last).decode_utf8_lossy().into_owned();
-    if chart_untar::metadata::check_chart_name(&decoded).is_ok() {
+    let plain_archive = decoded.ends_with(".tgz") && !decoded.starts_with('.');
+    if plain_archive && chart_untar::metadata::check_chart_name(&decoded).is_ok() {
         decoded
     } else {
         format!("{chart}-{version}.tgz")
@@ -133,7 +136,9 @@ mod tests {
     fn file_names_are_one_safe_segment() {
         let url = Url::parse("http://h/charts/demo%2B1.tgz").unwrap();
         assert_eq!(file_name(&url, "demo", "1"), "demo+1.tgz");
-        let url = Url::parse("http://h/get/..%2F..%2Fetc").unwrap();
-        assert_eq!(file_name(&url, "demo", "1.0.0"), "demo-1.0.0.tgz");
+        for hostile in ["http://h/get/..%2F..%2Fetc", "http://h/r/.git", "http://h/r/Jenkinsfile", "http://h/r/.x.tgz"] {
+            let url = Url::parse(hostile).unwrap();
+            assert_eq!(file_name(&url, "demo", "1.0.0"), "demo-1.0.0.tgz", "{hostile}");
+        }
     }
 }

@@ -26,6 +26,9 @@ pub struct Untar {
     pub dest_dir: PathBuf,
     /// Folder name to use instead of the chart's name.
     pub name: Option<String>,
+    /// Refuse the archive unless its Chart.yaml names this chart (the one that was asked for), so
+    /// that a name the archive chose never decides which folder is written or replaced.
+    pub expect_chart: Option<String>,
     /// Replace an existing target folder whole.
     pub force: bool,
     pub limits: Limits,
@@ -87,6 +90,10 @@ impl Untar {
         let meta = metadata::read_chart_yaml(staging.path())
             .map_err(|e| Error { message: format!("{}: {}", self.archive.display(), e.message), ..e })?;
 
+        if let Some(wanted) = self.expect_chart.as_ref().filter(|wanted| **wanted != meta.name) {
+            let error = Error::input(messages::not_the_chart_asked_for(wanted, &meta.name));
+            return Err(error.hint(messages::HINT_HOSTILE));
+        }
         let folder = self.name.clone().unwrap_or_else(|| meta.name.clone());
         let target = self.dest_dir.join(&folder);
         place(staging, &target, self.force)?;

@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             archive: cli.archive,
             dest_dir: cli.destination,
             name: cli.name,
+            expect_chart: None,
             force: cli.force,
             limits: cli.limits.limits(),
         };

@@ -42,3 +42,7 @@ pub fn no_chart_yaml() -> String {
 pub fn bad_chart_yaml(why: &str) -> String {
     format!("Chart.yaml is not valid: {why}")
 }
+
+pub fn not_the_chart_asked_for(wanted: &str, got: &str) -> String {
+    format!("the archive holds the chart {got:?}, not {wanted:?} that was asked for")
+}

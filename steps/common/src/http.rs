@@ -110,7 +110,7 @@ impl HttpClient {
             }
             (e, _) => Error::internal(format!("cannot set up TLS: {e:?}")),
         })?;
-        builder = builder.use_preconfigured_tls(config);
+        builder = builder.use_preconfigured_tls(config).redirect(redirect_policy());
         let client =
             builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
         Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
@@ -198,7 +198,9 @@ impl HttpClient {
 
     fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
         let cause = chain(err);
-        if is_tls_failure(&cause) {
+        if err.is_redirect() {
+            Error::remote(messages::redirect_refused(url, &cause))
+        } else if is_tls_failure(&cause) {
             Error::remote(messages::tls_failed(url, &cause)).hint(messages::HINT_TLS)
         } else if err.is_timeout() {
             Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT)
@@ -206,6 +208,26 @@ impl HttpClient {
             Error::remote(messages::unreachable(url, &cause, self.retries)).hint(messages::HINT_UNREACHABLE)
         }
     }
+}
+
+/// How many redirects one request may follow (curl's and Go's default is 10 too).
+const MAX_REDIRECTS: usize = 10;
+
+/// Redirects are followed as browsers and helm do, but never from HTTPS down to plain HTTP: that
+/// would hand the request (and what it fetches) to anyone on the path. reqwest itself drops the
+/// Authorization header when a redirect leaves the origin.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt.url().scheme() == "http" && attempt.previous().iter().any(|u| u.scheme() == "https");
+        if downgrade {
+            let refused = messages::redirect_downgrade(attempt.previous().last(), attempt.url());
+            attempt.error(refused)
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error(messages::too_many_redirects(MAX_REDIRECTS))
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// The TLS set-up `args` ask for: `--ca-file` certificates besides the system roots, the client
@@ -298,9 +320,10 @@ fn retryable_status(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error()
 }
 
-/// Transport failures are worth retrying, except a certificate problem: it will not go away.
+/// Transport failures are worth retrying, except a certificate problem or a refused redirect: they
+/// will not go away.
 fn retryable_transport(err: &reqwest::Error) -> bool {
-    !err.is_builder() && !is_tls_failure(&chain(err))
+    !err.is_builder() && !err.is_redirect() && !is_tls_failure(&chain(err))
 }
 
 fn is_tls_failure(cause: &str) -> bool {

@@ -3,6 +3,7 @@
 //! - [`options`]: where option values come from (flags, `PLUGIN_*`, BK-CI `input.json`, env, defaults);
 //! - [`output`]: printing a step's result as text, JSON and BK-CI `output.json`, and its exit code;
 //! - [`error`]: the error type every step returns, with its exit code;
+//! - [`files`]: the mode a saved file gets;
 //! - [`redact`]: the one place that knows every secret of the run and scrubs all output;
 //! - [`log`]: CI-friendly log lines (no colour unless a TTY) and download progress;
 //! - [`http`]: the HTTP client with TLS options, proxies, timeouts and retries;
@@ -13,6 +14,7 @@
 //! - [`process`]: child processes that get our SIGINT/SIGTERM and are waited for.
 
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod kube;
 pub mod log;

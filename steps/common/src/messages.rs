@@ -115,3 +115,16 @@ pub fn cluster_tls(server: &str, cause: &str) -> String {
 
 pub const HINT_KUBE_TLS: &str = "the kubeconfig's certificate-authority(-data) must hold the CA that signed the API \
 server's certificate; get a current kubeconfig from the cluster's admin";
+
+pub fn redirect_downgrade(from: Option<&Url>, to: &Url) -> String {
+    let from = from.map(display_url).unwrap_or_default();
+    format!("refused the redirect from {from} to {}: a redirect from HTTPS to plain HTTP is never followed", display_url(to))
+}
+
+pub fn too_many_redirects(limit: usize) -> String {
+    format!("more than {limit} redirects")
+}
+
+pub fn redirect_refused(url: &Url, cause: &str) -> String {
+    format!("{} redirected the request where it may not go: {cause}", display_url(url))
+}
