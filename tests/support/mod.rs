@@ -660,3 +660,66 @@ impl SmtpServer {
             .collect()
     }
 }
+
+/// A HOSTILE HTTP(S) peer (tests/peers/hostile_http.py): a repository or registry that trickles,
+/// downgrades, points elsewhere or lies about its chart. `foreign_port` is "another origin".
+pub struct HostilePeer {
+    pub port: u16,
+    pub foreign_port: u16,
+    log: PathBuf,
+    _daemon: Daemon,
+    _dir: tempfile::TempDir,
+}
+
+impl HostilePeer {
+    pub fn start(args: &[&str]) -> HostilePeer {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("requests.jsonl");
+        let foreign_port = free_port();
+        let mut cmd = Command::new("python3");
+        cmd.arg(root_path("tests/peers/hostile_http.py")).args(args).arg("--log").arg(&log);
+        cmd.args(["--foreign-port", &foreign_port.to_string()]);
+        let (daemon, port) = spawn_with_port(&mut cmd);
+        HostilePeer { port, foreign_port, log, _daemon: daemon, _dir: dir }
+    }
+
+    /// (listener, path, had an Authorization header) of every request so far.
+    pub fn requests(&self) -> Vec<(String, String, bool)> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["listener"].as_str().unwrap().into(),
+                    v["path"].as_str().unwrap().into(),
+                    v["auth"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn foreign_requests(&self) -> usize {
+        self.requests().iter().filter(|(listener, ..)| listener == "foreign").count()
+    }
+}
+
+/// Runs `cmd`, killing it (and failing the test) if it has not ended after `limit`: for a step
+/// that, without its fix, would wait on a hostile peer for ever.
+pub fn run_within(cmd: &mut Command, limit: Duration) -> Run {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{cmd:?} still ran after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into(),
+        stderr: String::from_utf8_lossy(&stderr).into(),
+    }
+}

@@ -4,8 +4,8 @@
 use chart_untar::metadata::parse_version;
 use std::io::Read;
 
-use deckhand_common::http::{display_url, origin, HttpClient};
-use deckhand_common::registry::Session;
+use deckhand_common::http::{display_url, origin, Auth, HttpClient};
+use deckhand_common::registry::{stored_login, Session};
 use deckhand_common::{Error, Result};
 use reqwest::blocking::Response;
 use reqwest::header::LINK;
@@ -146,9 +146,8 @@ impl Registry<'_> {
     /// A manifest, config or tag list: at most `max_manifest` bytes, as oras-go (which helm uses)
     /// caps manifests at 4 MiB; a server announcing or sending more is refused.
     fn read_limited(&self, response: Response, what: &str) -> Result<Vec<u8>> {
-        let too_big = || {
-            Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE)
-        };
+        let too_big =
+            || Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE);
         if response.content_length().is_some_and(|len| len > self.max_manifest) {
             return Err(too_big());
         }
@@ -219,9 +218,13 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let scheme = if req.plain_http { "http" } else { "https" };
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
         .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
-    let session = Session::new(client, base, req.auth(), Some(&reference.repository));
-    let registry =
-        Registry { session, repository: reference.repository.clone(), max_manifest: req.max_manifest_size };
+    // With no credentials given, those of `helm registry login` / `docker login`, as helm does.
+    let auth = match (&req.username, stored_login(&reference.registry)) {
+        (None, Some((user, password))) => Auth::basic(Some(&user), Some(&password)),
+        _ => req.auth(),
+    };
+    let session = Session::new(client, base, auth, Some(&reference.repository));
+    let registry = Registry { session, repository: reference.repository.clone(), max_manifest: req.max_manifest_size };
     let shown = format!("oci://{}/{}", reference.registry, reference.repository);
 
     let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
@@ -325,7 +328,9 @@ mod tests {
         let next = next_in_link_header;
         assert_eq!(next(r#"</v2/a/tags/list?last=b&n=2>; rel="next""#), Some("/v2/a/tags/list?last=b&n=2"));
         assert_eq!(next(r#"<https://x/prev>; rel="prev", </v2/n>; rel=next"#), Some("/v2/n"));
-        for malformed in ["", ">; rel=\"next\"<", "rel=\"next\"", "</v2/n; rel=\"next\"", "<a>b>; rel=\"nextx\"", "\u{0}<"] {
+        for malformed in
+            ["", ">; rel=\"next\"<", "rel=\"next\"", "</v2/n; rel=\"next\"", "<a>b>; rel=\"nextx\"", "\u{0}<"]
+        {
             assert_eq!(next(malformed), None, "{malformed:?}");
         }
     }

@@ -136,7 +136,8 @@ mod tests {
     fn file_names_are_one_safe_segment() {
         let url = Url::parse("http://h/charts/demo%2B1.tgz").unwrap();
         assert_eq!(file_name(&url, "demo", "1"), "demo+1.tgz");
-        for hostile in ["http://h/get/..%2F..%2Fetc", "http://h/r/.git", "http://h/r/Jenkinsfile", "http://h/r/.x.tgz"] {
+        for hostile in ["http://h/get/..%2F..%2Fetc", "http://h/r/.git", "http://h/r/Jenkinsfile", "http://h/r/.x.tgz"]
+        {
             let url = Url::parse(hostile).unwrap();
             assert_eq!(file_name(&url, "demo", "1.0.0"), "demo-1.0.0.tgz", "{hostile}");
         }

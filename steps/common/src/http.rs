@@ -187,6 +187,9 @@ impl HttpClient {
                     log::warn(messages::retrying(url, &err.to_string(), wait, attempt + 1, self.retries));
                     std::thread::sleep(wait);
                 }
+                Err(err) if is_timeout(&err) => {
+                    return Err(Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT))
+                }
                 Err(err) => {
                     return Err(Error::remote(messages::transfer_cut(what, url, &err.to_string(), self.retries))
                         .hint(messages::HINT_REMOTE_FLAKY))
@@ -248,6 +251,18 @@ pub fn tls_setup(args: &HttpArgs) -> Result<tls::TlsSetup> {
         );
     }
     Ok(setup)
+}
+
+/// Whether a failed body read was the request's own timeout running out.
+fn is_timeout(err: &std::io::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = err.get_ref().map(|e| e as _);
+    while let Some(e) = cause {
+        if e.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout) {
+            return true;
+        }
+        cause = e.source();
+    }
+    err.kind() == std::io::ErrorKind::TimedOut
 }
 
 /// Where a download goes; emptied before each attempt.

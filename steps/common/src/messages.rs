@@ -118,7 +118,10 @@ server's certificate; get a current kubeconfig from the cluster's admin";
 
 pub fn redirect_downgrade(from: Option<&Url>, to: &Url) -> String {
     let from = from.map(display_url).unwrap_or_default();
-    format!("refused the redirect from {from} to {}: a redirect from HTTPS to plain HTTP is never followed", display_url(to))
+    format!(
+        "refused the redirect from {from} to {}: a redirect from HTTPS to plain HTTP is never followed",
+        display_url(to)
+    )
 }
 
 pub fn too_many_redirects(limit: usize) -> String {
@@ -127,4 +130,8 @@ pub fn too_many_redirects(limit: usize) -> String {
 
 pub fn redirect_refused(url: &Url, cause: &str) -> String {
     format!("{} redirected the request where it may not go: {cause}", display_url(url))
+}
+
+pub fn stored_login_used(host: &str, path: &Path) -> String {
+    format!("using the login for {host} stored in {}", path.display())
 }

@@ -4,6 +4,10 @@
 
 use std::cell::RefCell;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use serde_json::Value;
+
 use reqwest::blocking::Response;
 use reqwest::header::WWW_AUTHENTICATE;
 use reqwest::StatusCode;
@@ -111,6 +115,69 @@ impl<'a> Session<'a> {
         *self.current.borrow_mut() = Auth::Bearer(token);
         Ok(())
     }
+}
+
+/// `https://harbor.example/v2/` and `harbor.example` are the same registry.
+pub fn host_of(registry: &str) -> String {
+    let without_scheme = registry.split_once("://").map_or(registry, |(_, rest)| rest);
+    without_scheme.split('/').next().unwrap_or_default().to_ascii_lowercase()
+}
+
+/// Why an `auths` entry of a `config.json` gives no login.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UnusableLogin {
+    /// `auth` is not base64 of `user:password`.
+    BadAuthField,
+    /// Neither `auth` nor `username` + `password` (the secret is in a credential helper).
+    NoSecret,
+}
+
+/// The logins of a docker (or helm registry) `config.json`: (registry as written, user, password).
+pub fn logins_in_config(doc: &Value) -> Vec<(String, std::result::Result<(String, String), UnusableLogin>)> {
+    let auths = doc.get("auths").and_then(Value::as_object).cloned().unwrap_or_default();
+    auths.into_iter().map(|(registry, entry)| (registry, login_of(&entry))).collect()
+}
+
+fn login_of(entry: &Value) -> std::result::Result<(String, String), UnusableLogin> {
+    if let Some(auth) = entry.get("auth").and_then(Value::as_str).filter(|a| !a.is_empty()) {
+        let decoded = BASE64.decode(auth.trim()).ok().and_then(|b| String::from_utf8(b).ok());
+        let (user, password) = decoded.as_deref().and_then(|d| d.split_once(':')).ok_or(UnusableLogin::BadAuthField)?;
+        return Ok((user.to_string(), password.to_string()));
+    }
+    let field = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
+    field("username").zip(field("password")).ok_or(UnusableLogin::NoSecret)
+}
+
+/// The login `helm registry login` or `docker login` stored for `host`, as `helm pull` finds it:
+/// helm's registry config (`HELM_REGISTRY_CONFIG`, else `$HELM_CONFIG_HOME/registry/config.json`,
+/// else `~/.config/helm/registry/config.json`), then docker's (`$DOCKER_CONFIG/config.json`, else
+/// `~/.docker/config.json`). The password is registered for redaction.
+pub fn stored_login(host: &str) -> Option<(String, String)> {
+    let host = host_of(host);
+    stored_config_paths().into_iter().find_map(|path| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        let doc: Value = serde_json::from_str(&text).ok()?;
+        let (user, password) = logins_in_config(&doc)
+            .into_iter()
+            .find_map(|(registry, login)| login.ok().filter(|_| host_of(&registry) == host))?;
+        redact::register_basic(&user, &password);
+        log::debug(messages::stored_login_used(&host, &path));
+        Some((user, password))
+    })
+}
+
+fn stored_config_paths() -> Vec<std::path::PathBuf> {
+    use std::path::PathBuf;
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let home = env("HOME");
+    let helm = env("HELM_REGISTRY_CONFIG")
+        .or_else(|| env("HELM_CONFIG_HOME").map(|d| d.join("registry/config.json")))
+        .or_else(|| env("XDG_CONFIG_HOME").map(|d| d.join("helm/registry/config.json")))
+        .or_else(|| home.as_ref().map(|h| h.join(".config/helm/registry/config.json")));
+    let docker = env("DOCKER_CONFIG")
+        .map(|d| d.join("config.json"))
+        .or_else(|| home.as_ref().map(|h| h.join(".docker/config.json")));
+    helm.into_iter().chain(docker).collect()
 }
 
 /// `Bearer realm="...",service="...",scope="a,b"` -> ("Bearer", [(realm, ...), ...]).

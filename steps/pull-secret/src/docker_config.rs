@@ -5,6 +5,8 @@ use std::path::Path;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
+use deckhand_common::registry::host_of;
+use deckhand_common::registry::{logins_in_config, UnusableLogin};
 use deckhand_common::{redact, Error, Result};
 use serde_json::{json, Value};
 
@@ -31,44 +33,24 @@ impl Credential {
     }
 }
 
-/// `https://harbor.example/v2/` and `harbor.example` are the same registry.
-pub fn host_of(registry: &str) -> String {
-    let without_scheme = registry.split_once("://").map_or(registry, |(_, rest)| rest);
-    without_scheme.split('/').next().unwrap_or_default().to_ascii_lowercase()
-}
-
 /// Reads the `auths` of a docker `config.json`, keeping only `only` (by host) when it is not empty.
 pub fn read_docker_config(path: &Path, only: &[String]) -> Result<Vec<Credential>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read --docker-config", path, e))?;
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| Error::input(messages::bad_docker_config(path, &format!("not JSON ({e})"))))?;
-    let auths = doc.get("auths").and_then(Value::as_object).cloned().unwrap_or_default();
     let wanted: Vec<String> = only.iter().map(|r| host_of(r)).collect();
     let mut creds = Vec::new();
-    for (registry, entry) in auths {
+    for (registry, login) in logins_in_config(&doc) {
         if !wanted.is_empty() && !wanted.contains(&host_of(&registry)) {
             continue;
         }
-        let (username, password) = match entry.get("auth").and_then(Value::as_str).filter(|a| !a.is_empty()) {
-            Some(auth) => {
-                let decoded = BASE64.decode(auth.trim()).ok().and_then(|b| String::from_utf8(b).ok());
-                let pair = decoded.as_deref().and_then(|d| d.split_once(':'));
-                let (u, p) = pair.ok_or_else(|| {
-                    Error::input(messages::bad_docker_config(path, &messages::bad_auth_field(&registry)))
-                })?;
-                (u.to_string(), p.to_string())
+        let (username, password) = login.map_err(|why| match why {
+            UnusableLogin::BadAuthField => {
+                Error::input(messages::bad_docker_config(path, &messages::bad_auth_field(&registry)))
             }
-            None => {
-                let field = |k: &str| entry.get(k).and_then(Value::as_str).map(str::to_string);
-                match (field("username"), field("password")) {
-                    (Some(u), Some(p)) => (u, p),
-                    _ => {
-                        return Err(Error::input(messages::bad_docker_config(path, &messages::no_auth(&registry)))
-                            .hint(messages::HINT_CREDS_STORE))
-                    }
-                }
-            }
-        };
+            UnusableLogin::NoSecret => Error::input(messages::bad_docker_config(path, &messages::no_auth(&registry)))
+                .hint(messages::HINT_CREDS_STORE),
+        })?;
         creds.push(Credential::new(&registry, &username, &password));
     }
     let missing: Vec<&String> = only.iter().filter(|r| !creds.iter().any(|c| c.host() == host_of(r))).collect();
