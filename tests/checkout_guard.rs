@@ -658,15 +658,20 @@ fn a_planted_guard_file_is_refused() {
     let plant_symlink = || std::os::unix::fs::symlink(&victim, &guard_file).unwrap();
     let plant_fifo = || assert!(Command::new("mkfifo").arg(&guard_file).status().unwrap().success());
     let plant_folder = || std::fs::create_dir(&guard_file).unwrap();
-    let plants: [(&str, &dyn Fn()); 3] =
-        [("a symlink", &plant_symlink), ("a FIFO, socket or device", &plant_fifo), ("a folder", &plant_folder)];
+    let plant_hard_link = || std::fs::hard_link(&victim, &guard_file).unwrap();
+    let plants: [(&str, &dyn Fn()); 4] = [
+        ("a symlink", &plant_symlink),
+        ("a hard link to another file", &plant_hard_link),
+        ("a FIFO, socket or device", &plant_fifo),
+        ("a folder", &plant_folder),
+    ];
     for (what, plant) in plants {
         plant();
         let out = exec(&ws, &["--wait", "1s"], &["true"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
         let out = wait_or_fail(out.unwrap(), "exec on a planted guard file");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(65), "{what}: {stderr}");
-        assert!(stderr.contains(&format!("is {what}, not a regular file")), "{what}: {stderr}");
+        assert!(stderr.contains(&format!("is {what}, not a regular file of its own")), "{what}: {stderr}");
         let cleaned = guard().args(["clean", "--dry-run"]).arg(tmp.path()).stdout(Stdio::piped()).spawn();
         assert!(wait_or_fail(cleaned.unwrap(), "clean beside a planted guard file").status.success(), "{what}");
         let _ = std::fs::remove_file(&guard_file).or_else(|_| std::fs::remove_dir(&guard_file));

@@ -5,7 +5,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -43,7 +43,8 @@ pub fn canonical_dir(dir: &Path) -> Result<PathBuf> {
 }
 
 /// Opens the guard file without following a symlink, and only if it is a regular file: whatever
-/// else is planted there (a symlink to a file to clobber, a FIFO to hang on, a folder) is refused.
+/// else is planted there (a symlink or hard link to a file to clobber, a FIFO to hang on, a folder)
+/// is refused.
 fn open_guard(path: &Path, create: bool) -> Result<File> {
     let mut options = OpenOptions::new();
     options.read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
@@ -55,8 +56,9 @@ fn open_guard(path: &Path, create: bool) -> Result<File> {
         Some(libc::ELOOP) | Some(libc::EISDIR) => refused(),
         _ => Error::io("cannot open the guard file", path, e),
     })?;
+    // A second name of another file (a planted hard link) would be truncated by the holder record.
     match file.metadata() {
-        Ok(meta) if meta.is_file() => Ok(file),
+        Ok(meta) if meta.is_file() && meta.nlink() == 1 => Ok(file),
         _ => Err(refused()),
     }
 }
@@ -66,6 +68,7 @@ fn what_is(path: &Path) -> &'static str {
     match std::fs::symlink_metadata(path).map(|m| m.file_type()) {
         Ok(t) if t.is_symlink() => messages::A_SYMLINK,
         Ok(t) if t.is_dir() => messages::A_FOLDER,
+        Ok(t) if t.is_file() => messages::A_HARD_LINK,
         _ => messages::A_SPECIAL_FILE,
     }
 }

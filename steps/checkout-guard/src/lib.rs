@@ -140,8 +140,15 @@ impl Exec {
             match &report.decision {
                 Decision::Remove(_) => log::warn(report.line()),
                 Decision::Keep(_) => log::info(report.line()),
-                Decision::Failed(why) => return Err(Error::input(messages::locked_out(&shown, &report.path, why))),
+                Decision::Failed(_) => log::error(report.line()),
             }
+        }
+        // git would only fail on a stale lock that is still there: say why, and what to do, instead.
+        if let Some((path, why)) = locks.iter().find_map(|r| match &r.decision {
+            Decision::Failed(why) => Some((&r.path, why)),
+            _ => None,
+        }) {
+            return Err(Error::input(messages::locked_out(&shown, path, why)));
         }
         let mut command = std::process::Command::new(program);
         command.args(&self.command[1..]).process_group(0);

@@ -134,7 +134,7 @@ pub fn locked_out(command: &str, lock: &Path, why: &str) -> String {
 
 pub fn guard_not_a_file(path: &Path, what: &str) -> String {
     format!(
-        "the guard file {} is {what}, not a regular file (checkout-guard never creates one): \
+        "the guard file {} is {what}, not a regular file of its own (checkout-guard never creates one): \
          find what put it there, remove it, and run again",
         path.display()
     )
@@ -142,6 +142,7 @@ pub fn guard_not_a_file(path: &Path, what: &str) -> String {
 
 pub const A_SYMLINK: &str = "a symlink";
 pub const A_FOLDER: &str = "a folder";
+pub const A_HARD_LINK: &str = "a hard link to another file";
 pub const A_SPECIAL_FILE: &str = "a FIFO, socket or device";
 
 pub fn too_deep(dir: &Path) -> String {
