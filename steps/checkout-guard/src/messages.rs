@@ -140,6 +140,7 @@ pub fn guard_not_a_file(path: &Path, what: &str) -> String {
     )
 }
 
+pub const CANNOT_OPEN_GUARD: &str = "cannot open the guard file";
 pub const A_SYMLINK: &str = "a symlink";
 pub const A_FOLDER: &str = "a folder";
 pub const A_HARD_LINK: &str = "a hard link to another file";

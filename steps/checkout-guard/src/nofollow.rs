@@ -95,12 +95,7 @@ impl Dir {
 
     /// The folder's own (device, inode).
     pub fn id(&self) -> io::Result<(u64, u64)> {
-        // SAFETY: a zeroed stat filled by fstat on our own descriptor.
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        if unsafe { libc::fstat(self.fd.as_raw_fd(), &mut st) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(stat_of(&st).id)
+        self.stat(OsStr::new(".")).map(|s| s.id)
     }
 
     /// `lstat` of the entry `name`.
