@@ -7,6 +7,9 @@
 //!   removing lock files that are provably stale ([`locks`]);
 //! - [`Clean`]: finds git directories under folders and removes their stale lock files, saying why
 //!   for each one it removes or keeps.
+//!
+//! Both walk folders through [`nofollow`]: never through a symlink, never twice, never deeper than
+//! [`locks::MAX_DEPTH`].
 
 pub mod guard;
 pub mod jenkins;
