@@ -493,3 +493,281 @@ fn first_line(out: &mut BufReader<impl Read>) -> String {
     out.read_line(&mut line).unwrap();
     line
 }
+
+// ---- hostile trees, planted files, other users ----
+
+/// Commits `paths` (already written into `origin`) and clones `origin` to `ws`.
+fn commit_and_clone(origin: &Path, ws: &Path) {
+    assert_eq!(git(origin, &["add", "-A"]).code, 0);
+    let commit = git(origin, &["commit", "-q", "-m", "hostile"]);
+    assert_eq!(commit.code, 0, "{commit:?}");
+    let clone = run(Command::new("git").args(["clone", "-q"]).arg(origin).arg(ws));
+    assert_eq!(clone.code, 0, "{clone:?}");
+}
+
+/// A bare repository at `path` with a stale (3 hours old) `config.lock`.
+fn bare_with_stale_lock(path: &Path) -> PathBuf {
+    std::fs::create_dir_all(path).unwrap();
+    assert_eq!(git(path, &["init", "-q", "--bare"]).code, 0);
+    let lock = path.join("config.lock");
+    std::fs::write(&lock, "").unwrap();
+    set_age(&lock, "3 hours");
+    lock
+}
+
+#[test]
+fn clean_and_exec_never_follow_a_symlink_out_of_a_git_directory() {
+    let (tmp, ws) = origin_and_workspace();
+    // Outside every folder given: bare repositories with stale locks, reachable only by symlinks.
+    let outside = tmp.path().join("outside");
+    let victims = [bare_with_stale_lock(&outside.join("a/lib")), bare_with_stale_lock(&outside.join("b/lib"))];
+    let root = tmp.path().join("root");
+    let cache = root.join("caches/git-1");
+    bare_with_stale_lock(&cache);
+    std::os::unix::fs::symlink(outside.join("a"), cache.join("modules")).unwrap();
+    std::os::unix::fs::symlink(outside.join("b"), ws.join(".git/modules")).unwrap();
+
+    let cleaned = run(guard().args(["clean", "--min-age", "1h"]).arg(&root));
+    assert_eq!(cleaned.code, 0, "{cleaned:?}");
+    assert!(!cache.join("config.lock").exists(), "the cache's own stale lock is removed: {cleaned:?}");
+    let executed = run(&mut exec(&ws, &["--stale-after", "1s"], &["true"]));
+    assert_eq!(executed.code, 0, "{executed:?}");
+    for victim in &victims {
+        assert!(victim.exists(), "{} is outside and was removed: {cleaned:?}\n{executed:?}", victim.display());
+    }
+}
+
+#[test]
+fn a_bare_looking_folder_committed_in_a_worktree_is_not_swept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (origin, root, outside) = (tmp.path().join("origin"), tmp.path().join("root"), tmp.path().join("outside"));
+    let victim = bare_with_stale_lock(&outside.join("lib"));
+    // A branch that looks like a bare repository (valid HEAD, objects/, refs/) with tracked files
+    // named like locks, and a committed symlink out of the workspace where its submodules would be.
+    let fake = origin.join("vendor/fake");
+    for dir in ["objects", "refs/heads"] {
+        std::fs::create_dir_all(fake.join(dir)).unwrap();
+        std::fs::write(fake.join(dir).join(".keep"), "").unwrap();
+    }
+    std::fs::write(fake.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(fake.join("index.lock"), "tracked data\n").unwrap();
+    std::fs::write(fake.join("refs/heads/main.lock"), "tracked data\n").unwrap();
+    std::os::unix::fs::symlink(&outside, fake.join("modules")).unwrap();
+    assert_eq!(git(&origin, &["init", "-q", "-b", "main"]).code, 0);
+    let ws = root.join("ws");
+    commit_and_clone(&origin, &ws);
+    let planted = [ws.join("vendor/fake/index.lock"), ws.join("vendor/fake/refs/heads/main.lock")];
+    planted.iter().for_each(|p| set_age(p, "3 hours"));
+
+    let out = run(guard().args(["clean", "--min-age", "1h"]).arg(&root));
+    assert_eq!(out.code, 0, "{out:?}");
+    for path in &planted {
+        assert!(path.exists(), "{} is tracked content, not a lock: {out:?}", path.display());
+    }
+    assert!(victim.exists(), "outside the root: {out:?}");
+    assert!(out.stdout.contains("1 repositories, 0 lock files"), "only ws is a repository: {out:?}");
+    assert_eq!(git(&ws, &["status", "--short"]).stdout, "", "the checkout is intact");
+}
+
+#[test]
+fn a_search_stops_at_its_depth_bound_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A repository 70 folders down is past the bound: reported, not searched.
+    let mut deep = tmp.path().join("deep");
+    (0..70).for_each(|_| deep.push("d"));
+    let deep_lock = bare_with_stale_lock(&deep);
+    let out = run(guard().args(["clean", "--min-age", "1h"]).arg(tmp.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(deep_lock.exists(), "{out:?}");
+    assert!(out.stdout.contains("is more than 64 folders down; give it as a ROOT of its own"), "{out:?}");
+    let near = run(guard().args(["clean", "--min-age", "1h"]).arg(deep.ancestors().nth(10).unwrap()));
+    assert!(!deep_lock.exists(), "found from a root nearer to it: {near:?}");
+}
+
+#[test]
+fn a_symlink_cycle_where_submodules_live_is_walked_once() {
+    let (tmp, ws) = origin_and_workspace();
+    std::os::unix::fs::symlink("..", ws.join(".git/modules")).unwrap();
+    let stale = ws.join(".git/index.lock");
+    std::fs::write(&stale, "").unwrap();
+    set_age(&stale, "3 hours");
+    let out = run(guard().args(["clean", "--min-age", "1h"]).arg(tmp.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout.matches("index.lock").count(), 1, "reported once: {out:?}");
+    assert!(!stale.exists(), "{out:?}");
+}
+
+#[test]
+fn a_bind_mount_loop_is_walked_once() {
+    let (tmp, ws) = origin_and_workspace();
+    // The root bound inside itself, in a mount namespace of the test's own.
+    let loop_dir = ws.join("loop");
+    std::fs::create_dir(&loop_dir).unwrap();
+    let script = r#"mount --bind "$1" "$2" && exec "$3" clean --dry-run "$1""#;
+    let out = run(Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, "sh"])
+        .arg(tmp.path())
+        .arg(&loop_dir)
+        .arg(guard().get_program()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("2 repositories"), "origin and ws, each once: {out:?}");
+}
+
+/// Waits for `child`, giving up (and failing) only after a generous deadline: a hang is the bug.
+fn wait_or_fail(mut child: std::process::Child, what: &str) -> std::process::Output {
+    let give_up = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > give_up {
+            child.kill().unwrap();
+            panic!("{what} hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn one_guard_whatever_the_spelling_of_dir() {
+    let (tmp, ws) = origin_and_workspace();
+    let alias = tmp.path().join("alias");
+    std::os::unix::fs::symlink(&ws, &alias).unwrap();
+    let mut holder = exec(&ws, &[], &["sh", "-c", "echo held; cat >/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
+    let via_alias = run(&mut exec(&alias, &["--wait", "300ms"], &["true"]));
+    let via_dot = run(exec(Path::new("."), &["--wait", "300ms"], &["true"]).current_dir(&ws));
+    let via_dots = run(&mut exec(&ws.join("../ws"), &["--wait", "300ms"], &["true"]));
+    drop(holder.stdin.take());
+    assert!(holder.wait().unwrap().success());
+    for waiter in [via_alias, via_dot, via_dots] {
+        assert_eq!(waiter.code, 75, "the same guard: {waiter:?}");
+    }
+    assert!(!ws.join(".repo.checkout-guard").exists() && !tmp.path().join(".alias.checkout-guard").exists());
+}
+
+#[test]
+fn a_planted_guard_file_is_refused() {
+    let (tmp, ws) = origin_and_workspace();
+    let guard_file = tmp.path().join(".ws.checkout-guard");
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let plant_symlink = || std::os::unix::fs::symlink(&victim, &guard_file).unwrap();
+    let plant_fifo = || assert!(Command::new("mkfifo").arg(&guard_file).status().unwrap().success());
+    let plant_folder = || std::fs::create_dir(&guard_file).unwrap();
+    let plant_hard_link = || std::fs::hard_link(&victim, &guard_file).unwrap();
+    let plants: [(&str, &dyn Fn()); 4] = [
+        ("a symlink", &plant_symlink),
+        ("a hard link to another file", &plant_hard_link),
+        ("a FIFO, socket or device", &plant_fifo),
+        ("a folder", &plant_folder),
+    ];
+    for (what, plant) in plants {
+        plant();
+        let out = exec(&ws, &["--wait", "1s"], &["true"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn();
+        let out = wait_or_fail(out.unwrap(), "exec on a planted guard file");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(65), "{what}: {stderr}");
+        assert!(stderr.contains(&format!("is {what}, not a regular file of its own")), "{what}: {stderr}");
+        let cleaned = guard().args(["clean", "--dry-run"]).arg(tmp.path()).stdout(Stdio::piped()).spawn();
+        assert!(wait_or_fail(cleaned.unwrap(), "clean beside a planted guard file").status.success(), "{what}");
+        let _ = std::fs::remove_file(&guard_file).or_else(|_| std::fs::remove_dir(&guard_file));
+    }
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n", "never written through the symlink");
+}
+
+/// `cmd` run as the user nobody (65534), with its environment.
+fn as_nobody(cmd: &Command) -> Command {
+    let mut nobody = Command::new("setpriv");
+    nobody.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(cmd.get_program()).args(cmd.get_args());
+    for (key, value) in cmd.get_envs() {
+        match value {
+            Some(value) => nobody.env(key, value),
+            None => nobody.env_remove(key),
+        };
+    }
+    nobody.stdin(Stdio::null());
+    nobody
+}
+
+#[test]
+fn a_non_root_sweep_keeps_what_it_cannot_prove_stale() {
+    let (tmp, ws) = origin_and_workspace();
+    let stale = ws.join(".git/index.lock");
+    std::fs::write(&stale, "").unwrap();
+    set_age(&stale, "3 hours");
+    // gc.pid of a live process of another user (this test runs as root): kill(pid, 0) says EPERM.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string();
+    std::fs::write(ws.join(".git/gc.pid"), format!("{} {host}", std::process::id())).unwrap();
+    assert!(Command::new("chown").args(["-R", "65534:65534"]).arg(tmp.path()).status().unwrap().success());
+
+    let out = run(&mut as_nobody(guard().args(["clean", "--min-age", "1h"]).arg(tmp.path())));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(stale.exists(), "other users' processes cannot be seen, so none is proven not to hold it: {out:?}");
+    assert!(
+        out.stdout.contains("index.lock: cannot prove stale: /proc of") && out.stdout.contains("uid 65534"),
+        "{out:?}"
+    );
+    assert!(ws.join(".git/gc.pid").exists(), "{out:?}");
+    assert!(out.stdout.contains("exists as another user's process (kill: EPERM)"), "{out:?}");
+}
+
+#[test]
+fn a_lock_that_cannot_be_removed_is_reported_and_the_sweep_goes_on() {
+    let (_tmp, ws) = origin_and_workspace();
+    let folder = ws.join(".git/index.lock");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("something"), "").unwrap();
+    set_age(&folder, "3 hours");
+    let ref_lock = ws.join(".git/refs/heads/main.lock");
+    std::fs::write(&ref_lock, "").unwrap();
+    set_age(&ref_lock, "3 hours");
+
+    let out = run(guard().args(["clean", "--min-age", "1h"]).arg(ws.parent().unwrap()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!ref_lock.exists(), "the sweep went on: {out:?}");
+    let line = format!("not removed {}: cannot remove it: ", folder.display());
+    assert!(out.stdout.contains(&line) && out.stdout.contains(&format!("(rm -r {})", folder.display())), "{out:?}");
+    assert!(out.stdout.contains("removed 1, kept 0, could not remove 1"), "{out:?}");
+
+    let git_status = ["git", "-C", ws.to_str().unwrap(), "status"];
+    let refused = run(&mut exec(&ws, &["--stale-after", "1s"], &git_status));
+    assert_eq!(refused.code, 65, "{refused:?}");
+    let why = format!("not running git -C {} status: {} blocks git: cannot remove it", ws.display(), folder.display());
+    assert!(refused.stderr.contains(&why), "{refused:?}");
+}
+
+#[test]
+fn lint_refuses_deeply_nested_xml() {
+    let depth = 100_000;
+    let xml = format!("<flow-definition>{}{}</flow-definition>", "<a>".repeat(depth), "</a>".repeat(depth));
+    let (out, _) = lint(&xml, &[]);
+    assert_eq!(out.code, 65, "{out:?}");
+    assert!(out.stderr.contains("is not a readable config.xml: its elements nest deeper than 256 levels"), "{out:?}");
+}
+
+#[test]
+fn help_never_shows_a_secret_env_value() {
+    let canaries = [
+        ("JENKINS_URL", "https://u:Canary-Url-5e1@ci"),
+        ("JENKINS_USER_ID", "Canary-User-9d2"),
+        ("JENKINS_API_TOKEN", "Canary-Token-77a"),
+    ];
+    for args in [
+        &["--help"][..],
+        &["lint", "--help"],
+        &["lint", "-h"],
+        &["exec", "--help"],
+        &["clean", "--help"],
+        &["help", "lint"],
+    ] {
+        let out = run(guard().args(args).envs(canaries));
+        assert_eq!(out.code, 0, "{args:?}: {out:?}");
+        for (var, value) in canaries {
+            assert!(!out.all().contains(value), "{args:?} shows {var}: {out:?}");
+        }
+    }
+}

@@ -3,13 +3,16 @@
 //! leaves the guard itself stale. The file records who holds it, for the one that waits.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use deckhand_common::{process, Error, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::messages;
 
 /// Who holds a guard.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -26,6 +29,48 @@ pub struct Holder {
 /// A held guard; dropping it (or dying) releases the flock.
 pub struct Guard {
     _file: File,
+}
+
+/// `dir` with symlinks, `.` and `..` resolved, so that every spelling of one repository names one
+/// guard; `dir` itself may not exist yet (a first clone), its parent must.
+pub fn canonical_dir(dir: &Path) -> Result<PathBuf> {
+    if let Ok(path) = std::fs::canonicalize(dir) {
+        return Ok(path);
+    }
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = std::fs::canonicalize(parent).map_err(|_| Error::input(messages::no_parent(dir)))?;
+    Ok(dir.file_name().map(|name| parent.join(name)).unwrap_or(parent))
+}
+
+/// Opens the guard file without following a symlink, and only if it is a regular file: whatever
+/// else is planted there (a symlink or hard link to a file to clobber, a FIFO to hang on, a folder)
+/// is refused.
+fn open_guard(path: &Path, create: bool) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    if create {
+        options.write(true).create(true).truncate(false);
+    }
+    let refused = || Error::input(messages::guard_not_a_file(path, what_is(path)));
+    let file = options.open(path).map_err(|e| match e.raw_os_error() {
+        Some(libc::ELOOP) | Some(libc::EISDIR) => refused(),
+        _ => Error::io(messages::CANNOT_OPEN_GUARD, path, e),
+    })?;
+    // A second name of another file (a planted hard link) would be truncated by the holder record.
+    match file.metadata() {
+        Ok(meta) if meta.is_file() && meta.nlink() == 1 => Ok(file),
+        _ => Err(refused()),
+    }
+}
+
+/// What is at `path` instead of a guard file, in words (for the refusal only).
+fn what_is(path: &Path) -> &'static str {
+    match std::fs::symlink_metadata(path).map(|m| m.file_type()) {
+        Ok(t) if t.is_symlink() => messages::A_SYMLINK,
+        Ok(t) if t.is_dir() => messages::A_FOLDER,
+        Ok(t) if t.is_file() => messages::A_HARD_LINK,
+        _ => messages::A_SPECIAL_FILE,
+    }
 }
 
 /// `<parent>/.<name>.checkout-guard` for the repository folder `dir` (beside it, so a clone into
@@ -51,8 +96,8 @@ fn try_lock(file: &File) -> std::io::Result<bool> {
 /// Takes the guard of `dir`, waiting at most `wait`; `Err(holder)` when the wait ran out.
 pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, Option<Holder>>> {
     let path = guard_path(dir);
-    let open = |e: std::io::Error| Error::io("cannot open the guard file", &path, e);
-    let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path).map_err(open)?;
+    let open = |e: std::io::Error| Error::io(messages::CANNOT_OPEN_GUARD, &path, e);
+    let mut file = open_guard(&path, true)?;
     let deadline = Instant::now() + wait;
     process::catch_signals();
     loop {
@@ -71,26 +116,26 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, 
             return Err(process::interrupted(signal, "while waiting for the guard"));
         }
         if Instant::now() >= deadline {
-            return Ok(Err(holder_of(&path)));
+            return Ok(Err(holder_in(&file)));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-/// The recorded holder of a guard file.
-pub fn holder_of(path: &Path) -> Option<Holder> {
-    let mut text = String::new();
-    File::open(path).ok()?.read_to_string(&mut text).ok()?;
-    serde_json::from_str(&text).ok()
+/// The holder recorded in an open guard file.
+fn holder_in(file: &File) -> Option<Holder> {
+    let mut record = vec![0; 4096];
+    let len = file.read_at(&mut record, 0).ok()?;
+    serde_json::from_slice(&record[..len]).ok()
 }
 
-/// Whether a guarded operation holds `dir`'s guard right now (probed without waiting).
+/// Whether a guarded operation holds `dir`'s guard right now (probed without waiting). A guard
+/// path that is not a regular file cannot be held: `exec` refuses it.
 pub fn is_held(dir: &Path) -> Option<Holder> {
-    let path = guard_path(dir);
-    let file = File::open(&path).ok()?;
+    let file = open_guard(&guard_path(dir), false).ok()?;
     match try_lock(&file) {
         Ok(false) => {
-            Some(holder_of(&path).unwrap_or(Holder { pid: 0, host: "?".into(), build_tag: None, started: "?".into() }))
+            Some(holder_in(&file).unwrap_or(Holder { pid: 0, host: "?".into(), build_tag: None, started: "?".into() }))
         }
         _ => None, // got it (released on drop) or cannot tell
     }

@@ -7,24 +7,29 @@
 //!   removing lock files that are provably stale ([`locks`]);
 //! - [`Clean`]: finds git directories under folders and removes their stale lock files, saying why
 //!   for each one it removes or keeps.
+//!
+//! Both walk folders through [`nofollow`]: never through a symlink, never twice, never deeper than
+//! [`locks::MAX_DEPTH`].
 
 pub mod guard;
 pub mod jenkins;
 pub mod lint;
 pub mod locks;
 pub mod messages;
+pub mod nofollow;
 pub mod versions;
 
 use std::ffi::OsString;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use deckhand_common::output::Outcome;
 use deckhand_common::{log, process, Error, Result};
 use serde::Serialize;
 
-use crate::locks::Decision;
+use crate::locks::{Decision, Repository, Walk};
+use crate::nofollow::{Dir, Kind};
 
 /// The exit code of `exec` when the guard could not be taken in time.
 pub const EXIT_GUARD_TIMEOUT: u8 = 75;
@@ -46,6 +51,7 @@ impl LockReport {
             Decision::Remove(reason) if self.dry_run => ("would remove", reason),
             Decision::Remove(reason) => ("removed", reason),
             Decision::Keep(reason) => ("kept", reason),
+            Decision::Failed(reason) => ("not removed", reason),
         };
         format!("{action} {}: {reason}", self.path.display())
     }
@@ -60,29 +66,31 @@ enum Sweeper {
     Outsider { dry_run: bool },
 }
 
-/// Decides on, and removes unless a dry run, the lock files in `git_dir`, the git directory of the
-/// repository `repo` (its worktree, or a bare folder).
+/// Decides on, and removes unless a dry run, the lock files of `repo`. A lock that cannot be
+/// removed is reported as such, and the sweep goes on.
 fn sweep(
-    repo: &Path,
-    git_dir: &Path,
+    repo: Repository,
     min_age: Duration,
     processes: &locks::Processes,
     by: Sweeper,
-) -> Result<Vec<LockReport>> {
+    walk: &mut Walk,
+) -> Vec<LockReport> {
     let dry_run = by == Sweeper::Outsider { dry_run: true };
-    let guarded = if by == Sweeper::GuardHolder { None } else { guard::is_held(repo) };
+    let guarded = if by == Sweeper::GuardHolder { None } else { guard::is_held(&repo.path) };
     let mut reports = Vec::new();
-    for lock in locks::lock_files(git_dir) {
-        let decision = match &guarded {
+    for lock in locks::lock_files(repo.git_dir, walk) {
+        let mut decision = match &guarded {
             Some(holder) => Decision::Keep(messages::guarded(holder)),
-            None => locks::decide(&lock, repo, min_age, processes),
+            None => locks::decide(&lock, &repo.path, min_age, processes),
         };
         if matches!(decision, Decision::Remove(_)) && !dry_run {
-            std::fs::remove_file(&lock).map_err(|e| Error::io("cannot remove the lock file", &lock, e))?;
+            if let Err(e) = lock.remove() {
+                decision = Decision::Failed(messages::cannot_remove(&lock.path, lock.is_folder(), &e));
+            }
         }
-        reports.push(LockReport { path: lock, decision, dry_run });
+        reports.push(LockReport { path: lock.path, decision, dry_run });
     }
-    Ok(reports)
+    reports
 }
 
 /// `checkout-guard exec`.
@@ -108,15 +116,12 @@ impl Exec {
     pub fn run(&self) -> Result<Executed> {
         let shown = self.command.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
         let Some(program) = self.command.first() else { return Err(Error::usage(messages::NO_COMMAND)) };
-        let parent = self.dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        if !parent.is_dir() {
-            return Err(Error::input(messages::no_parent(&self.dir)));
-        }
+        let dir = guard::canonical_dir(&self.dir)?;
         let started = Instant::now();
-        let guard = match guard::acquire(&self.dir, self.wait)? {
+        let guard = match guard::acquire(&dir, self.wait)? {
             Ok(guard) => guard,
             Err(holder) => {
-                log::error(messages::guard_timeout(&self.dir, self.wait, holder.as_ref()));
+                log::error(messages::guard_timeout(&dir, self.wait, holder.as_ref()));
                 let waited_ms = started.elapsed().as_millis();
                 let exit_code = EXIT_GUARD_TIMEOUT;
                 return Ok(Executed { command: shown, exit_code, waited_ms, locks: Vec::new(), guard_holder: holder });
@@ -124,17 +129,29 @@ impl Exec {
         };
         let waited_ms = started.elapsed().as_millis();
         // Not a repository yet (the first clone): nothing to sweep, and no need to scan processes.
-        let locks = match locks::git_dir(&self.dir) {
-            Some(git_dir) => {
-                sweep(&self.dir, &git_dir, self.stale_after, &locks::Processes::scan(), Sweeper::GuardHolder)?
+        let locks = match Repository::at(&dir) {
+            Some(repo) => {
+                let processes = locks::Processes::scan();
+                let mut walk = Walk::default();
+                let locks = sweep(repo, self.stale_after, &processes, Sweeper::GuardHolder, &mut walk);
+                walk.too_deep.iter().for_each(|d| log::warn(messages::too_deep(d)));
+                locks
             }
             None => Vec::new(),
         };
         for report in &locks {
-            match report.decision {
+            match &report.decision {
                 Decision::Remove(_) => log::warn(report.line()),
                 Decision::Keep(_) => log::info(report.line()),
+                Decision::Failed(_) => log::error(report.line()),
             }
+        }
+        // git would only fail on a stale lock that is still there: say why, and what to do, instead.
+        if let Some((path, why)) = locks.iter().find_map(|r| match &r.decision {
+            Decision::Failed(why) => Some((&r.path, why)),
+            _ => None,
+        }) {
+            return Err(Error::input(messages::locked_out(&shown, path, why)));
         }
         let mut command = std::process::Command::new(program);
         command.args(&self.command[1..]).process_group(0);
@@ -160,46 +177,62 @@ pub struct Cleaned {
     pub repositories: usize,
     pub locks: Vec<LockReport>,
     pub dry_run: bool,
+    /// Folders left unsearched, deeper than [`locks::MAX_DEPTH`] below a root.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_searched: Vec<PathBuf>,
 }
 
 impl Clean {
     pub fn run(&self) -> Result<Cleaned> {
         let processes = locks::Processes::scan();
+        // The search and the sweeps each walk a folder once: a bare repository is both searched
+        // and swept, a submodule's git dir named twice (modules/, its worktree's .git) is swept once.
+        let (mut search, mut sweeps) = (Walk::default(), Walk::default());
         let mut repos = Vec::new();
         for root in &self.roots {
-            if !root.is_dir() {
-                return Err(Error::input(messages::not_a_folder(root)));
-            }
-            find_repositories(root, &mut repos);
+            // The root is taken as the caller spells it; below it, nothing is followed.
+            let dir = std::fs::canonicalize(root).and_then(|path| Dir::open(&path));
+            let dir = dir.map_err(|_| Error::input(messages::not_a_folder(root)))?;
+            find_repositories(dir, 0, false, &mut search, &mut repos);
         }
-        let mut reports = Vec::new();
+        let repositories = repos.len();
         let by = Sweeper::Outsider { dry_run: self.dry_run };
-        for (repo, git_dir) in &repos {
-            reports.extend(sweep(repo, git_dir, self.min_age, &processes, by)?);
+        let mut reports = Vec::new();
+        for repo in repos {
+            reports.extend(sweep(repo, self.min_age, &processes, by, &mut sweeps));
         }
-        Ok(Cleaned { repositories: repos.len(), locks: reports, dry_run: self.dry_run })
+        let not_searched = [search.too_deep, sweeps.too_deep].concat();
+        Ok(Cleaned { repositories, locks: reports, dry_run: self.dry_run, not_searched })
     }
 }
 
-/// Worktrees (a `.git` folder or file) and bare repositories (Jenkins' `caches/git-*`) under
-/// `dir`, each with its git directory; git directories themselves are not entered (their
-/// submodules are found from them).
-fn find_repositories(dir: &Path, found: &mut Vec<(PathBuf, PathBuf)>) {
-    if let Some(git_dir) = locks::git_dir(dir) {
-        found.push((dir.to_path_buf(), git_dir));
-    }
-    if locks::is_git_dir(dir) {
+/// Worktrees (a `.git` folder or file) and bare repositories (Jenkins' `caches/git-*`) in `dir`,
+/// `depth` folders below a root, each with its git directory. As git's discovery (with
+/// safe.bareRepository=explicit) does, a folder that merely looks like a bare repository inside a
+/// worktree's content is not one: a checked-out branch cannot plant a repository to sweep. Git
+/// directories are not entered (their submodules are found from them), symlinks are never followed,
+/// and no folder is searched twice.
+fn find_repositories(dir: Dir, depth: usize, in_worktree: bool, walk: &mut Walk, found: &mut Vec<Repository>) {
+    if !walk.within_depth(&dir, depth) || !walk.first_visit(&dir) {
         return;
     }
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut children: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.file_name() != ".git")
-        .map(|e| e.path())
-        .collect();
-    children.sort();
-    for child in children {
-        find_repositories(&child, found);
+    let in_worktree = match locks::worktree_git_dir(&dir) {
+        Some(git_dir) => {
+            found.push(Repository { path: dir.path().to_path_buf(), git_dir });
+            true
+        }
+        None if !in_worktree && locks::is_git_directory(&dir) => {
+            let path = dir.path().to_path_buf();
+            return found.push(Repository { path, git_dir: dir });
+        }
+        None => in_worktree,
+    };
+    for (name, kind) in dir.entries().unwrap_or_default() {
+        if kind == Kind::Dir && name != ".git" {
+            if let Ok(child) = dir.child(&name) {
+                find_repositories(child, depth + 1, in_worktree, walk, found);
+            }
+        }
     }
 }
 
@@ -221,17 +254,20 @@ impl Outcome for Executed {
     }
 }
 
+impl Cleaned {
+    fn count(&self, is: fn(&Decision) -> bool) -> usize {
+        self.locks.iter().filter(|l| is(&l.decision)).count()
+    }
+}
+
 impl Outcome for Cleaned {
     fn text(&self) -> String {
         let mut lines: Vec<String> = self.locks.iter().map(LockReport::line).collect();
-        let removed = self.locks.iter().filter(|l| matches!(l.decision, Decision::Remove(_))).count();
-        let verb = if self.dry_run { "would remove" } else { "removed" };
-        lines.push(format!(
-            "{} repositories, {} lock files: {verb} {removed}, kept {}",
-            self.repositories,
-            self.locks.len(),
-            self.locks.len() - removed
-        ));
+        lines.extend(self.not_searched.iter().map(|d| messages::too_deep(d)));
+        let removed = self.count(|d| matches!(d, Decision::Remove(_)));
+        let failed = self.count(|d| matches!(d, Decision::Failed(_)));
+        let kept = self.locks.len() - removed - failed;
+        lines.push(messages::clean_summary(self.repositories, self.locks.len(), self.dry_run, removed, kept, failed));
         lines.join("\n")
     }
 
@@ -240,8 +276,7 @@ impl Outcome for Cleaned {
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {
-        let removed = self.locks.iter().filter(|l| matches!(l.decision, Decision::Remove(_))).count();
-        vec![("locks_removed", removed.to_string())]
+        vec![("locks_removed", self.count(|d| matches!(d, Decision::Remove(_))).to_string())]
     }
 }
 

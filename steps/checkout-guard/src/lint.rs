@@ -82,8 +82,65 @@ fn child<'a>(node: roxmltree::Node<'a, 'a>, tag: &str) -> Option<roxmltree::Node
     node.children().find(|n| n.has_tag_name(tag))
 }
 
+/// How deep elements may nest; Jenkins writes about 10 levels.
+pub const MAX_NESTING: usize = 256;
+
+/// Whether elements in `xml` nest deeper than `limit`, by a scan that keeps no stack: roxmltree
+/// parses nested elements recursively (and has no depth limit), so a hostile document would
+/// overflow the stack before it could be refused. Malformed input is left to the parser.
+fn nests_deeper_than(xml: &str, limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        let (end, opens, closes) = if rest.starts_with("<!--") {
+            (rest.find("-->"), false, false)
+        } else if rest.starts_with("<![CDATA[") {
+            (rest.find("]]>"), false, false)
+        } else if rest.starts_with("<?") {
+            (rest.find("?>"), false, false)
+        } else if rest.starts_with("</") {
+            (rest.find('>'), false, true)
+        } else if rest.starts_with("<!") {
+            (rest.find('>'), false, false)
+        } else {
+            let end = start_tag_end(rest);
+            (end, end.is_some_and(|e| !rest[..e].ends_with('/')), false)
+        };
+        let Some(end) = end else { return false };
+        if opens {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+        if closes {
+            depth = depth.saturating_sub(1);
+        }
+        rest = &rest[end + 1..];
+    }
+    false
+}
+
+/// The `>` that ends the start tag at the beginning of `tag` (a `>` in a quoted attribute does not).
+fn start_tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in tag.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Lints one `config.xml`.
 pub fn lint(config_xml: &str, context: &Context) -> Result<Vec<Finding>, String> {
+    if nests_deeper_than(config_xml, MAX_NESTING) {
+        return Err(crate::messages::xml_too_deep(MAX_NESTING));
+    }
     let doc = roxmltree::Document::parse(config_xml).map_err(|e| e.to_string())?;
     let root = doc.root_element();
     let mut findings = Vec::new();
@@ -283,6 +340,15 @@ fn short_name(class: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_counted_past_comments_cdata_and_quoted_brackets() {
+        let nested = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(!nests_deeper_than(&nested(3), 3) && nests_deeper_than(&nested(4), 3));
+        let flat = "<?xml version='1.0'?><r x='>' y=\"<b>\"><!-- <c><c><c> --><![CDATA[<d><d><d>]]><e/><e/></r>";
+        assert!(!nests_deeper_than(flat, 1), "only <r> opens");
+        assert!(nests_deeper_than("<r><s a='/>'><t></t></s></r>", 2), "a quoted /> does not close the tag");
+    }
 
     #[test]
     fn branch_forms_follow_the_plugin() {

@@ -39,7 +39,7 @@ enum Command {
         #[arg(value_name = "CONFIG_XML")]
         files: Vec<PathBuf>,
         /// Read jobs from this Jenkins.
-        #[arg(long, value_name = "URL", env = "JENKINS_URL")]
+        #[arg(long, value_name = "URL", env = "JENKINS_URL", hide_env_values = true)]
         jenkins_url: Option<String>,
         /// A job by full name, e.g. shop/web (repeatable).
         #[arg(long = "job", value_name = "NAME")]
@@ -47,10 +47,10 @@ enum Command {
         /// Every pipeline and multibranch job.
         #[arg(long)]
         all: bool,
-        #[arg(long, env = "JENKINS_USER_ID")]
+        #[arg(long, env = "JENKINS_USER_ID", hide_env_values = true)]
         user: Option<String>,
         /// The user's API token.
-        #[arg(long, env = "JENKINS_API_TOKEN")]
+        #[arg(long, env = "JENKINS_API_TOKEN", hide_env_values = true)]
         token: Option<String>,
         /// Ask Jenkins for its plugin versions (git, scm-api, workflow-cps).
         #[arg(long)]

@@ -62,3 +62,111 @@ pub fn bad_config(source: &str, why: &str) -> String {
 pub fn bad_version_pair(pair: &str) -> String {
     format!("--versions {pair:?}: use plugin=version pairs, e.g. git=5.2.1,workflow-cps=3894.v1")
 }
+
+pub const PROC_UNREADABLE: &str = "/proc cannot be read, so no process can be seen";
+
+pub fn processes_unreadable(count: usize, pid: u32, uid: u32) -> String {
+    format!("/proc of {count} process(es) (e.g. pid {pid}) cannot be read as uid {uid}, so one of them may hold it")
+}
+
+pub fn processes_hidden(uid: u32) -> String {
+    format!("/proc is mounted with hidepid, so uid {uid} cannot see other users' processes")
+}
+
+pub fn held_open(pid: u32, comm: &str) -> String {
+    format!("live: process {pid} ({comm}) has it open")
+}
+
+pub fn git_works_here(pid: u32) -> String {
+    format!("live: git process {pid} works in this repository")
+}
+
+fn rounded(age: Duration) -> String {
+    humantime::format_duration(Duration::from_secs(age.as_secs())).to_string()
+}
+
+pub fn young(age: Duration, min_age: Duration) -> String {
+    format!("young: {} old, under {}", rounded(age), humantime::format_duration(min_age))
+}
+
+pub fn unprovable(why: &str) -> String {
+    format!("cannot prove stale: {why}; run as root (or as the user of every git process) to remove it")
+}
+
+pub fn stale(age: Duration) -> String {
+    format!("stale: {} old, no process holds it or works in the repository", rounded(age))
+}
+
+pub const GC_PID_OLD: &str = "stale: gc.pid older than 12 hours (git's rule)";
+
+pub fn gc_pid_gone(pid: i32) -> String {
+    format!("stale: gc.pid names process {pid} on this host, which is gone (git's rule)")
+}
+
+pub fn gc_pid_other_user(pid: i32) -> String {
+    format!("live: gc.pid names process {pid} on this host, which exists as another user's process (kill: EPERM)")
+}
+
+pub fn gc_pid_live(pid: i32, host: &str) -> String {
+    format!("live: gc.pid of process {pid} on {host} (git's rule: kept for 12 hours)")
+}
+
+/// Why a stale lock could not be removed, and what to do about it.
+pub fn cannot_remove(path: &Path, is_folder: bool, error: &std::io::Error) -> String {
+    let fix = match error.raw_os_error() {
+        _ if is_folder => {
+            format!(
+                "it is a folder, not git's lock file: look at it, then remove it by hand (rm -r {})",
+                path.display()
+            )
+        }
+        Some(libc::EACCES) | Some(libc::EPERM) | Some(libc::EROFS) => {
+            format!("run as the owner of {} (or root), or remove it by hand", path.parent().unwrap_or(path).display())
+        }
+        _ => format!("remove it by hand (rm {}) once no git works in the repository", path.display()),
+    };
+    format!("cannot remove it: {error}; {fix}")
+}
+
+pub fn locked_out(command: &str, lock: &Path, why: &str) -> String {
+    format!("not running {command}: {} blocks git: {why}", lock.display())
+}
+
+pub fn guard_not_a_file(path: &Path, what: &str) -> String {
+    format!(
+        "the guard file {} is {what}, not a regular file of its own (checkout-guard never creates one): \
+         find what put it there, remove it, and run again",
+        path.display()
+    )
+}
+
+pub const CANNOT_OPEN_GUARD: &str = "cannot open the guard file";
+pub const A_SYMLINK: &str = "a symlink";
+pub const A_FOLDER: &str = "a folder";
+pub const A_HARD_LINK: &str = "a hard link to another file";
+pub const A_SPECIAL_FILE: &str = "a FIFO, socket or device";
+
+pub fn too_deep(dir: &Path) -> String {
+    format!(
+        "not searched: {} is more than {} folders down; give it as a ROOT of its own to clean it",
+        dir.display(),
+        crate::locks::MAX_DEPTH
+    )
+}
+
+pub fn xml_too_deep(limit: usize) -> String {
+    format!("its elements nest deeper than {limit} levels (a job's config.xml nests about 10)")
+}
+
+pub fn clean_summary(
+    repositories: usize,
+    locks: usize,
+    dry_run: bool,
+    removed: usize,
+    kept: usize,
+    failed: usize,
+) -> String {
+    let verb = if dry_run { "would remove" } else { "removed" };
+    let failed = if failed > 0 { format!(", could not remove {failed}") } else { String::new() };
+    format!("{repositories} repositories, {locks} lock files: {verb} {removed}, kept {kept}{failed}")
+}
