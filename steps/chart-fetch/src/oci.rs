@@ -170,7 +170,7 @@ fn next_link(response: &Response) -> Option<String> {
 
 /// The `rel="next"` target in a `Link` header value (RFC 8288), or `None`. Malformed values are
 /// ignored, never trusted.
-fn next_in_link_header(link: &str) -> Option<&str> {
+pub fn next_in_link_header(link: &str) -> Option<&str> {
     link.split(',').find_map(|part| {
         let (target, params) = part.trim().strip_prefix('<')?.split_once('>')?;
         let is_next = params.split(';').any(|p| {

@@ -181,7 +181,7 @@ fn stored_config_paths() -> Vec<std::path::PathBuf> {
 }
 
 /// `Bearer realm="...",service="...",scope="a,b"` -> ("Bearer", [(realm, ...), ...]).
-fn parse_challenge(header: &str) -> (String, Vec<(String, String)>) {
+pub fn parse_challenge(header: &str) -> (String, Vec<(String, String)>) {
     let header = header.trim();
     let (scheme, rest) = header.split_once(' ').unwrap_or((header, ""));
     let mut params = Vec::new();
