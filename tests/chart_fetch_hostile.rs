@@ -76,6 +76,32 @@ fn https_is_never_redirected_to_plain_http() {
 }
 
 #[test]
+fn an_https_registry_never_sends_logins_to_a_plain_http_token_service() {
+    let cert = SelfSigned::new();
+    let work = tempfile::tempdir().unwrap();
+    let archive = demo_archive(work.path(), "0.1.0");
+    let (cert_file, key_file) = (cert.cert.to_str().unwrap(), cert.key.to_str().unwrap());
+    let peer = HostilePeer::start(&[
+        "--mode",
+        "oci",
+        "--tamper",
+        "http-realm",
+        "--chart-tgz",
+        archive.to_str().unwrap(),
+        "--tls",
+        cert_file,
+        key_file,
+    ]);
+    let reference = format!("oci://localhost:{}/charts/demo:0.1.0", peer.port);
+    let (out, dest) = fetch(&[&reference, "--ca-file", cert_file, "--username", "robot", "--password", CANARY]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("not HTTPS"), "{out:?}");
+    assert_eq!(peer.foreign_requests(), 0, "{:?}", peer.requests());
+    assert!(!out.all().contains(CANARY));
+    assert!(listing(dest.path()).is_empty());
+}
+
+#[test]
 fn tag_pages_on_another_origin_are_not_followed_with_the_credentials() {
     let (peer, _work) = oci_peer("foreign-link");
     let (out, dest) = fetch_oci(&peer, &[]);

@@ -16,6 +16,7 @@ Modes:
     evil-version      the chart config's version is a path (../../evil)
     wrong-name        the chart config names another chart
     big-manifest      the manifest carries 5 MiB of annotation
+    http-realm        the 401 challenge sends Bearer logins to a plain-HTTP token service
 """
 import argparse, base64, hashlib, http.server, io, json, socketserver, ssl, tarfile, threading, time
 
@@ -116,6 +117,10 @@ class Main(http.server.BaseHTTPRequestHandler):
         self.registry()
 
     def registry(self):
+        if args.tamper == "http-realm" and self.headers.get("Authorization") is None:
+            realm = f'Bearer realm="http://127.0.0.1:{args.foreign_port}/token",service="hostile"'
+            self.send(401, b"{}", [("WWW-Authenticate", realm)])
+            return
         if args.auth:
             want = "Basic " + base64.b64encode(args.auth.encode()).decode()
             if self.headers.get("Authorization") != want:

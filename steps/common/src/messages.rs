@@ -135,3 +135,7 @@ pub fn redirect_refused(url: &Url, cause: &str) -> String {
 pub fn stored_login_used(host: &str, path: &Path) -> String {
     format!("using the login for {host} stored in {}", path.display())
 }
+
+pub fn insecure_realm(registry: &str, realm: &str) -> String {
+    format!("{registry} (HTTPS) sends its logins to the token service {realm}, which is not HTTPS; the credentials are not sent there")
+}

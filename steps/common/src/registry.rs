@@ -88,6 +88,10 @@ impl<'a> Session<'a> {
             .ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
         let mut token_url =
             Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
+        // The credentials go to the realm: never in the clear when the registry itself is HTTPS.
+        if self.base.scheme() == "https" && token_url.scheme() != "https" {
+            return Err(Error::remote(messages::insecure_realm(&host, realm)));
+        }
         {
             let mut query = token_url.query_pairs_mut();
             if let Some(service) = param("service") {
