@@ -339,3 +339,55 @@ fn bk_ci_atom() {
     }
     assert_eq!(server.received()[0].parsed["headers"]["Subject"], "构建成功: 商城发布 #8");
 }
+
+/// build-notify against the hostile server, with retries allowed (so a wrong retry would show).
+fn to_hostile(server: &HostileSmtp, args: &[&str]) -> Run {
+    let mut cmd = step("build-notify");
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
+    cmd.args(["--retries", "2", "--smtp-timeout", "5s", "--from", USER, "--to", "dev@example.com"]);
+    cmd.args(["--subject", "x", "--body", "y"]).args(args);
+    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG", "WORKSPACE"] {
+        cmd.env_remove(var);
+    }
+    run(&mut cmd)
+}
+
+#[test]
+fn a_message_whose_final_dot_got_no_reply_is_never_sent_again() {
+    for mode in ["drop-after-dot", "silent-after-dot", "garbage-after-dot"] {
+        let server = HostileSmtp::start(mode, u32::MAX);
+        let out = to_hostile(&server, &[]);
+        assert_eq!(out.code, 5, "{mode}: {out:?}");
+        assert!(out.stderr.contains("it MAY have been delivered, so it was not sent again"), "{mode}: {out:?}");
+        assert!(!out.stderr.contains("retry"), "{mode}: {out:?}");
+        assert!(out.stderr.len() < 2000, "{mode}: a garbage reply is quoted briefly: {out:?}");
+        assert_eq!((server.count("DATA"), server.count("DOT")), (1, 1), "{mode}: exactly one DATA transaction");
+    }
+}
+
+#[test]
+fn a_421_at_rcpt_is_retried_because_no_data_went_out() {
+    let server = HostileSmtp::start("rcpt-421", 1);
+    let out = to_hostile(&server, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("421") && out.stderr.contains("retry 1 of 2"), "{out:?}");
+    assert_eq!((server.count("CONNECT"), server.count("DATA")), (2, 1));
+
+    let always = HostileSmtp::start("rcpt-421", u32::MAX);
+    let out = to_hostile(&always, &[]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("refused RCPT TO") && out.stderr.contains("421"), "{out:?}");
+    assert_eq!((always.count("CONNECT"), always.count("DATA")), (3, 0));
+}
+
+#[test]
+fn auth_plain_echoed_back_by_the_server_is_masked() {
+    use base64::Engine;
+    let server = HostileSmtp::start("echo-auth", u32::MAX);
+    let out = to_hostile(&server, &login());
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("5.7.8 bad credentials: PLAIN ****"), "the server's reply, masked: {out:?}");
+    let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    assert!(!out.all().contains(&blob) && !out.all().contains(PASSWORD), "{out:?}");
+    assert_eq!(server.count("AUTH PLAIN"), 1);
+}

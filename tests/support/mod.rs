@@ -613,3 +613,29 @@ impl SmtpServer {
             .collect()
     }
 }
+
+/// A HOSTILE SMTP server on loopback (tests/peers/hostile_smtp.py, plain asyncio): it drops the
+/// connection after the final dot, never answers it, answers garbage, 421 at RCPT, or echoes AUTH.
+pub struct HostileSmtp {
+    pub port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+    _daemon: Daemon,
+}
+
+impl HostileSmtp {
+    /// `mode` as the script names it; it misbehaves on the first `times` connections.
+    pub fn start(mode: &str, times: u32) -> HostileSmtp {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("events.log");
+        let mut command = Command::new("python3");
+        command.arg(root_path("tests/peers/hostile_smtp.py")).args(["--mode", mode, "--times", &times.to_string()]);
+        let (daemon, port) = spawn_with_port(command.arg("--log").arg(&log));
+        HostileSmtp { port, log, _dir: dir, _daemon: daemon }
+    }
+
+    /// How many times `event` ("CONNECT", "DATA", "DOT", "AUTH PLAIN") happened so far.
+    pub fn count(&self, event: &str) -> usize {
+        std::fs::read_to_string(&self.log).unwrap_or_default().lines().filter(|l| *l == event).count()
+    }
+}

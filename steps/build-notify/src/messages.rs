@@ -78,3 +78,17 @@ pub const HINT_UNREACHABLE: &str = "check --smtp-host and --smtp-port, DNS, and 
 pub fn server_refused(server: &str, step: &str, why: &str) -> String {
     format!("the mail server {server} refused {step}: {why}")
 }
+
+pub fn maybe_delivered(server: &str, why: &str) -> String {
+    format!(
+        "the mail server {server} did not confirm the message ({why}): it MAY have been delivered, \
+so it was not sent again"
+    )
+}
+
+pub const HINT_MAYBE_DELIVERED: &str =
+    "ask a recipient (or the mail server's log) whether it arrived before running the step again: \
+a resend may deliver it twice";
+
+pub const HINT_NOT_RESENT: &str =
+    "the whole message had been sent, so it was not sent again: run the step again once the server accepts mail";
