@@ -391,3 +391,65 @@ fn auth_plain_echoed_back_by_the_server_is_masked() {
     assert!(!out.all().contains(&blob) && !out.all().contains(PASSWORD), "{out:?}");
     assert_eq!(server.count("AUTH PLAIN"), 1);
 }
+
+/// What Python's `email` parser reads in `raw`.
+fn parse_mail(raw: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("mail.eml");
+    std::fs::write(&eml, raw).unwrap();
+    let parsed = run(std::process::Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));
+    assert_eq!(parsed.code, 0, "{parsed:?}");
+    serde_json::from_str(&parsed.stdout).unwrap()
+}
+
+#[test]
+fn secret_variables_are_never_expanded() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let body = "pw ${SMTP_PASSWORD} t ${deploy_token:-none} note ${BUILD_NOTE} key ${SIGNING_KEY} job ${JOB_NAME}";
+    let out = run(step("build-notify")
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+        .args(["--from", USER, "--to", "dev@example.com", "--subject", "${DB_PASSWD} ${JOB_NAME}", "--body", body])
+        .env("SMTP_PASSWORD", PASSWORD)
+        .env("deploy_token", "Token-Canary-31")
+        .env("SIGNING_KEY", "Key-Canary-32")
+        .env("DB_PASSWD", "Passwd-Canary-33")
+        .env("BUILD_NOTE", PASSWORD)
+        .env("JOB_NAME", "shop"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let warning = "secret variables left as written: BUILD_NOTE, DB_PASSWD, SIGNING_KEY, SMTP_PASSWORD, deploy_token";
+    assert!(out.stderr.contains(warning), "{out:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(mail["headers"]["Subject"], "${DB_PASSWD} shop");
+    assert_eq!(part(mail, "text/plain")["text"], body.replace("${JOB_NAME}", "shop"));
+    for canary in [PASSWORD, "Token-Canary-31", "Key-Canary-32", "Passwd-Canary-33"] {
+        assert!(!out.all().contains(canary) && !mail.to_string().contains(canary), "{canary} leaked: {out:?} {mail}");
+    }
+}
+
+/// A secret in the text is masked before the body is base64-encoded: the mail says `****` and the
+/// printed `--dry-run` message decodes intact (a scrub of the encoded message would corrupt it).
+#[test]
+fn a_secret_in_the_text_is_redacted_before_encoding() {
+    use base64::Engine;
+    // 21 characters: "pw=" + the password is base64-encoded as base64("pw=") + base64(password).
+    let password = "Smtp-Canary-Pw-4c1e42";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(password);
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let send = |extra: &[&str]| {
+        run(step("build-notify")
+            .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", "dev@example.com", "--subject", "report"])
+            .args(["--body", &format!("pw={password}")])
+            .args(extra)
+            .env("SMTP_PASSWORD", password))
+    };
+    let dry = send(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(!dry.all().contains(password) && !dry.all().contains(&b64), "{dry:?}");
+    assert_eq!(part(&parse_mail(dry.stdout.as_bytes()), "text/plain")["text"], "pw=****", "{dry:?}");
+
+    let sent = send(&[]);
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(part(mail, "text/plain")["text"], "pw=****");
+}

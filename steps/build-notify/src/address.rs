@@ -1,7 +1,7 @@
 //! Recipient lists as people write them (`a@x.com, b@y.com`, BK-CI's `a@x.com;b@y.com`, display
 //! names with commas in quotes), each address validated before anything connects.
 
-use deckhand_common::{Error, Result};
+use deckhand_common::{redact, Error, Result};
 use lettre::message::Mailbox;
 
 /// Splits on `,` and `;` outside quotes and angle brackets.
@@ -32,9 +32,13 @@ pub fn mailbox(flag: &str, text: &str) -> Result<Mailbox> {
     if text.contains(['\r', '\n']) {
         return Err(Error::usage(crate::messages::bad_address(flag, text, "it contains a line break")));
     }
-    text.trim()
+    let mut mailbox = text
+        .trim()
         .parse::<Mailbox>()
-        .map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))
+        .map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))?;
+    // Redacted before it is encoded into the header, as the body is.
+    mailbox.name = mailbox.name.map(|name| redact::scrub(&name));
+    Ok(mailbox)
 }
 
 /// Every address of every (possibly joined) list given to `flag`.

@@ -11,6 +11,7 @@ pub mod messages;
 pub mod smtp;
 pub mod template;
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -67,9 +68,9 @@ pub struct Sent {
     pub tls: smtp::TlsMode,
     pub attempts: u32,
     pub dry_run: bool,
-    /// The whole message, for `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rendered: Option<String>,
+    /// The whole message, for `--dry-run`: printed as it is (see [`Sent::print_rendered`]).
+    #[serde(skip)]
+    pub rendered: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,7 +120,7 @@ impl Notify {
         };
         if self.dry_run {
             sent.accepted = envelope.to().iter().map(|a| a.to_string()).collect();
-            sent.rendered = Some(String::from_utf8_lossy(&bytes).into_owned());
+            sent.rendered = Some(bytes);
             return Ok(sent);
         }
         if self.server.host.is_empty() {
@@ -143,11 +144,13 @@ impl Notify {
                 (subject.clone().unwrap_or(rendered.subject), Some(rendered.text), Some(rendered.html))
             }
         };
-        let mut unknown = std::collections::BTreeSet::new();
+        let (mut unknown, mut withheld) = (BTreeSet::new(), BTreeSet::new());
+        // Redacted BEFORE encoding: a scrub of the encoded message would corrupt its base64.
         let mut expand = |text: String| {
-            let (expanded, missing) = template::expand(&text, &env_lookup);
-            unknown.extend(missing);
-            expanded
+            let done = template::expand(&text, &env_lookup);
+            unknown.extend(done.unknown);
+            withheld.extend(done.withheld);
+            redact::scrub(&done.text)
         };
         let content = Content {
             subject: expand(subject),
@@ -155,6 +158,9 @@ impl Notify {
             html: html.map(&mut expand),
             charset: self.charset,
         };
+        if !withheld.is_empty() {
+            log::warn(messages::withheld_variables(&withheld.into_iter().collect::<Vec<_>>().join(", ")));
+        }
         if !unknown.is_empty() {
             log::warn(messages::unknown_variables(&unknown.into_iter().collect::<Vec<_>>().join(", ")));
         }
@@ -222,10 +228,21 @@ fn content_type(path: &std::path::Path) -> String {
     .to_string()
 }
 
+impl Sent {
+    /// Prints the `--dry-run` message byte for byte. It does not go through the output's scrub:
+    /// its text was redacted before it was encoded, and a scrub of base64 would corrupt it.
+    pub fn print_rendered(&self) {
+        if let Some(rendered) = &self.rendered {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(rendered).and_then(|_| out.flush());
+        }
+    }
+}
+
 impl Outcome for Sent {
     fn text(&self) -> String {
-        if let Some(rendered) = &self.rendered {
-            return rendered.trim_end().to_string();
+        if self.rendered.is_some() {
+            return String::new();
         }
         let mut lines = vec![format!("mail {} sent via {} ({:?} TLS)", self.message_id, self.server, self.tls)];
         lines.push(format!("  subject: {}", self.subject));

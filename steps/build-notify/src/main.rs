@@ -7,7 +7,7 @@ use build_notify::smtp::{Server, TlsMode};
 use build_notify::template::{Lang, Template};
 use build_notify::{messages, LogTail, Notify, Source};
 use clap::Parser;
-use deckhand_common::options::CommonArgs;
+use deckhand_common::options::{CommonArgs, Format};
 use deckhand_common::output::run_step;
 use deckhand_common::secret::PasswordArgs;
 use deckhand_common::Error;
@@ -177,6 +177,10 @@ fn main() -> ExitCode {
             max_attachments: cli.max_attachments_size.as_u64(),
             dry_run: cli.dry_run,
         };
-        step.run()
+        let sent = step.run()?;
+        if cli.common.output == Format::Text {
+            sent.print_rendered();
+        }
+        Ok(sent)
     })
 }

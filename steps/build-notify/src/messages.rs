@@ -20,6 +20,13 @@ pub fn unknown_variables(names: &str) -> String {
     format!("unknown variables left as written: {names} (set them, or give a default: ${{NAME:-default}})")
 }
 
+pub fn withheld_variables(names: &str) -> String {
+    format!(
+        "secret variables left as written: {names} (their name or value marks them as secrets, and a mail \
+must never carry one)"
+    )
+}
+
 pub fn attachment_missing(pattern: &str) -> String {
     format!("--attach {pattern:?} matches no file")
 }

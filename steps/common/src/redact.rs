@@ -45,6 +45,11 @@ pub fn register_basic(user: &str, password: &str) {
     register(&format!("{user}:{password}"));
 }
 
+/// Whether `text` holds a registered secret (in any of its registered forms).
+pub fn holds_secret(text: &str) -> bool {
+    SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter().any(|secret| text.contains(secret.as_str()))
+}
+
 /// Returns `text` with every registered secret, URL credentials and Authorization values masked.
 pub fn scrub(text: &str) -> String {
     let mut out = text.to_string();
@@ -72,6 +77,13 @@ mod tests {
         let out = scrub(&line);
         assert!(!out.contains("s3cr3t-pw"), "{out}");
         assert!(!out.contains(&b64), "{out}");
+    }
+
+    #[test]
+    fn knows_what_holds_a_secret() {
+        register("held-canary-77");
+        assert!(holds_secret("url https://x/?t=held-canary-77"));
+        assert!(!holds_secret("nothing secret here"));
     }
 
     #[test]
