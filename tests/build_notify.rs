@@ -4,20 +4,28 @@
 
 mod support;
 
+use std::process::Command;
+
 use serde_json::Value;
 use support::*;
 
 const USER: &str = "ci@example.com";
 const PASSWORD: &str = "Smtp-Canary-Pw-4c1e";
 
-fn notify(server: &SmtpServer, tls: &str, args: &[&str]) -> Run {
-    let ca = shared_ca();
+/// build-notify with none of the caller's mail or workspace settings.
+fn bn() -> Command {
     let mut cmd = step("build-notify");
-    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
-    cmd.arg("--ca-file").arg(&ca.ca_cert).args(["--retries", "2"]).args(args);
-    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG"] {
+    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG", "WORKSPACE"] {
         cmd.env_remove(var);
     }
+    cmd
+}
+
+fn notify(server: &SmtpServer, tls: &str, args: &[&str]) -> Run {
+    let ca = shared_ca();
+    let mut cmd = bn();
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
+    cmd.arg("--ca-file").arg(&ca.ca_cert).args(["--retries", "2"]).args(args);
     let out = run(&mut cmd);
     assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
     out
@@ -87,7 +95,8 @@ fn implicit_tls_html_attachments_and_log_tail() {
     args.extend(["--attach-log", &log_path, "--log-tail", "3", "--compress-log", "--output", "json"]);
     // The password from SMTP_PASSWORD, as a Jenkins credentials binding gives it.
     args.extend(["--username", USER]);
-    let out = run(step("build-notify")
+    let out = run(bn()
+        .current_dir(dir.path())
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls", "--ca-file"])
         .arg(&shared_ca().ca_cert)
         .args(&args)
@@ -116,10 +125,11 @@ fn plain_server_builtin_template_and_log_tail_text() {
     let log: String = (1..=50).map(|i| format!("step {i}\n")).collect();
     std::fs::write(dir.path().join("console.log"), log).unwrap();
     let log_path = dir.path().join("console.log").display().to_string();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--template", "success", "--lang", "en"])
         .args(["--attach-log", &log_path, "--log-tail", "2"])
+        .current_dir(dir.path())
         .env("JOB_NAME", "shop/web")
         .env("BUILD_NUMBER", "42")
         .env("BUILD_URL", "https://ci.example/job/shop/42/")
@@ -141,7 +151,7 @@ fn plain_server_builtin_template_and_log_tail_text() {
 #[test]
 fn builtin_template_in_chinese_from_bk_ci_variables() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--template", "failure", "--charset", "GBK"])
         .env("LANG", "zh_CN.UTF-8")
@@ -183,7 +193,7 @@ fn starttls_required_is_never_downgraded() {
 #[test]
 fn untrusted_certificate() {
     let server = SmtpServer::start(SmtpOptions { mode: "tls", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls"])
         .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
     assert_eq!(out.code, 5, "{out:?}");
@@ -195,7 +205,7 @@ fn untrusted_certificate() {
 #[test]
 fn unreachable_server_after_retries() {
     let port = free_port().to_string();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port, "--tls", "none", "--retries", "1"])
         .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
     assert_eq!(out.code, 5, "{out:?}");
@@ -247,7 +257,7 @@ fn invalid_address_stops_before_connecting() {
 #[test]
 fn a_variable_cannot_inject_headers() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--subject", "build ${BRANCH}", "--body", "y"])
         .env("BRANCH", "main\r\nBcc: evil@example.com\r\nX-Injected: yes"));
@@ -293,6 +303,8 @@ fn attachments_over_the_limit() {
         &pattern,
         "--max-attachments-size",
         "100KiB",
+        "--workspace",
+        dir.path().to_str().unwrap(),
     ];
     let out = notify(&server, "none", &args);
     assert_eq!(out.code, 3, "{out:?}");
@@ -313,7 +325,7 @@ fn bk_ci_atom() {
     let task: Value =
         serde_json::from_str(&std::fs::read_to_string(root().join("examples/bk-ci/build-notify/task.json")).unwrap())
             .unwrap();
-    let help = run(step("build-notify").arg("--help")).stdout;
+    let help = run(bn().arg("--help")).stdout;
     for key in task["input"].as_object().unwrap().keys() {
         assert!(help.contains(&format!("--{}", key.replace('_', "-"))), "task.json input {key:?} is not an option");
     }
@@ -324,7 +336,7 @@ fn bk_ci_atom() {
         "lang": "zh", "subject": "", "body": "", "mime_type": "text/plain", "charset": "GB18030", "attach": "",
         "username": "", "password": ""});
     std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .env("bk_data_dir", bk.path())
         .env("bk_data_input", "input.json")
         .env("bk_data_output", "output.json")
@@ -342,14 +354,10 @@ fn bk_ci_atom() {
 
 /// build-notify against the hostile server, with retries allowed (so a wrong retry would show).
 fn to_hostile(server: &HostileSmtp, args: &[&str]) -> Run {
-    let mut cmd = step("build-notify");
+    let mut cmd = bn();
     cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
     cmd.args(["--retries", "2", "--smtp-timeout", "5s", "--from", USER, "--to", "dev@example.com"]);
-    cmd.args(["--subject", "x", "--body", "y"]).args(args);
-    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG", "WORKSPACE"] {
-        cmd.env_remove(var);
-    }
-    run(&mut cmd)
+    run(cmd.args(["--subject", "x", "--body", "y"]).args(args))
 }
 
 #[test]
@@ -397,7 +405,7 @@ fn parse_mail(raw: &[u8]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let eml = dir.path().join("mail.eml");
     std::fs::write(&eml, raw).unwrap();
-    let parsed = run(std::process::Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));
+    let parsed = run(Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));
     assert_eq!(parsed.code, 0, "{parsed:?}");
     serde_json::from_str(&parsed.stdout).unwrap()
 }
@@ -406,7 +414,7 @@ fn parse_mail(raw: &[u8]) -> Value {
 fn secret_variables_are_never_expanded() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
     let body = "pw ${SMTP_PASSWORD} t ${deploy_token:-none} note ${BUILD_NOTE} key ${SIGNING_KEY} job ${JOB_NAME}";
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--subject", "${DB_PASSWD} ${JOB_NAME}", "--body", body])
         .env("SMTP_PASSWORD", PASSWORD)
@@ -436,7 +444,7 @@ fn a_secret_in_the_text_is_redacted_before_encoding() {
     let b64 = base64::engine::general_purpose::STANDARD.encode(password);
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
     let send = |extra: &[&str]| {
-        run(step("build-notify")
+        run(bn()
             .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
             .args(["--from", USER, "--to", "dev@example.com", "--subject", "report"])
             .args(["--body", &format!("pw={password}")])
@@ -452,4 +460,109 @@ fn a_secret_in_the_text_is_redacted_before_encoding() {
     assert_eq!(sent.code, 0, "{sent:?}");
     let mail = &server.received()[0].parsed;
     assert_eq!(part(mail, "text/plain")["text"], "pw=****");
+}
+
+/// Caps the child's address space at 1 GiB: a step that read a 10 GB file into memory would fail,
+/// so a run that works proves the file was not read whole (no timing involved).
+fn memory_capped(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let cap = libc::rlimit { rlim_cur: 1 << 30, rlim_max: 1 << 30 };
+            match libc::setrlimit(libc::RLIMIT_AS, &cap) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        })
+    }
+}
+
+/// A sparse file of 10 GB (what `truncate -s 10G` makes) ending in `tail`.
+fn sparse_10g(path: &std::path::Path, tail: &[u8]) {
+    use std::io::{Seek, Write};
+    let mut file = std::fs::File::create(path).unwrap();
+    file.set_len(10 << 30).unwrap();
+    file.seek(std::io::SeekFrom::End(0)).unwrap();
+    file.write_all(tail).unwrap();
+}
+
+#[test]
+fn a_huge_attachment_is_refused_from_its_size_before_it_is_read() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    sparse_10g(&dir.path().join("core.dump"), b"");
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y", "--attach", "*.dump"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the attachments come to 10.0 GiB, over the limit of 10.0 MiB"), "{out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn the_log_tail_is_read_from_the_end_of_a_huge_log() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    sparse_10g(&dir.path().join("build.log"), b"\nline a\nline b\n");
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"])
+            .args(["--attach-log", "build.log", "--log-tail", "2", "--compress-log"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 0, "{out:?}");
+    let mail = &server.received()[0].parsed;
+    let log = mail["parts"].as_array().unwrap().iter().find(|p| p["filename"] == "build.log.gz").unwrap();
+    assert_eq!(log["gunzipped"], "line a\nline b\n");
+
+    // 3 lines would reach into the 10 GB of zeros: refused at the limit, not read to the start.
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"])
+            .args(["--attach-log", "build.log", "--log-tail", "3"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the last 3 lines of build.log come to more than the limit of 10.0 MiB"), "{out:?}");
+}
+
+#[test]
+fn attachments_must_stay_inside_the_workspace() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let (workspace, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(outside.path().join("id_rsa"), "Outside-Canary-Key").unwrap();
+    std::fs::write(workspace.path().join("report.txt"), "tests passed").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("id_rsa"), workspace.path().join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(workspace.path().join("report.txt"), workspace.path().join("latest.txt")).unwrap();
+    let send = |args: &[&str], workspace_env: Option<&std::path::Path>| {
+        let mut cmd = bn();
+        cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
+        cmd.args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]).args(args);
+        if let Some(dir) = workspace_env {
+            cmd.env("WORKSPACE", dir);
+        }
+        run(cmd.current_dir(workspace.path()))
+    };
+    let secret = outside.path().join("id_rsa").display().to_string();
+    for args in
+        [&["--attach", "leak.txt"][..], &["--attach", "*.txt"], &["--attach-log", "leak.txt"], &["--attach", &secret]]
+    {
+        let out = send(args, None);
+        assert_eq!(out.code, 3, "{args:?}: {out:?}");
+        assert!(out.stderr.contains("outside the workspace"), "{args:?}: {out:?}");
+        assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
+    }
+    assert!(server.received().is_empty(), "nothing was mailed");
+
+    let out = send(&["--attach", "latest.txt"], None);
+    assert_eq!(out.code, 0, "a link inside the workspace is fine: {out:?}");
+    assert!(out.stdout.contains("attachments: latest.txt"), "{out:?}");
+    // WORKSPACE names the workspace, as Jenkins sets it.
+    let out = send(&["--attach", &secret], Some(outside.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
+    assert_eq!(server.received().len(), 2);
 }

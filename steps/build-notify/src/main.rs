@@ -112,7 +112,10 @@ struct Cli {
     /// Gzip the attached log.
     #[arg(long)]
     compress_log: bool,
-    /// The most all attachments may weigh.
+    /// Attachments must lie inside it, symlinks resolved (default: the current directory).
+    #[arg(long, value_name = "DIR", env = "WORKSPACE")]
+    workspace: Option<PathBuf>,
+    /// The most all attachments may weigh (checked before any is read).
     #[arg(long, value_name = "SIZE", default_value = "10MiB")]
     max_attachments_size: bytesize::ByteSize,
     /// Print the whole MIME message instead of sending it.
@@ -175,6 +178,7 @@ fn main() -> ExitCode {
             attach: cli.attach,
             log: cli.attach_log.map(|path| LogTail { path, lines: cli.log_tail, gzip: cli.compress_log }),
             max_attachments: cli.max_attachments_size.as_u64(),
+            workspace: cli.workspace,
             dry_run: cli.dry_run,
         };
         let sent = step.run()?;

@@ -1,5 +1,6 @@
 //! User-facing messages of build-notify, kept together for translation.
 
+use std::path::Path;
 use std::time::Duration;
 
 pub fn unencodable(c: char, charset: &str) -> String {
@@ -41,6 +42,26 @@ pub fn attachments_too_big(total: u64, limit: u64) -> String {
 
 pub const HINT_TOO_BIG: &str =
     "attach less (a narrower --attach, a smaller --log-tail, --compress-log) or raise --max-attachments-size";
+
+pub fn outside_workspace(flag: &str, path: &Path, resolved: &Path, workspace: &Path) -> String {
+    format!(
+        "{flag} {} leads to {}, outside the workspace {}: only the build's own files are attached",
+        path.display(),
+        resolved.display(),
+        workspace.display()
+    )
+}
+
+pub const HINT_WORKSPACE: &str =
+    "copy the file into the workspace first, or name a wider one with --workspace (WORKSPACE, else the current directory)";
+
+pub fn not_a_file(flag: &str, path: &Path) -> String {
+    format!("{flag} {} is not a file", path.display())
+}
+
+pub fn log_tail_too_big(path: &Path, lines: usize, limit: u64) -> String {
+    format!("the last {lines} lines of {} come to more than the limit of {}", path.display(), bytesize::ByteSize(limit))
+}
 
 pub fn log_tail_name(name: &str, lines: usize) -> String {
     format!("{name} (last {lines} lines)")
