@@ -566,3 +566,99 @@ fn attachments_must_stay_inside_the_workspace() {
     assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
     assert_eq!(server.received().len(), 2);
 }
+
+#[test]
+fn long_headers_fold_and_display_names_use_the_charset() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let subject = format!(
+        "构建失败: 商城/web #42 {} see https://ci.example/{} {}",
+        "请检查".repeat(12),
+        "x".repeat(90),
+        "ok ".repeat(20)
+    );
+    let names = [
+        "\"Zhang, San\" <z@corp.cn>",
+        "张三 <zs@corp.cn>",
+        "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜 <oy@corp.cn>",
+    ];
+    let to = [&names[..], &["dev@example.com", "qa-team-with-a-long-name@example.com", "ops@example.com"]].concat();
+    for (index, charset) in ["UTF-8", "GBK", "GB18030"].into_iter().enumerate() {
+        let out = notify(
+            &server,
+            "none",
+            &[
+                "--from",
+                "构建机器人 <ci@example.com>",
+                "--to",
+                &to.join(", "),
+                "--subject",
+                &subject,
+                "--body",
+                "y",
+                "--charset",
+                charset,
+            ],
+        );
+        assert_eq!(out.code, 0, "{charset}: {out:?}");
+        let received = &server.received()[index];
+        let mail = &received.parsed;
+        assert_eq!(mail["headers"]["Subject"], subject, "{charset}: {mail}");
+        assert_eq!(mail["rfc2047"]["To"], to.join(", "), "{charset}: {mail}");
+        assert_eq!(mail["headers"]["From"], "构建机器人 <ci@example.com>");
+        assert!(mail["max_header_line"].as_u64().unwrap() <= 78, "{charset}: {mail}");
+        assert!(mail["max_encoded_word"].as_u64().unwrap() <= 75, "{charset}: {mail}");
+        let raw = std::fs::read_to_string(&server.emls()[index]).unwrap();
+        assert!(raw.contains(&format!("From: =?{charset}?B?")), "display names in {charset}: {raw}");
+        let rcpts = received.envelope["rcpt_tos"].as_array().unwrap().len();
+        assert_eq!(rcpts, to.len());
+    }
+}
+
+#[test]
+fn text_the_charset_cannot_encode_is_an_error_naming_it() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let subject = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", USER, "--subject", "部署 😀", "--body", "y", "--charset", "GBK"],
+    );
+    assert_eq!(subject.code, 3, "{subject:?}");
+    assert!(subject.stderr.contains("the subject holds '😀' (U+1F600), which GBK cannot encode"), "{subject:?}");
+    let name = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", "😀 Fan <fan@x.com>", "--subject", "x", "--body", "y", "--charset", "GBK"],
+    );
+    assert_eq!(name.code, 3, "{name:?}");
+    assert!(name.stderr.contains("the display name of --to fan@x.com holds '😀'"), "{name:?}");
+    let from = notify(
+        &server,
+        "none",
+        &["--from", "CI 𠀀 <ci@x.com>", "--to", USER, "--subject", "x", "--body", "y", "--charset", "GBK"],
+    );
+    assert!(from.code == 3 && from.stderr.contains("the display name of --from ci@x.com holds '𠀀'"), "{from:?}");
+    assert!(server.received().is_empty(), "no mail with an empty subject");
+}
+
+#[test]
+fn hostile_addresses_with_line_breaks_are_refused() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    for (flag, address) in [
+        ("--to", "dev@example.com\r\nBcc: evil@example.com"),
+        ("--cc", "\"Ops\r\nX-Injected: yes\" <ops@example.com>"),
+        ("--reply-to", "ops@example.com\nBcc: evil@example.com"),
+        ("--bcc", "audit@example.com\rX-Injected: yes"),
+    ] {
+        let out =
+            notify(&server, "none", &["--from", USER, "--to", USER, flag, address, "--subject", "x", "--body", "y"]);
+        assert_eq!(out.code, 2, "{flag} {address:?}: {out:?}");
+        assert!(out.stderr.contains("it contains a line break"), "{out:?}");
+    }
+    let from = notify(
+        &server,
+        "none",
+        &["--from", "CI <ci@x.com>\r\nBcc: evil@x.com", "--to", USER, "--subject", "x", "--body", "y"],
+    );
+    assert_eq!(from.code, 2, "{from:?}");
+    assert!(server.received().is_empty());
+}

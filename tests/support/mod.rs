@@ -591,8 +591,8 @@ impl SmtpServer {
         SmtpServer { port, out, _daemon: daemon }
     }
 
-    /// Every message received so far, oldest first.
-    pub fn received(&self) -> Vec<Received> {
+    /// The raw files of the messages received so far, oldest first.
+    pub fn emls(&self) -> Vec<PathBuf> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.out.path())
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -600,6 +600,11 @@ impl SmtpServer {
             .collect();
         names.sort();
         names
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn received(&self) -> Vec<Received> {
+        self.emls()
             .into_iter()
             .map(|eml| {
                 let parsed = run(Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));

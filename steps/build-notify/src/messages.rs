@@ -3,8 +3,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-pub fn unencodable(c: char, charset: &str) -> String {
-    format!("the text holds {c:?}, which {charset} cannot encode: use --charset GB18030 or UTF-8")
+/// `place`: "the subject", "the body", or [`display_name_of`] an address.
+pub fn unencodable(c: char, charset: &str, place: &str) -> String {
+    format!("{place} holds {c:?} (U+{:04X}), which {charset} cannot encode: use --charset GB18030 or UTF-8", c as u32)
+}
+
+pub fn display_name_of(flag: &str, address: &str) -> String {
+    format!("the display name of {flag} {address}")
 }
 
 pub fn bad_address(flag: &str, address: &str, why: &str) -> String {
