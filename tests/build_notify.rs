@@ -662,3 +662,11 @@ fn hostile_addresses_with_line_breaks_are_refused() {
     assert_eq!(from.code, 2, "{from:?}");
     assert!(server.received().is_empty());
 }
+
+#[test]
+fn help_never_shows_a_secret_env_value() {
+    let out = run(bn().arg("--help").env("SMTP_PASSWORD", PASSWORD).env("SMTP_USERNAME", USER));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("[env: SMTP_PASSWORD]"), "{out:?}");
+    assert!(!out.all().contains(PASSWORD), "{out:?}");
+}

@@ -39,7 +39,7 @@ enum MimeType {
 /// clear text. Every address is checked before connecting; one refused recipient is reported while
 /// the others get the mail.
 #[derive(Parser, Debug)]
-#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The mail server.
     #[arg(long, value_name = "HOST", env = "SMTP_HOST", default_value = "")]
@@ -187,4 +187,17 @@ fn main() -> ExitCode {
         }
         Ok(sent)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Even rendered without the shared options layer (which hides every env value), the
+    /// password's environment value never shows in `--help`.
+    #[test]
+    fn help_hides_the_password_env_value() {
+        let command = <super::Cli as clap::CommandFactory>::command();
+        let password = command.get_arguments().find(|a| a.get_id() == "password").expect("--password");
+        assert_eq!(password.get_env().and_then(|e| e.to_str()), Some("SMTP_PASSWORD"));
+        assert!(password.is_hide_env_values_set());
+    }
 }
