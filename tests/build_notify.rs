@@ -374,6 +374,16 @@ fn a_message_whose_final_dot_got_no_reply_is_never_sent_again() {
 }
 
 #[test]
+fn a_refusal_of_the_whole_message_is_reported_not_resent() {
+    let server = HostileSmtp::start("451-after-dot", u32::MAX);
+    let out = to_hostile(&server, &[]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("refused the message") && out.stderr.contains("451"), "{out:?}");
+    assert!(out.stderr.contains("it was not sent again") && !out.stderr.contains("retry"), "{out:?}");
+    assert_eq!(server.count("DOT"), 1, "exactly one DATA transaction");
+}
+
+#[test]
 fn a_421_at_rcpt_is_retried_because_no_data_went_out() {
     let server = HostileSmtp::start("rcpt-421", 1);
     let out = to_hostile(&server, &[]);

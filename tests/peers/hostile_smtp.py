@@ -6,6 +6,7 @@ one --mode:
   drop-after-dot    closes the connection as soon as the final "." of DATA arrives
   silent-after-dot  never answers the final "." (the connection stays open)
   garbage-after-dot answers the final "." with an over-long line of garbage
+  451-after-dot     answers the final "." with 451 (try again later)
   rcpt-421          answers RCPT with 421 and closes (on the first --times connections)
   echo-auth         answers AUTH with "535 bad credentials: <the AUTH argument>"
   ok                behaves
@@ -18,7 +19,8 @@ import argparse, asyncio
 
 p = argparse.ArgumentParser()
 p.add_argument("--mode", required=True,
-               choices=["drop-after-dot", "silent-after-dot", "garbage-after-dot", "rcpt-421", "echo-auth", "ok"])
+               choices=["drop-after-dot", "silent-after-dot", "garbage-after-dot", "451-after-dot", "rcpt-421",
+                        "echo-auth", "ok"])
 p.add_argument("--times", type=int, default=1_000_000, help="misbehave on the first N connections only")
 p.add_argument("--log", required=True)
 args = p.parse_args()
@@ -77,6 +79,9 @@ async def session(reader, writer):
                 break
             if mode == "garbage-after-dot":
                 await say("\x7f garbage " + "#" * 5000)
+                continue
+            if mode == "451-after-dot":
+                await say("451 4.3.0 hostile.test cannot queue it now")
                 continue
             await say("250 2.0.0 Ok: queued")
         elif verb == "QUIT":

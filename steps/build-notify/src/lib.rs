@@ -204,9 +204,9 @@ impl Notify {
     fn workspace(&self) -> Result<PathBuf> {
         let given = match &self.workspace {
             Some(path) => path.clone(),
-            None => std::env::current_dir().map_err(|e| Error::io("cannot find the workspace", Path::new("."), e))?,
+            None => std::env::current_dir().map_err(|e| Error::io(messages::NO_WORKSPACE, Path::new("."), e))?,
         };
-        std::fs::canonicalize(&given).map_err(|e| Error::io("cannot find the workspace", &given, e))
+        std::fs::canonicalize(&given).map_err(|e| Error::io(messages::NO_WORKSPACE, &given, e))
     }
 
     fn check_size(&self, total: u64) -> Result<()> {
@@ -233,7 +233,7 @@ impl Planned {
         let mut bytes = Vec::new();
         std::fs::File::open(&self.resolved)
             .and_then(|file| file.take(most.saturating_add(1)).read_to_end(&mut bytes))
-            .map_err(|e| Error::io("cannot read the attachment", &self.path, e))?;
+            .map_err(|e| Error::io(&messages::cannot_read("--attach"), &self.path, e))?;
         Ok(Attachment { name: file_name(&self.path), bytes, content_type: content_type(&self.path) })
     }
 }
@@ -245,13 +245,13 @@ fn inside(workspace: &Path, flag: &str, path: &Path) -> Result<Option<Planned>> 
         Ok(resolved) => resolved,
         // A dangling link a glob matched is no file to attach.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag == "--attach" => return Ok(None),
-        Err(e) => return Err(Error::io(&format!("cannot read {flag}"), path, e)),
+        Err(e) => return Err(Error::io(&messages::cannot_read(flag), path, e)),
     };
     if !resolved.starts_with(workspace) {
         let error = Error::input(messages::outside_workspace(flag, path, &resolved, workspace));
         return Err(error.hint(messages::HINT_WORKSPACE));
     }
-    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&format!("cannot read {flag}"), path, e))?;
+    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, e))?;
     Ok(metadata.is_file().then(|| Planned { path: path.to_path_buf(), resolved, size: metadata.len() }))
 }
 
@@ -261,7 +261,7 @@ fn file_name(path: &Path) -> String {
 
 /// The last `lines` of a log (redacted, optionally gzipped), read from its end.
 fn log_tail(log: &LogTail, file: &Planned, most: u64) -> Result<Attachment> {
-    let read = |e| Error::io("cannot read --attach-log", &log.path, e);
+    let read = |e| Error::io(&messages::cannot_read("--attach-log"), &log.path, e);
     let mut handle = std::fs::File::open(&file.resolved).map_err(read)?;
     let Some(tail) = tail::last_lines(&mut handle, file.size, log.lines, most).map_err(read)? else {
         let error = Error::input(messages::log_tail_too_big(&log.path, log.lines, most));

@@ -60,6 +60,12 @@ pub fn outside_workspace(flag: &str, path: &Path, resolved: &Path, workspace: &P
 pub const HINT_WORKSPACE: &str =
     "copy the file into the workspace first, or name a wider one with --workspace (WORKSPACE, else the current directory)";
 
+pub const NO_WORKSPACE: &str = "cannot find the workspace (--workspace, WORKSPACE or the current directory)";
+
+pub fn cannot_read(flag: &str) -> String {
+    format!("cannot read {flag}")
+}
+
 pub fn not_a_file(flag: &str, path: &Path) -> String {
     format!("{flag} {} is not a file", path.display())
 }
