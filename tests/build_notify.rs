@@ -570,11 +570,17 @@ fn attachments_must_stay_inside_the_workspace() {
     let out = send(&["--attach", "latest.txt"], None);
     assert_eq!(out.code, 0, "a link inside the workspace is fine: {out:?}");
     assert!(out.stdout.contains("attachments: latest.txt"), "{out:?}");
+    // A link to a folder outside is no file to attach: `*` skips it, as it skips folders.
+    std::os::unix::fs::symlink(outside.path(), workspace.path().join("shared")).unwrap();
+    std::fs::remove_file(workspace.path().join("leak.txt")).unwrap();
+    let out = send(&["--attach", "*"], None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("attachments: latest.txt, report.txt"), "{out:?}");
     // WORKSPACE names the workspace, as Jenkins sets it.
     let out = send(&["--attach", &secret], Some(outside.path()));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
-    assert_eq!(server.received().len(), 2);
+    assert_eq!(server.received().len(), 3);
 }
 
 #[test]

@@ -247,12 +247,16 @@ fn inside(workspace: &Path, flag: &str, path: &Path) -> Result<Option<Planned>> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag == "--attach" => return Ok(None),
         Err(e) => return Err(Error::io(&messages::cannot_read(flag), path, e)),
     };
+    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, e))?;
+    // A folder is never attached, wherever it leads.
+    if !metadata.is_file() {
+        return Ok(None);
+    }
     if !resolved.starts_with(workspace) {
         let error = Error::input(messages::outside_workspace(flag, path, &resolved, workspace));
         return Err(error.hint(messages::HINT_WORKSPACE));
     }
-    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, e))?;
-    Ok(metadata.is_file().then(|| Planned { path: path.to_path_buf(), resolved, size: metadata.len() }))
+    Ok(Some(Planned { path: path.to_path_buf(), resolved, size: metadata.len() }))
 }
 
 fn file_name(path: &Path) -> String {
