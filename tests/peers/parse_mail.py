@@ -9,6 +9,7 @@ raw = open(sys.argv[1], "rb").read()
 msg = email.message_from_bytes(raw, policy=email.policy.default)
 out = {"headers": {k: str(v) for k, v in msg.items()}, "header_names": list(msg.keys()),
        "raw_subject": email.message_from_bytes(raw, policy=email.policy.compat32)["Subject"],
+       "raw_from": email.message_from_bytes(raw, policy=email.policy.compat32)["From"],
        "content_type": msg.get_content_type(), "parts": []}
 # RFC 2047 read strictly (adjacent encoded-words join without a space), as mail clients do; the
 # `headers` above come from Python's newer parser, which puts a space between them in a name.

@@ -166,7 +166,7 @@ impl Drop for Daemon {
 }
 
 /// Starts a test server script that prints `PORT <n>` once it listens.
-fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
+pub fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
@@ -591,8 +591,8 @@ impl SmtpServer {
         SmtpServer { port, out, _daemon: daemon }
     }
 
-    /// The raw files of the messages received so far, oldest first.
-    pub fn emls(&self) -> Vec<PathBuf> {
+    /// Every message received so far, oldest first.
+    pub fn received(&self) -> Vec<Received> {
         let mut names: Vec<PathBuf> = std::fs::read_dir(self.out.path())
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -600,11 +600,6 @@ impl SmtpServer {
             .collect();
         names.sort();
         names
-    }
-
-    /// Every message received so far, oldest first.
-    pub fn received(&self) -> Vec<Received> {
-        self.emls()
             .into_iter()
             .map(|eml| {
                 let parsed = run(Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));
@@ -616,31 +611,5 @@ impl SmtpServer {
                 }
             })
             .collect()
-    }
-}
-
-/// A HOSTILE SMTP server on loopback (tests/peers/hostile_smtp.py, plain asyncio): it drops the
-/// connection after the final dot, never answers it, answers garbage, 421 at RCPT, or echoes AUTH.
-pub struct HostileSmtp {
-    pub port: u16,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-    _daemon: Daemon,
-}
-
-impl HostileSmtp {
-    /// `mode` as the script names it; it misbehaves on the first `times` connections.
-    pub fn start(mode: &str, times: u32) -> HostileSmtp {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("events.log");
-        let mut command = Command::new("python3");
-        command.arg(root_path("tests/peers/hostile_smtp.py")).args(["--mode", mode, "--times", &times.to_string()]);
-        let (daemon, port) = spawn_with_port(command.arg("--log").arg(&log));
-        HostileSmtp { port, log, _dir: dir, _daemon: daemon }
-    }
-
-    /// How many times `event` ("CONNECT", "DATA", "DOT", "AUTH PLAIN") happened so far.
-    pub fn count(&self, event: &str) -> usize {
-        std::fs::read_to_string(&self.log).unwrap_or_default().lines().filter(|l| *l == event).count()
     }
 }

@@ -45,11 +45,6 @@ pub fn register_basic(user: &str, password: &str) {
     register(&format!("{user}:{password}"));
 }
 
-/// Whether `text` holds a registered secret (in any of its registered forms).
-pub fn holds_secret(text: &str) -> bool {
-    SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter().any(|secret| text.contains(secret.as_str()))
-}
-
 /// Returns `text` with every registered secret, URL credentials and Authorization values masked.
 pub fn scrub(text: &str) -> String {
     let mut out = text.to_string();
@@ -63,6 +58,11 @@ pub fn scrub(text: &str) -> String {
     }
     let out = URL_USERINFO.replace_all(&out, "${1}****@");
     AUTH_HEADER.replace_all(&out, "${1}${2}****").into_owned()
+}
+
+/// Whether `text` holds a registered secret (in any of its registered forms).
+pub fn holds_secret(text: &str) -> bool {
+    SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter().any(|secret| text.contains(secret.as_str()))
 }
 
 #[cfg(test)]
@@ -80,13 +80,6 @@ mod tests {
     }
 
     #[test]
-    fn knows_what_holds_a_secret() {
-        register("held-canary-77");
-        assert!(holds_secret("url https://x/?t=held-canary-77"));
-        assert!(!holds_secret("nothing secret here"));
-    }
-
-    #[test]
     fn masks_url_userinfo_and_authorization_headers() {
         let out = scrub("GET https://bob:hunter22@repo.example/index.yaml Authorization: Basic Ym9iOmh1bnRlcjIy");
         assert_eq!(out, "GET https://****@repo.example/index.yaml Authorization: Basic ****");
@@ -95,5 +88,12 @@ mod tests {
     #[test]
     fn leaves_plain_urls_alone() {
         assert_eq!(scrub("https://repo.example:8443/charts?x=1"), "https://repo.example:8443/charts?x=1");
+    }
+
+    #[test]
+    fn knows_what_holds_a_secret() {
+        register("held-canary-77");
+        assert!(holds_secret("url https://x/?t=held-canary-77"));
+        assert!(!holds_secret("nothing secret here"));
     }
 }
