@@ -1,6 +1,7 @@
 //! The MIME message: the body really encoded in the chosen charset (UTF-8, GBK, GB18030) and
-//! labelled so, the subject as RFC 2047 encoded-words in that charset (display names in UTF-8
-//! encoded-words), plain and HTML alternatives, attachments. A newline in any header value is
+//! labelled so, the subject and display names as RFC 2047 encoded-words in that charset, every
+//! header line folded within 78 characters, plain and HTML alternatives, attachments. Text the
+//! charset cannot hold is an error naming it and where it is. A newline in any header value is
 //! flattened: a variable cannot inject headers.
 
 use lettre::address::Envelope;

@@ -1,7 +1,9 @@
 //! Build variables in subjects and bodies: `${VAR}`, `${env.VAR}` (Jenkins' spelling) and
 //! `${VAR:-default}`, from the environment. An unknown variable stays visible as written and is
-//! reported, so a typo shows in the mail instead of vanishing. Plus the built-in mails
-//! (`--template success|failure|unstable|aborted`, Chinese or English) that need no Groovy.
+//! reported, so a typo shows in the mail instead of vanishing. A secret, by its name or because
+//! the run registered its value, is never expanded: it stays as written and is reported by name.
+//! Plus the built-in mails (`--template success|failure|unstable|aborted`, Chinese or English)
+//! that need no Groovy.
 
 use std::collections::BTreeSet;
 
@@ -18,7 +20,7 @@ pub fn names_a_secret(name: &str) -> bool {
 }
 
 /// `text` with its variables expanded, and the names that were not.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Expansion {
     pub text: String,
     /// Not set (and no default): left as written.
@@ -51,8 +53,9 @@ pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Expansion 
             continue;
         }
         // The name is judged before the value is even read.
-        let value = if names_a_secret(name) { None } else { lookup(name).filter(|v| !v.is_empty()) };
-        if names_a_secret(name) || value.as_deref().is_some_and(redact::holds_secret) {
+        let secret_name = names_a_secret(name);
+        let value = if secret_name { None } else { lookup(name).filter(|v| !v.is_empty()) };
+        if secret_name || value.as_deref().is_some_and(redact::holds_secret) {
             done.withheld.insert(name.to_string());
             done.text.push_str(placeholder);
         } else if let Some(value) = value.or(default.map(str::to_string)) {
