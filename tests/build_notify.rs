@@ -4,20 +4,29 @@
 
 mod support;
 
+use std::path::PathBuf;
+use std::process::Command;
+
 use serde_json::Value;
 use support::*;
 
 const USER: &str = "ci@example.com";
 const PASSWORD: &str = "Smtp-Canary-Pw-4c1e";
 
-fn notify(server: &SmtpServer, tls: &str, args: &[&str]) -> Run {
-    let ca = shared_ca();
+/// build-notify with none of the caller's mail or workspace settings.
+fn bn() -> Command {
     let mut cmd = step("build-notify");
-    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
-    cmd.arg("--ca-file").arg(&ca.ca_cert).args(["--retries", "2"]).args(args);
-    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG"] {
+    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG", "WORKSPACE"] {
         cmd.env_remove(var);
     }
+    cmd
+}
+
+fn notify(server: &SmtpServer, tls: &str, args: &[&str]) -> Run {
+    let ca = shared_ca();
+    let mut cmd = bn();
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
+    cmd.arg("--ca-file").arg(&ca.ca_cert).args(["--retries", "2"]).args(args);
     let out = run(&mut cmd);
     assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
     out
@@ -87,7 +96,8 @@ fn implicit_tls_html_attachments_and_log_tail() {
     args.extend(["--attach-log", &log_path, "--log-tail", "3", "--compress-log", "--output", "json"]);
     // The password from SMTP_PASSWORD, as a Jenkins credentials binding gives it.
     args.extend(["--username", USER]);
-    let out = run(step("build-notify")
+    let out = run(bn()
+        .current_dir(dir.path())
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls", "--ca-file"])
         .arg(&shared_ca().ca_cert)
         .args(&args)
@@ -116,10 +126,11 @@ fn plain_server_builtin_template_and_log_tail_text() {
     let log: String = (1..=50).map(|i| format!("step {i}\n")).collect();
     std::fs::write(dir.path().join("console.log"), log).unwrap();
     let log_path = dir.path().join("console.log").display().to_string();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--template", "success", "--lang", "en"])
         .args(["--attach-log", &log_path, "--log-tail", "2"])
+        .current_dir(dir.path())
         .env("JOB_NAME", "shop/web")
         .env("BUILD_NUMBER", "42")
         .env("BUILD_URL", "https://ci.example/job/shop/42/")
@@ -141,7 +152,7 @@ fn plain_server_builtin_template_and_log_tail_text() {
 #[test]
 fn builtin_template_in_chinese_from_bk_ci_variables() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--template", "failure", "--charset", "GBK"])
         .env("LANG", "zh_CN.UTF-8")
@@ -183,7 +194,7 @@ fn starttls_required_is_never_downgraded() {
 #[test]
 fn untrusted_certificate() {
     let server = SmtpServer::start(SmtpOptions { mode: "tls", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "tls"])
         .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
     assert_eq!(out.code, 5, "{out:?}");
@@ -195,7 +206,7 @@ fn untrusted_certificate() {
 #[test]
 fn unreachable_server_after_retries() {
     let port = free_port().to_string();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &port, "--tls", "none", "--retries", "1"])
         .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]));
     assert_eq!(out.code, 5, "{out:?}");
@@ -247,7 +258,7 @@ fn invalid_address_stops_before_connecting() {
 #[test]
 fn a_variable_cannot_inject_headers() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let out = run(step("build-notify")
+    let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--subject", "build ${BRANCH}", "--body", "y"])
         .env("BRANCH", "main\r\nBcc: evil@example.com\r\nX-Injected: yes"));
@@ -293,6 +304,8 @@ fn attachments_over_the_limit() {
         &pattern,
         "--max-attachments-size",
         "100KiB",
+        "--workspace",
+        dir.path().to_str().unwrap(),
     ];
     let out = notify(&server, "none", &args);
     assert_eq!(out.code, 3, "{out:?}");
@@ -313,7 +326,7 @@ fn bk_ci_atom() {
     let task: Value =
         serde_json::from_str(&std::fs::read_to_string(root().join("examples/bk-ci/build-notify/task.json")).unwrap())
             .unwrap();
-    let help = run(step("build-notify").arg("--help")).stdout;
+    let help = run(bn().arg("--help")).stdout;
     for key in task["input"].as_object().unwrap().keys() {
         assert!(help.contains(&format!("--{}", key.replace('_', "-"))), "task.json input {key:?} is not an option");
     }
@@ -324,7 +337,7 @@ fn bk_ci_atom() {
         "lang": "zh", "subject": "", "body": "", "mime_type": "text/plain", "charset": "GB18030", "attach": "",
         "username": "", "password": ""});
     std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(step("build-notify")
+    let out = run(bn()
         .env("bk_data_dir", bk.path())
         .env("bk_data_input", "input.json")
         .env("bk_data_output", "output.json")
@@ -338,4 +351,365 @@ fn bk_ci_atom() {
         assert!(task["output"].as_object().unwrap().contains_key(key), "output {key:?} is not declared");
     }
     assert_eq!(server.received()[0].parsed["headers"]["Subject"], "构建成功: 商城发布 #8");
+}
+
+/// A HOSTILE SMTP server on loopback (tests/peers/hostile_smtp.py, plain asyncio): it drops the
+/// connection after the final dot, never answers it, answers garbage, 421 at RCPT, or echoes AUTH.
+struct HostileSmtp {
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+    _daemon: Daemon,
+}
+
+impl HostileSmtp {
+    /// `mode` as the script names it; it misbehaves on the first `times` connections.
+    fn start(mode: &str, times: u32) -> HostileSmtp {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("events.log");
+        let mut command = Command::new("python3");
+        command.arg(root_path("tests/peers/hostile_smtp.py")).args(["--mode", mode, "--times", &times.to_string()]);
+        let (daemon, port) = spawn_with_port(command.arg("--log").arg(&log));
+        HostileSmtp { port, log, _dir: dir, _daemon: daemon }
+    }
+
+    /// How many times `event` ("CONNECT", "DATA", "DOT", "AUTH PLAIN") happened so far.
+    fn count(&self, event: &str) -> usize {
+        std::fs::read_to_string(&self.log).unwrap_or_default().lines().filter(|l| *l == event).count()
+    }
+}
+
+/// build-notify against the hostile server, with retries allowed (so a wrong retry would show).
+fn to_hostile(server: &HostileSmtp, args: &[&str]) -> Run {
+    let mut cmd = bn();
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
+    cmd.args(["--retries", "2", "--smtp-timeout", "5s", "--from", USER, "--to", "dev@example.com"]);
+    run(cmd.args(["--subject", "x", "--body", "y"]).args(args))
+}
+
+#[test]
+fn a_message_whose_final_dot_got_no_reply_is_never_sent_again() {
+    for mode in ["drop-after-dot", "silent-after-dot", "garbage-after-dot"] {
+        let server = HostileSmtp::start(mode, u32::MAX);
+        let out = to_hostile(&server, &[]);
+        assert_eq!(out.code, 5, "{mode}: {out:?}");
+        assert!(out.stderr.contains("it MAY have been delivered, so it was not sent again"), "{mode}: {out:?}");
+        assert!(!out.stderr.contains("retry"), "{mode}: {out:?}");
+        assert!(out.stderr.len() < 2000, "{mode}: a garbage reply is quoted briefly: {out:?}");
+        assert_eq!((server.count("DATA"), server.count("DOT")), (1, 1), "{mode}: exactly one DATA transaction");
+    }
+}
+
+#[test]
+fn a_refusal_of_the_whole_message_is_reported_not_resent() {
+    let server = HostileSmtp::start("451-after-dot", u32::MAX);
+    let out = to_hostile(&server, &[]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("refused the message") && out.stderr.contains("451"), "{out:?}");
+    assert!(out.stderr.contains("it was not sent again") && !out.stderr.contains("retry"), "{out:?}");
+    assert_eq!(server.count("DOT"), 1, "exactly one DATA transaction");
+}
+
+#[test]
+fn a_421_at_rcpt_is_retried_because_no_data_went_out() {
+    let server = HostileSmtp::start("rcpt-421", 1);
+    let out = to_hostile(&server, &[]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("421") && out.stderr.contains("retry 1 of 2"), "{out:?}");
+    assert_eq!((server.count("CONNECT"), server.count("DATA")), (2, 1));
+
+    let always = HostileSmtp::start("rcpt-421", u32::MAX);
+    let out = to_hostile(&always, &[]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("refused RCPT TO") && out.stderr.contains("421"), "{out:?}");
+    assert_eq!((always.count("CONNECT"), always.count("DATA")), (3, 0));
+}
+
+#[test]
+fn auth_plain_echoed_back_by_the_server_is_masked() {
+    use base64::Engine;
+    let server = HostileSmtp::start("echo-auth", u32::MAX);
+    let out = to_hostile(&server, &login());
+    assert_eq!(out.code, 4, "{out:?}");
+    assert!(out.stderr.contains("5.7.8 bad credentials: PLAIN ****"), "the server's reply, masked: {out:?}");
+    let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    assert!(!out.all().contains(&blob) && !out.all().contains(PASSWORD), "{out:?}");
+    assert_eq!(server.count("AUTH PLAIN"), 1);
+}
+
+/// What Python's `email` parser reads in `raw`.
+fn parse_mail(raw: &[u8]) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("mail.eml");
+    std::fs::write(&eml, raw).unwrap();
+    let parsed = run(Command::new("python3").arg(root_path("tests/peers/parse_mail.py")).arg(&eml));
+    assert_eq!(parsed.code, 0, "{parsed:?}");
+    serde_json::from_str(&parsed.stdout).unwrap()
+}
+
+#[test]
+fn secret_variables_are_never_expanded() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let body = "pw ${SMTP_PASSWORD} t ${deploy_token:-none} note ${BUILD_NOTE} key ${SIGNING_KEY} job ${JOB_NAME}";
+    let out = run(bn()
+        .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+        .args(["--from", USER, "--to", "dev@example.com", "--subject", "${DB_PASSWD} ${JOB_NAME}", "--body", body])
+        .env("SMTP_PASSWORD", PASSWORD)
+        .env("deploy_token", "Token-Canary-31")
+        .env("SIGNING_KEY", "Key-Canary-32")
+        .env("DB_PASSWD", "Passwd-Canary-33")
+        .env("BUILD_NOTE", PASSWORD)
+        .env("JOB_NAME", "shop"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let warning = "secret variables left as written: BUILD_NOTE, DB_PASSWD, SIGNING_KEY, SMTP_PASSWORD, deploy_token";
+    assert!(out.stderr.contains(warning), "{out:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(mail["headers"]["Subject"], "${DB_PASSWD} shop");
+    assert_eq!(part(mail, "text/plain")["text"], body.replace("${JOB_NAME}", "shop"));
+    for canary in [PASSWORD, "Token-Canary-31", "Key-Canary-32", "Passwd-Canary-33"] {
+        assert!(!out.all().contains(canary) && !mail.to_string().contains(canary), "{canary} leaked: {out:?} {mail}");
+    }
+}
+
+/// A secret in the text is masked before the body is base64-encoded: the mail says `****` and the
+/// printed `--dry-run` message decodes intact (a scrub of the encoded message would corrupt it).
+#[test]
+fn a_secret_in_the_text_is_redacted_before_encoding() {
+    use base64::Engine;
+    // 21 characters: "pw=" + the password is base64-encoded as base64("pw=") + base64(password).
+    let password = "Smtp-Canary-Pw-4c1e42";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(password);
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let send = |extra: &[&str]| {
+        run(bn()
+            .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", "dev@example.com", "--subject", "report"])
+            .args(["--body", &format!("pw={password}")])
+            .args(extra)
+            .env("SMTP_PASSWORD", password))
+    };
+    let dry = send(&["--dry-run"]);
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert!(!dry.all().contains(password) && !dry.all().contains(&b64), "{dry:?}");
+    assert_eq!(part(&parse_mail(dry.stdout.as_bytes()), "text/plain")["text"], "pw=****", "{dry:?}");
+
+    let sent = send(&[]);
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let mail = &server.received()[0].parsed;
+    assert_eq!(part(mail, "text/plain")["text"], "pw=****");
+}
+
+/// Caps the child's address space at 1 GiB: a step that read a 10 GB file into memory would fail,
+/// so a run that works proves the file was not read whole (no timing involved).
+fn memory_capped(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let cap = libc::rlimit { rlim_cur: 1 << 30, rlim_max: 1 << 30 };
+            match libc::setrlimit(libc::RLIMIT_AS, &cap) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        })
+    }
+}
+
+/// A sparse file of 10 GB (what `truncate -s 10G` makes) ending in `tail`.
+fn sparse_10g(path: &std::path::Path, tail: &[u8]) {
+    use std::io::{Seek, Write};
+    let mut file = std::fs::File::create(path).unwrap();
+    file.set_len(10 << 30).unwrap();
+    file.seek(std::io::SeekFrom::End(0)).unwrap();
+    file.write_all(tail).unwrap();
+}
+
+#[test]
+fn a_huge_attachment_is_refused_from_its_size_before_it_is_read() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    sparse_10g(&dir.path().join("core.dump"), b"");
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y", "--attach", "*.dump"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the attachments come to 10.0 GiB, over the limit of 10.0 MiB"), "{out:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn the_log_tail_is_read_from_the_end_of_a_huge_log() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let dir = tempfile::tempdir().unwrap();
+    sparse_10g(&dir.path().join("build.log"), b"\nline a\nline b\n");
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"])
+            .args(["--attach-log", "build.log", "--log-tail", "2", "--compress-log"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 0, "{out:?}");
+    let mail = &server.received()[0].parsed;
+    let log = mail["parts"].as_array().unwrap().iter().find(|p| p["filename"] == "build.log.gz").unwrap();
+    assert_eq!(log["gunzipped"], "line a\nline b\n");
+
+    // 3 lines would reach into the 10 GB of zeros: refused at the limit, not read to the start.
+    let out = run(memory_capped(
+        bn().args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"])
+            .args(["--attach-log", "build.log", "--log-tail", "3"])
+            .current_dir(dir.path()),
+    ));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("the last 3 lines of build.log come to more than the limit of 10.0 MiB"), "{out:?}");
+}
+
+#[test]
+fn attachments_must_stay_inside_the_workspace() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let (workspace, outside) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    std::fs::write(outside.path().join("id_rsa"), "Outside-Canary-Key").unwrap();
+    std::fs::write(workspace.path().join("report.txt"), "tests passed").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("id_rsa"), workspace.path().join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(workspace.path().join("report.txt"), workspace.path().join("latest.txt")).unwrap();
+    let send = |args: &[&str], workspace_env: Option<&std::path::Path>| {
+        let mut cmd = bn();
+        cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
+        cmd.args(["--from", USER, "--to", USER, "--subject", "x", "--body", "y"]).args(args);
+        if let Some(dir) = workspace_env {
+            cmd.env("WORKSPACE", dir);
+        }
+        run(cmd.current_dir(workspace.path()))
+    };
+    let secret = outside.path().join("id_rsa").display().to_string();
+    for args in
+        [&["--attach", "leak.txt"][..], &["--attach", "*.txt"], &["--attach-log", "leak.txt"], &["--attach", &secret]]
+    {
+        let out = send(args, None);
+        assert_eq!(out.code, 3, "{args:?}: {out:?}");
+        assert!(out.stderr.contains("outside the workspace"), "{args:?}: {out:?}");
+        assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
+    }
+    assert!(server.received().is_empty(), "nothing was mailed");
+
+    let out = send(&["--attach", "latest.txt"], None);
+    assert_eq!(out.code, 0, "a link inside the workspace is fine: {out:?}");
+    assert!(out.stdout.contains("attachments: latest.txt"), "{out:?}");
+    // A link to a folder outside is no file to attach: `*` skips it, as it skips folders.
+    std::os::unix::fs::symlink(outside.path(), workspace.path().join("shared")).unwrap();
+    std::fs::remove_file(workspace.path().join("leak.txt")).unwrap();
+    let out = send(&["--attach", "*"], None);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("attachments: latest.txt, report.txt"), "{out:?}");
+    // WORKSPACE names the workspace, as Jenkins sets it.
+    let out = send(&["--attach", &secret], Some(outside.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.all().contains("Outside-Canary-Key"), "{out:?}");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[test]
+fn long_headers_fold_and_display_names_use_the_charset() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let subject = format!(
+        "构建失败: 商城/web #42 {} see https://ci.example/{} {}",
+        "请检查".repeat(12),
+        "x".repeat(90),
+        "ok ".repeat(20)
+    );
+    let names = [
+        "\"Zhang, San\" <z@corp.cn>",
+        "张三 <zs@corp.cn>",
+        "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜娜 <oy@corp.cn>",
+    ];
+    let to = [&names[..], &["dev@example.com", "qa-team-with-a-long-name@example.com", "ops@example.com"]].concat();
+    for (index, charset) in ["UTF-8", "GBK", "GB18030"].into_iter().enumerate() {
+        let out = notify(
+            &server,
+            "none",
+            &[
+                "--from",
+                "构建机器人 <ci@example.com>",
+                "--to",
+                &to.join(", "),
+                "--subject",
+                &subject,
+                "--body",
+                "y",
+                "--charset",
+                charset,
+            ],
+        );
+        assert_eq!(out.code, 0, "{charset}: {out:?}");
+        let received = &server.received()[index];
+        let mail = &received.parsed;
+        assert_eq!(mail["headers"]["Subject"], subject, "{charset}: {mail}");
+        assert_eq!(mail["rfc2047"]["To"], to.join(", "), "{charset}: {mail}");
+        assert_eq!(mail["headers"]["From"], "构建机器人 <ci@example.com>");
+        assert!(mail["max_header_line"].as_u64().unwrap() <= 78, "{charset}: {mail}");
+        assert!(mail["max_encoded_word"].as_u64().unwrap() <= 75, "{charset}: {mail}");
+        let from = mail["raw_from"].as_str().unwrap();
+        assert!(from.starts_with(&format!("=?{charset}?B?")), "display names in {charset}: {from}");
+        let rcpts = received.envelope["rcpt_tos"].as_array().unwrap().len();
+        assert_eq!(rcpts, to.len());
+    }
+}
+
+#[test]
+fn text_the_charset_cannot_encode_is_an_error_naming_it() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    let subject = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", USER, "--subject", "部署 😀", "--body", "y", "--charset", "GBK"],
+    );
+    assert_eq!(subject.code, 3, "{subject:?}");
+    assert!(subject.stderr.contains("the subject holds '😀' (U+1F600), which GBK cannot encode"), "{subject:?}");
+    let name = notify(
+        &server,
+        "none",
+        &["--from", USER, "--to", "😀 Fan <fan@x.com>", "--subject", "x", "--body", "y", "--charset", "GBK"],
+    );
+    assert_eq!(name.code, 3, "{name:?}");
+    assert!(name.stderr.contains("the display name of --to fan@x.com holds '😀'"), "{name:?}");
+    let from = notify(
+        &server,
+        "none",
+        &["--from", "CI 𠀀 <ci@x.com>", "--to", USER, "--subject", "x", "--body", "y", "--charset", "GBK"],
+    );
+    assert!(from.code == 3 && from.stderr.contains("the display name of --from ci@x.com holds '𠀀'"), "{from:?}");
+    assert!(server.received().is_empty(), "no mail with an empty subject");
+}
+
+#[test]
+fn hostile_addresses_with_line_breaks_are_refused() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    for (flag, address) in [
+        ("--to", "dev@example.com\r\nBcc: evil@example.com"),
+        ("--cc", "\"Ops\r\nX-Injected: yes\" <ops@example.com>"),
+        ("--reply-to", "ops@example.com\nBcc: evil@example.com"),
+        ("--bcc", "audit@example.com\rX-Injected: yes"),
+    ] {
+        let out =
+            notify(&server, "none", &["--from", USER, "--to", USER, flag, address, "--subject", "x", "--body", "y"]);
+        assert_eq!(out.code, 2, "{flag} {address:?}: {out:?}");
+        assert!(out.stderr.contains("it contains a line break"), "{out:?}");
+    }
+    let from = notify(
+        &server,
+        "none",
+        &["--from", "CI <ci@x.com>\r\nBcc: evil@x.com", "--to", USER, "--subject", "x", "--body", "y"],
+    );
+    assert_eq!(from.code, 2, "{from:?}");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn help_never_shows_a_secret_env_value() {
+    let out = run(bn().arg("--help").env("SMTP_PASSWORD", PASSWORD).env("SMTP_USERNAME", USER));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("[env: SMTP_PASSWORD]"), "{out:?}");
+    assert!(!out.all().contains(PASSWORD), "{out:?}");
 }

@@ -166,7 +166,7 @@ impl Drop for Daemon {
 }
 
 /// Starts a test server script that prints `PORT <n>` once it listens.
-fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
+pub fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();

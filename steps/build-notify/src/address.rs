@@ -1,18 +1,27 @@
 //! Recipient lists as people write them (`a@x.com, b@y.com`, BK-CI's `a@x.com;b@y.com`, display
 //! names with commas in quotes), each address validated before anything connects.
 
-use deckhand_common::{Error, Result};
+use deckhand_common::{redact, Error, Result};
 use lettre::message::Mailbox;
 
-/// Splits on `,` and `;` outside quotes and angle brackets.
+/// Splits on `,` and `;` outside quotes (with their `\"` escapes), comments and angle brackets.
 pub fn split(list: &str) -> Vec<String> {
     let (mut parts, mut current, mut quoted, mut angle) = (Vec::new(), String::new(), false, false);
+    let (mut escaped, mut comment) = (false, 0usize);
     for c in list.chars() {
+        if escaped {
+            escaped = false;
+            current.push(c);
+            continue;
+        }
         match c {
+            '\\' if quoted => escaped = true,
             '"' => quoted = !quoted,
+            '(' if !quoted => comment += 1,
+            ')' if !quoted => comment = comment.saturating_sub(1),
             '<' if !quoted => angle = true,
             '>' if !quoted => angle = false,
-            ',' | ';' if !quoted && !angle => {
+            ',' | ';' if !quoted && !angle && comment == 0 => {
                 parts.push(std::mem::take(&mut current));
                 continue;
             }
@@ -32,9 +41,13 @@ pub fn mailbox(flag: &str, text: &str) -> Result<Mailbox> {
     if text.contains(['\r', '\n']) {
         return Err(Error::usage(crate::messages::bad_address(flag, text, "it contains a line break")));
     }
-    text.trim()
+    let mut mailbox = text
+        .trim()
         .parse::<Mailbox>()
-        .map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))
+        .map_err(|e| Error::usage(crate::messages::bad_address(flag, text.trim(), &e.to_string())))?;
+    // Redacted before it is encoded into the header, as the body is.
+    mailbox.name = mailbox.name.map(|name| redact::scrub(&name));
+    Ok(mailbox)
 }
 
 /// Every address of every (possibly joined) list given to `flag`.
@@ -53,6 +66,10 @@ mod tests {
             split("\"Zhang, San\" <zs@x.com>; 李四 <ls@x.com>"),
             ["\"Zhang, San\" <zs@x.com>", "李四 <ls@x.com>"]
         );
+        let escaped = r#""Zhang \"Z, San\"" <z@x.com>, b@x.com"#;
+        assert_eq!(split(escaped), [r#""Zhang \"Z, San\"" <z@x.com>"#, "b@x.com"]);
+        assert_eq!(mailbox("--to", &split(escaped)[0]).unwrap().name.as_deref(), Some("Zhang \"Z, San\""));
+        assert_eq!(split("z@x.com (Zhang, San); b@x.com"), ["z@x.com (Zhang, San)", "b@x.com"]);
     }
 
     #[test]

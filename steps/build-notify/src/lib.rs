@@ -9,10 +9,12 @@ pub mod address;
 pub mod compose;
 pub mod messages;
 pub mod smtp;
+pub mod tail;
 pub mod template;
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use deckhand_common::output::Outcome;
 use deckhand_common::{log, redact, Error, Result};
@@ -49,6 +51,8 @@ pub struct Notify {
     pub attach: Vec<String>,
     pub log: Option<LogTail>,
     pub max_attachments: u64,
+    /// Attachments must resolve inside it; `None`: the current directory.
+    pub workspace: Option<PathBuf>,
     pub dry_run: bool,
 }
 
@@ -67,9 +71,9 @@ pub struct Sent {
     pub tls: smtp::TlsMode,
     pub attempts: u32,
     pub dry_run: bool,
-    /// The whole message, for `--dry-run`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rendered: Option<String>,
+    /// The whole message, for `--dry-run`: printed as it is (see [`Sent::print_rendered`]).
+    #[serde(skip)]
+    pub rendered: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,7 +123,7 @@ impl Notify {
         };
         if self.dry_run {
             sent.accepted = envelope.to().iter().map(|a| a.to_string()).collect();
-            sent.rendered = Some(String::from_utf8_lossy(&bytes).into_owned());
+            sent.rendered = Some(bytes);
             return Ok(sent);
         }
         if self.server.host.is_empty() {
@@ -143,11 +147,13 @@ impl Notify {
                 (subject.clone().unwrap_or(rendered.subject), Some(rendered.text), Some(rendered.html))
             }
         };
-        let mut unknown = std::collections::BTreeSet::new();
+        let (mut unknown, mut withheld) = (BTreeSet::new(), BTreeSet::new());
+        // Redacted BEFORE encoding: a scrub of the encoded message would corrupt its base64.
         let mut expand = |text: String| {
-            let (expanded, missing) = template::expand(&text, &env_lookup);
-            unknown.extend(missing);
-            expanded
+            let done = template::expand(&text, &env_lookup);
+            unknown.extend(done.unknown);
+            withheld.extend(done.withheld);
+            redact::scrub(&done.text)
         };
         let content = Content {
             subject: expand(subject),
@@ -155,46 +161,119 @@ impl Notify {
             html: html.map(&mut expand),
             charset: self.charset,
         };
+        if !withheld.is_empty() {
+            log::warn(messages::withheld_variables(&withheld.into_iter().collect::<Vec<_>>().join(", ")));
+        }
         if !unknown.is_empty() {
             log::warn(messages::unknown_variables(&unknown.into_iter().collect::<Vec<_>>().join(", ")));
         }
         content
     }
 
+    /// Files by glob, then the log's tail. Sizes are checked from metadata before anything is read.
     fn attachments(&self) -> Result<Vec<Attachment>> {
-        let mut files = Vec::new();
+        if self.attach.is_empty() && self.log.is_none() {
+            return Ok(Vec::new());
+        }
+        let workspace = self.workspace()?;
+        let mut planned = Vec::new();
         for pattern in &self.attach {
             let paths =
                 glob::glob(pattern).map_err(|e| Error::usage(messages::bad_pattern(pattern, &e.to_string())))?;
-            let mut matched = 0;
-            for path in paths.flatten().filter(|p| p.is_file()) {
-                matched += 1;
-                let bytes = std::fs::read(&path).map_err(|e| Error::io("cannot read the attachment", &path, e))?;
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                files.push(Attachment { name, bytes, content_type: content_type(&path) });
+            let before = planned.len();
+            for path in paths.flatten() {
+                planned.extend(inside(&workspace, "--attach", &path)?);
             }
-            if matched == 0 {
+            if planned.len() == before {
                 return Err(Error::input(messages::attachment_missing(pattern)));
             }
         }
+        self.check_size(planned.iter().map(|p| p.size).sum())?;
+        let mut files = planned.iter().map(|p| p.read(self.max_attachments)).collect::<Result<Vec<_>>>()?;
         if let Some(log) = &self.log {
-            files.push(log_tail(log)?);
+            let Some(file) = inside(&workspace, "--attach-log", &log.path)? else {
+                return Err(Error::input(messages::not_a_file("--attach-log", &log.path)));
+            };
+            files.push(log_tail(log, &file, self.max_attachments)?);
         }
-        let total: u64 = files.iter().map(|f| f.bytes.len() as u64).sum();
-        if total > self.max_attachments {
-            let error = Error::input(messages::attachments_too_big(total, self.max_attachments));
-            return Err(error.hint(messages::HINT_TOO_BIG));
-        }
+        self.check_size(files.iter().map(|f| f.bytes.len() as u64).sum())?;
         Ok(files)
+    }
+
+    /// `--workspace` (WORKSPACE, as Jenkins and BK-CI set it), else the current directory.
+    fn workspace(&self) -> Result<PathBuf> {
+        let given = match &self.workspace {
+            Some(path) => path.clone(),
+            None => std::env::current_dir().map_err(|e| Error::io(messages::NO_WORKSPACE, Path::new("."), e))?,
+        };
+        std::fs::canonicalize(&given).map_err(|e| Error::io(messages::NO_WORKSPACE, &given, e))
+    }
+
+    fn check_size(&self, total: u64) -> Result<()> {
+        if total <= self.max_attachments {
+            return Ok(());
+        }
+        let error = Error::input(messages::attachments_too_big(total, self.max_attachments));
+        Err(error.hint(messages::HINT_TOO_BIG))
     }
 }
 
-/// The last `lines` of a log, optionally gzipped.
-fn log_tail(log: &LogTail) -> Result<Attachment> {
-    let text = std::fs::read(&log.path).map_err(|e| Error::io("cannot read --attach-log", &log.path, e))?;
-    let all: Vec<&[u8]> = text.split_inclusive(|b| *b == b'\n').collect();
-    let tail: Vec<u8> = all[all.len().saturating_sub(log.lines)..].concat();
-    let name = log.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "build.log".into());
+/// A file to attach, found but not read yet.
+struct Planned {
+    /// As matched (its name is the attachment's).
+    path: PathBuf,
+    /// With every symlink resolved: inside the workspace.
+    resolved: PathBuf,
+    size: u64,
+}
+
+impl Planned {
+    /// Reads at most `most` + 1 bytes: a file growing since its size was checked stays bounded.
+    fn read(&self, most: u64) -> Result<Attachment> {
+        let mut bytes = Vec::new();
+        std::fs::File::open(&self.resolved)
+            .and_then(|file| file.take(most.saturating_add(1)).read_to_end(&mut bytes))
+            .map_err(|e| Error::io(&messages::cannot_read("--attach"), &self.path, e))?;
+        Ok(Attachment { name: file_name(&self.path), bytes, content_type: content_type(&self.path) })
+    }
+}
+
+/// `path` with its symlinks resolved, refused when that leads outside `workspace` (a link to
+/// ~/.ssh or a service-account token must not be mailed); `None` when it is not a file.
+fn inside(workspace: &Path, flag: &str, path: &Path) -> Result<Option<Planned>> {
+    let resolved = match std::fs::canonicalize(path) {
+        Ok(resolved) => resolved,
+        // A dangling link a glob matched is no file to attach.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag == "--attach" => return Ok(None),
+        Err(e) => return Err(Error::io(&messages::cannot_read(flag), path, e)),
+    };
+    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, e))?;
+    // A folder is never attached, wherever it leads.
+    if !metadata.is_file() {
+        return Ok(None);
+    }
+    if !resolved.starts_with(workspace) {
+        let error = Error::input(messages::outside_workspace(flag, path, &resolved, workspace));
+        return Err(error.hint(messages::HINT_WORKSPACE));
+    }
+    Ok(Some(Planned { path: path.to_path_buf(), resolved, size: metadata.len() }))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "attachment".into())
+}
+
+/// The last `lines` of a log (redacted, optionally gzipped), read from its end.
+fn log_tail(log: &LogTail, file: &Planned, most: u64) -> Result<Attachment> {
+    let read = |e| Error::io(&messages::cannot_read("--attach-log"), &log.path, e);
+    let mut handle = std::fs::File::open(&file.resolved).map_err(read)?;
+    let Some(tail) = tail::last_lines(&mut handle, file.size, log.lines, most).map_err(read)? else {
+        let error = Error::input(messages::log_tail_too_big(&log.path, log.lines, most));
+        return Err(error.hint(messages::HINT_TOO_BIG));
+    };
+    // Redacted before it is encoded, as the body is (a log may echo a secret).
+    let tail = redact::scrub(&String::from_utf8_lossy(&tail)).into_bytes();
+    let name = file_name(&log.path);
     log::debug(messages::log_tail_name(&name, log.lines));
     if !log.gzip {
         return Ok(Attachment { name, bytes: tail, content_type: "text/plain; charset=utf-8".into() });
@@ -205,7 +284,7 @@ fn log_tail(log: &LogTail) -> Result<Attachment> {
     Ok(Attachment { name: format!("{name}.gz"), bytes, content_type: "application/gzip".into() })
 }
 
-fn content_type(path: &std::path::Path) -> String {
+fn content_type(path: &Path) -> String {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     match ext.as_str() {
         "txt" | "log" => "text/plain; charset=utf-8",
@@ -222,10 +301,21 @@ fn content_type(path: &std::path::Path) -> String {
     .to_string()
 }
 
+impl Sent {
+    /// Prints the `--dry-run` message byte for byte. It does not go through the output's scrub:
+    /// its text was redacted before it was encoded, and a scrub of base64 would corrupt it.
+    pub fn print_rendered(&self) {
+        if let Some(rendered) = &self.rendered {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(rendered).and_then(|_| out.flush());
+        }
+    }
+}
+
 impl Outcome for Sent {
     fn text(&self) -> String {
-        if let Some(rendered) = &self.rendered {
-            return rendered.trim_end().to_string();
+        if self.rendered.is_some() {
+            return String::new();
         }
         let mut lines = vec![format!("mail {} sent via {} ({:?} TLS)", self.message_id, self.server, self.tls)];
         lines.push(format!("  subject: {}", self.subject));

@@ -7,7 +7,7 @@ use build_notify::smtp::{Server, TlsMode};
 use build_notify::template::{Lang, Template};
 use build_notify::{messages, LogTail, Notify, Source};
 use clap::Parser;
-use deckhand_common::options::CommonArgs;
+use deckhand_common::options::{CommonArgs, Format};
 use deckhand_common::output::run_step;
 use deckhand_common::secret::PasswordArgs;
 use deckhand_common::Error;
@@ -39,7 +39,7 @@ enum MimeType {
 /// clear text. Every address is checked before connecting; one refused recipient is reported while
 /// the others get the mail.
 #[derive(Parser, Debug)]
-#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The mail server.
     #[arg(long, value_name = "HOST", env = "SMTP_HOST", default_value = "")]
@@ -112,7 +112,10 @@ struct Cli {
     /// Gzip the attached log.
     #[arg(long)]
     compress_log: bool,
-    /// The most all attachments may weigh.
+    /// Attachments must lie inside it, symlinks resolved (default: the current directory).
+    #[arg(long, value_name = "DIR", env = "WORKSPACE")]
+    workspace: Option<PathBuf>,
+    /// The most all attachments may weigh (checked before any is read).
     #[arg(long, value_name = "SIZE", default_value = "10MiB")]
     max_attachments_size: bytesize::ByteSize,
     /// Print the whole MIME message instead of sending it.
@@ -175,8 +178,26 @@ fn main() -> ExitCode {
             attach: cli.attach,
             log: cli.attach_log.map(|path| LogTail { path, lines: cli.log_tail, gzip: cli.compress_log }),
             max_attachments: cli.max_attachments_size.as_u64(),
+            workspace: cli.workspace,
             dry_run: cli.dry_run,
         };
-        step.run()
+        let sent = step.run()?;
+        if cli.common.output == Format::Text {
+            sent.print_rendered();
+        }
+        Ok(sent)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Even rendered without the shared options layer (which hides every env value), the
+    /// password's environment value never shows in `--help`.
+    #[test]
+    fn help_hides_the_password_env_value() {
+        let command = <super::Cli as clap::CommandFactory>::command();
+        let password = command.get_arguments().find(|a| a.get_id() == "password").expect("--password");
+        assert_eq!(password.get_env().and_then(|e| e.to_str()), Some("SMTP_PASSWORD"));
+        assert!(password.is_hide_env_values_set());
+    }
 }

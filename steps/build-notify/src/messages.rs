@@ -1,9 +1,15 @@
 //! User-facing messages of build-notify, kept together for translation.
 
+use std::path::Path;
 use std::time::Duration;
 
-pub fn unencodable(c: char, charset: &str) -> String {
-    format!("the text holds {c:?}, which {charset} cannot encode: use --charset GB18030 or UTF-8")
+/// `place`: "the subject", "the body", or [`display_name_of`] an address.
+pub fn unencodable(c: char, charset: &str, place: &str) -> String {
+    format!("{place} holds {c:?} (U+{:04X}), which {charset} cannot encode: use --charset GB18030 or UTF-8", c as u32)
+}
+
+pub fn display_name_of(flag: &str, address: &str) -> String {
+    format!("the display name of {flag} {address}")
 }
 
 pub fn bad_address(flag: &str, address: &str, why: &str) -> String {
@@ -20,6 +26,13 @@ pub fn unknown_variables(names: &str) -> String {
     format!("unknown variables left as written: {names} (set them, or give a default: ${{NAME:-default}})")
 }
 
+pub fn withheld_variables(names: &str) -> String {
+    format!(
+        "secret variables left as written: {names} (their name or value marks them as secrets, and a mail \
+must never carry one)"
+    )
+}
+
 pub fn attachment_missing(pattern: &str) -> String {
     format!("--attach {pattern:?} matches no file")
 }
@@ -34,6 +47,32 @@ pub fn attachments_too_big(total: u64, limit: u64) -> String {
 
 pub const HINT_TOO_BIG: &str =
     "attach less (a narrower --attach, a smaller --log-tail, --compress-log) or raise --max-attachments-size";
+
+pub fn outside_workspace(flag: &str, path: &Path, resolved: &Path, workspace: &Path) -> String {
+    format!(
+        "{flag} {} leads to {}, outside the workspace {}: only the build's own files are attached",
+        path.display(),
+        resolved.display(),
+        workspace.display()
+    )
+}
+
+pub const HINT_WORKSPACE: &str =
+    "copy the file into the workspace first, or name a wider one with --workspace (WORKSPACE, else the current directory)";
+
+pub const NO_WORKSPACE: &str = "cannot find the workspace (--workspace, WORKSPACE or the current directory)";
+
+pub fn cannot_read(flag: &str) -> String {
+    format!("cannot read {flag}")
+}
+
+pub fn not_a_file(flag: &str, path: &Path) -> String {
+    format!("{flag} {} is not a file", path.display())
+}
+
+pub fn log_tail_too_big(path: &Path, lines: usize, limit: u64) -> String {
+    format!("the last {lines} lines of {} come to more than the limit of {}", path.display(), bytesize::ByteSize(limit))
+}
 
 pub fn log_tail_name(name: &str, lines: usize) -> String {
     format!("{name} (last {lines} lines)")
@@ -78,3 +117,17 @@ pub const HINT_UNREACHABLE: &str = "check --smtp-host and --smtp-port, DNS, and 
 pub fn server_refused(server: &str, step: &str, why: &str) -> String {
     format!("the mail server {server} refused {step}: {why}")
 }
+
+pub fn maybe_delivered(server: &str, why: &str) -> String {
+    format!(
+        "the mail server {server} did not confirm the message ({why}): it MAY have been delivered, \
+so it was not sent again"
+    )
+}
+
+pub const HINT_MAYBE_DELIVERED: &str =
+    "ask a recipient (or the mail server's log) whether it arrived before running the step again: \
+a resend may deliver it twice";
+
+pub const HINT_NOT_RESENT: &str =
+    "the whole message had been sent, so it was not sent again: run the step again once the server accepts mail";

@@ -1,13 +1,14 @@
 //! Delivery over SMTP with an explicit TLS mode: `tls` (implicit, port 465), `starttls` (REQUIRED:
 //! a server that does not offer it is refused, the mail never goes out in clear text), `none`.
 //! Each recipient is asked for on its own, so one refused address is reported while the others
-//! get the mail. Connection failures and 4xx replies are retried with backoff; 5xx never.
+//! get the mail. Connection failures and 4xx replies are retried with backoff; 5xx never; and once
+//! the message's final dot is written nothing is retried (a lost reply means it MAY have arrived).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use deckhand_common::http::{backoff, chain};
-use deckhand_common::{log, Error, ErrorKind, Result};
+use deckhand_common::{log, redact, Error, ErrorKind, Result};
 use lettre::address::Address;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{Certificate, SmtpConnection, TlsParameters};
@@ -129,13 +130,15 @@ impl Server {
             conn.starttls(tls.expect("TLS parameters for starttls"), &hello).map_err(|e| self.connection_failure(e))?;
         }
         if let (Some(user), Some(password)) = (&self.username, &self.password) {
+            // AUTH PLAIN sends base64("\0user\0password"): a server echoing it back must not print it.
+            redact::register(&format!("\0{user}\0{password}"));
             let credentials = Credentials::new(user.clone(), password.clone());
             if let Err(e) = conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials) {
                 conn.abort();
                 return Err(match e.is_transient() {
                     true => Failure::Transient(self.refused("AUTH", &e)),
                     false => Failure::Final(
-                        Error::auth(messages::login_refused(&self.display(), user, &e.to_string()))
+                        Error::auth(messages::login_refused(&self.display(), user, &brief(&e.to_string())))
                             .hint(messages::HINT_LOGIN),
                     ),
                 });
@@ -161,7 +164,8 @@ impl Server {
             return Err(Failure::Final(Error::input(messages::all_refused(&all.join(", ")))));
         }
         conn.command(Data).map_err(|e| self.reply_failure("DATA", e))?;
-        let response = conn.message(message).map_err(|e| self.reply_failure("the message", e))?;
+        // From here on the server may hold the whole message: it is never sent again.
+        let response = conn.message(message).map_err(|e| Failure::Final(self.unconfirmed(e)))?;
         delivery.reply = reply(&response);
         let _ = conn.command(Quit);
         Ok(delivery)
@@ -177,7 +181,7 @@ impl Server {
         if e.is_permanent() {
             return Failure::Final(self.refused("the connection", &e));
         }
-        let error = Error::new(ErrorKind::Remote, messages::unreachable(&self.display(), &why));
+        let error = Error::new(ErrorKind::Remote, messages::unreachable(&self.display(), &brief(&why)));
         Failure::Transient(error.hint(messages::HINT_UNREACHABLE))
     }
 
@@ -190,6 +194,25 @@ impl Server {
     }
 
     fn refused(&self, step: &str, e: &lettre::transport::smtp::Error) -> Error {
-        Error::remote(messages::server_refused(&self.display(), step, &chain(e)))
+        Error::remote(messages::server_refused(&self.display(), step, &brief(&chain(e))))
+    }
+
+    /// The message went out but no valid reply to its final dot came back: a resend could deliver
+    /// it twice, so the user is told it MAY have arrived. A reply that refuses it is said as such.
+    fn unconfirmed(&self, e: lettre::transport::smtp::Error) -> Error {
+        if e.status().is_some() {
+            return self.refused("the message", &e).hint(messages::HINT_NOT_RESENT);
+        }
+        let why = brief(&chain(&e));
+        Error::remote(messages::maybe_delivered(&self.display(), &why)).hint(messages::HINT_MAYBE_DELIVERED)
+    }
+}
+
+/// A hostile server's reply may be huge: errors quote its start only.
+fn brief(reply: &str) -> String {
+    const MOST: usize = 300;
+    match reply.char_indices().nth(MOST) {
+        Some((end, _)) => format!("{}...", &reply[..end]),
+        None => reply.to_string(),
     }
 }

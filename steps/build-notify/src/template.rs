@@ -1,43 +1,72 @@
 //! Build variables in subjects and bodies: `${VAR}`, `${env.VAR}` (Jenkins' spelling) and
 //! `${VAR:-default}`, from the environment. An unknown variable stays visible as written and is
-//! reported, so a typo shows in the mail instead of vanishing. Plus the built-in mails
-//! (`--template success|failure|unstable|aborted`, Chinese or English) that need no Groovy.
+//! reported, so a typo shows in the mail instead of vanishing. A secret, by its name or because
+//! the run registered its value, is never expanded: it stays as written and is reported by name.
+//! Plus the built-in mails (`--template success|failure|unstable|aborted`, Chinese or English)
+//! that need no Groovy.
 
 use std::collections::BTreeSet;
 
-/// Expands `text` with `lookup`; returns the text and the names that were not found.
-pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, BTreeSet<String>) {
-    let mut unknown = BTreeSet::new();
-    let mut out = String::with_capacity(text.len());
+use deckhand_common::redact;
+
+/// Names that say their variable holds a secret (Jenkins credentials bindings, CI tokens).
+const SECRET_WORDS: [&str; 5] = ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"];
+const SECRET_ENDINGS: [&str; 2] = ["_KEY", "_PASS"];
+
+/// Whether a variable's name marks it as a secret (case-insensitive).
+pub fn names_a_secret(name: &str) -> bool {
+    let name = name.to_ascii_uppercase();
+    SECRET_WORDS.iter().any(|w| name.contains(w)) || SECRET_ENDINGS.iter().any(|e| name.ends_with(e))
+}
+
+/// `text` with its variables expanded, and the names that were not.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    pub text: String,
+    /// Not set (and no default): left as written.
+    pub unknown: BTreeSet<String>,
+    /// Secrets by name or by value (one the run registered): left as written, never expanded.
+    pub withheld: BTreeSet<String>,
+}
+
+/// Expands `text` with `lookup`. A secret is never expanded, whatever its default says.
+pub fn expand(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Expansion {
+    let mut done = Expansion::default();
     let mut rest = text;
     while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
+        done.text.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return (out, unknown);
+            rest = &rest[start..];
+            break;
         };
+        let placeholder = &rest[start..start + 2 + end + 1];
         let inner = &after[..end];
         let (name, default) = match inner.split_once(":-") {
             Some((name, default)) => (name, Some(default)),
             None => (inner, None),
         };
         let name = name.trim().strip_prefix("env.").unwrap_or(name.trim());
-        let valid = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        match (valid, lookup(name).filter(|v| !v.is_empty()), default) {
-            (true, Some(value), _) => out.push_str(&value),
-            (true, None, Some(default)) => out.push_str(default),
-            _ => {
-                if valid {
-                    unknown.insert(name.to_string());
-                }
-                out.push_str(&rest[start..start + 2 + end + 1]);
-            }
-        }
         rest = &after[end + 1..];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            done.text.push_str(placeholder);
+            continue;
+        }
+        // The name is judged before the value is even read.
+        let secret_name = names_a_secret(name);
+        let value = if secret_name { None } else { lookup(name).filter(|v| !v.is_empty()) };
+        if secret_name || value.as_deref().is_some_and(redact::holds_secret) {
+            done.withheld.insert(name.to_string());
+            done.text.push_str(placeholder);
+        } else if let Some(value) = value.or(default.map(str::to_string)) {
+            done.text.push_str(&value);
+        } else {
+            done.unknown.insert(name.to_string());
+            done.text.push_str(placeholder);
+        }
     }
-    out.push_str(rest);
-    (out, unknown)
+    done.text.push_str(rest);
+    done
 }
 
 /// The build facts a built-in mail shows, from Jenkins' or BK-CI's variables.
@@ -180,10 +209,36 @@ mod tests {
 
     #[test]
     fn variables_expand_and_unknown_ones_stay_visible() {
-        let (text, unknown) =
-            expand("${JOB_NAME} #${env.BUILD_NUMBER} ${NOPE} ${EMPTY:-none} ${X:-y} $PLAIN ${", &vars);
-        assert_eq!(text, "shop/web #42 ${NOPE} none y $PLAIN ${");
-        assert_eq!(unknown.into_iter().collect::<Vec<_>>(), ["NOPE"]);
+        let done = expand("${JOB_NAME} #${env.BUILD_NUMBER} ${NOPE} ${EMPTY:-none} ${X:-y} $PLAIN ${", &vars);
+        assert_eq!(done.text, "shop/web #42 ${NOPE} none y $PLAIN ${");
+        assert_eq!(done.unknown.into_iter().collect::<Vec<_>>(), ["NOPE"]);
+        assert!(done.withheld.is_empty());
+    }
+
+    #[test]
+    fn secrets_are_never_expanded() {
+        redact::register("registered-canary-9f");
+        let lookup = |name: &str| match name {
+            "HARMLESS" => Some("registered-canary-9f".to_string()),
+            _ => Some("value-of-a-secret".to_string()),
+        };
+        let text = "${SMTP_PASSWORD} ${env.github_token:-x} ${AWS_SECRET_ACCESS_KEY} ${DB_PASSWD} ${GIT_CREDENTIALS} \
+${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
+        let done = expand(text, &lookup);
+        assert_eq!(done.text, text.replace("${JOB_NAME}", "value-of-a-secret"));
+        let withheld: Vec<_> = done.withheld.into_iter().collect();
+        let expected = [
+            "AWS_SECRET_ACCESS_KEY",
+            "DB_PASSWD",
+            "GIT_CREDENTIALS",
+            "HARMLESS",
+            "NEXUS_PASS",
+            "SIGNING_KEY",
+            "SMTP_PASSWORD",
+            "github_token",
+        ];
+        assert_eq!(withheld, expected);
+        assert!(!names_a_secret("KEYCLOAK_URL") && !names_a_secret("MONKEY") && !names_a_secret("PWD"));
     }
 
     #[test]

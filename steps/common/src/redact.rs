@@ -76,6 +76,11 @@ pub fn scrub(text: &str) -> String {
     AUTH_HEADER.replace_all(&out, "${1}${2}****").into_owned()
 }
 
+/// Whether `text` holds a registered secret (in any of its registered forms).
+pub fn holds_secret(text: &str) -> bool {
+    SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter().any(|secret| text.contains(secret.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +113,12 @@ mod tests {
     #[test]
     fn leaves_plain_urls_alone() {
         assert_eq!(scrub("https://repo.example:8443/charts?x=1"), "https://repo.example:8443/charts?x=1");
+    }
+
+    #[test]
+    fn knows_what_holds_a_secret() {
+        register("held-canary-77");
+        assert!(holds_secret("url https://x/?t=held-canary-77"));
+        assert!(!holds_secret("nothing secret here"));
     }
 }
