@@ -42,3 +42,20 @@ pub fn no_chart_yaml() -> String {
 pub fn bad_chart_yaml(why: &str) -> String {
     format!("Chart.yaml is not valid: {why}")
 }
+
+pub const HINT_LOCAL_IO: &str = "the archive is not at fault: check the free space and permissions of the destination \
+folder (-d)";
+pub const HINT_LONG_NAME: &str =
+    "the chart holds a file name too long for a file system (and for helm); shorten it in the chart";
+
+pub fn cannot_write(entry: &str) -> String {
+    format!("cannot write archive entry {entry:?} to")
+}
+
+pub fn name_part_too_long(max: usize) -> String {
+    format!("a part of its path is longer than {max} bytes")
+}
+
+pub fn path_too_long(max: usize) -> String {
+    format!("its path in the destination is longer than {max} bytes")
+}
