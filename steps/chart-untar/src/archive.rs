@@ -95,7 +95,7 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         if copied > limits.max_file {
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
         }
-        file.sync_data().map_err(|e| local_io(&name, &target, e))?;
+        file.flush().map_err(|e| local_io(&name, &target, e))?;
         done.files += 1;
         done.bytes = done.bytes.saturating_add(copied);
         if done.bytes > limits.max_total {
