@@ -2,6 +2,7 @@
 //! nothing written outside the temporary folder and no target left; and good charts unpacked
 //! exactly as `helm pull --untar` and `tar -xzf` unpack them.
 
+mod interrupt;
 mod support;
 
 use std::io::Write;
@@ -334,42 +335,18 @@ fn a_signal_mid_extraction_leaves_no_staging_folder() {
         // Blocks until the step opens the FIFO; the first half of the archive, then a stall.
         let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
         writer.write_all(&bytes[..bytes.len() / 2]).unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let deadline = std::time::Instant::now() + interrupt::DEADLINE;
         while !staging_left(&dest).iter().any(|s| dest.join(s).join("files/f0").exists()) {
             assert!(std::time::Instant::now() < deadline, "extraction never started");
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
-        // SAFETY: kill(2) on our own child.
-        unsafe { libc::kill(child.id() as libc::pid_t, signal) };
-        let out = wait_with_deadline(&mut child);
+        interrupt::signal(&child, signal);
+        let out = interrupt::wait_with_deadline(&mut child);
         drop(writer);
         assert_eq!(out.code, 130, "{name}: {out:?}");
         assert!(out.stderr.contains(&format!("stopped by {name}")), "{name}: {out:?}");
         assert!(staging_left(&dest).is_empty(), "{name}: left {:?}", listing(&dest));
     }
-}
-
-/// The child's exit and output, or a failed test (and a killed child) if it does not exit within
-/// a generous minute.
-fn wait_with_deadline(child: &mut std::process::Child) -> Run {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the step did not stop within a minute");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let read = |pipe: Option<&mut dyn std::io::Read>| {
-        let mut text = String::new();
-        if let Some(pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    };
-    let stdout = read(child.stdout.as_mut().map(|p| p as &mut dyn std::io::Read));
-    let stderr = read(child.stderr.as_mut().map(|p| p as &mut dyn std::io::Read));
-    Run { code: child.wait().unwrap().code().unwrap_or(-1), stdout, stderr }
 }
 
 /// A panic (triggered by the debug-build-only DECKHAND_TEST_PANIC) is one clear "internal error"

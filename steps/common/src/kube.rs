@@ -54,18 +54,15 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     let _handling = process::handle_signals();
     let output = runtime.block_on(async {
         tokio::select! {
+            // A future that has finished wins: its own error says best what a signal stopped.
+            biased;
             output = future => Ok(output),
-            signal = process::signalled() => Err(signal),
+            interrupted = process::interruption(messages::WHILE_TALKING_TO_CLUSTER) => Err(interrupted),
         }
     });
     // Work still in flight (a connection that never answers) is not waited for.
     runtime.shutdown_background();
-    match (output, process::received_signal()) {
-        (Ok(output), None) => Ok(output),
-        (Err(signal), _) | (Ok(_), Some(signal)) => {
-            Err(process::interrupted(signal, messages::WHILE_TALKING_TO_CLUSTER))
-        }
-    }
+    output
 }
 
 /// Where the cluster credentials come from, in order: kubeconfig path(s), content in a variable,

@@ -41,11 +41,13 @@ struct State {
     handled: usize,
     /// Sections after which a signal that came meanwhile ends the run.
     deferred: usize,
+    /// What the run is doing, innermost last, for the message of an interrupted run.
+    doing: Vec<&'static str>,
 }
 
 impl State {
     const fn new() -> Self {
-        State { children: Vec::new(), paths: Vec::new(), next_id: 0, handled: 0, deferred: 0 }
+        State { children: Vec::new(), paths: Vec::new(), next_id: 0, handled: 0, deferred: 0, doing: Vec::new() }
     }
 
     fn id(&mut self) -> u64 {
@@ -103,7 +105,8 @@ fn watch(mut wake: UnixStream) {
         let mut state = state();
         state.forward(signal);
         if state.handled == 0 && state.deferred == 0 {
-            end(state, &interrupted(signal, messages::WHILE_RUNNING));
+            let doing = state.doing.last().copied().unwrap_or(messages::WHILE_RUNNING);
+            end(state, &interrupted(signal, doing));
         }
     }
 }
@@ -175,6 +178,28 @@ impl Drop for Section {
     }
 }
 
+/// Says what the run is doing while the returned guard lives ("while waiting for the rollout"),
+/// for the message of a run interrupted meanwhile.
+pub fn doing(what: &'static str) -> Doing {
+    state().doing.push(what);
+    Doing
+}
+
+/// What the run is doing now, if it said so with [`doing`].
+pub fn now_doing() -> Option<&'static str> {
+    state().doing.last().copied()
+}
+
+/// See [`doing`].
+#[must_use]
+pub struct Doing;
+
+impl Drop for Doing {
+    fn drop(&mut self) {
+        state().doing.pop();
+    }
+}
+
 /// Something at a path (a temporary file or folder) that is also removed when the run is ended
 /// by a signal or a panic. Dropping it drops the thing first (which removes it), then forgets
 /// the path.
@@ -233,11 +258,12 @@ pub fn interrupted(signal: i32, what: &str) -> Error {
     Error::new(ErrorKind::Interrupted, messages::stopped_by(name, what))
 }
 
-/// Resolves once a SIGINT/SIGTERM has come, with the signal; for racing async work against it.
-pub async fn signalled() -> i32 {
+/// Resolves once a SIGINT/SIGTERM has come, with the error for it: what [`doing`] says the run
+/// was doing then, else `otherwise`. For racing async work against a signal.
+pub async fn interruption(otherwise: &'static str) -> Error {
     loop {
         if let Some(signal) = received_signal() {
-            return signal;
+            return interrupted(signal, now_doing().unwrap_or(otherwise));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
