@@ -22,7 +22,8 @@ pub use docker_config::Credential;
 /// When to log in to the registries before writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Verify {
-    /// Check; a refused login is an error, an unreachable registry only a warning.
+    /// Check; a refused login or an untrusted certificate is an error, an unreachable registry
+    /// only a warning.
     Auto,
     /// Check; any failure is an error.
     Always,
