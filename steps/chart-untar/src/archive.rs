@@ -5,7 +5,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
-use deckhand_common::{Error, Result};
+use deckhand_common::{process, Error, Result};
 use tar::EntryType;
 
 use crate::messages;
@@ -37,7 +37,8 @@ pub struct Extracted {
 const HEADER_ALLOWANCE: u64 = 4 * 1024 * 1024;
 
 /// Extracts a gzipped tar stream into `dest` (an empty folder), dropping the archive's top-level
-/// folder as helm does.
+/// folder as helm does. Every file and folder is made under [`process::create_inside`], so a run
+/// ended by a signal removes `dest` whole when it is a `process::remove_if_ended` folder.
 pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> Result<Extracted> {
     let magic = reader.fill_buf().map_err(|e| Error::input(messages::bad_tar(&e.to_string())))?;
     if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
@@ -75,7 +76,7 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         let target = dest.join(&relative);
         check_name_fits(&name, &relative, &target)?;
         if is_dir {
-            std::fs::create_dir_all(&target).map_err(|e| local_io(&name, &target, e))?;
+            process::create_inside(|| std::fs::create_dir_all(&target)).map_err(|e| local_io(&name, &target, e))?;
             continue;
         }
         let size = entry.header().size().unwrap_or(u64::MAX);
@@ -83,10 +84,11 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| local_io(&name, parent, e))?;
+            process::create_inside(|| std::fs::create_dir_all(parent)).map_err(|e| local_io(&name, parent, e))?;
         }
         let mode = if entry.header().mode().unwrap_or(0o644) & 0o111 != 0 { 0o755 } else { 0o644 };
-        let mut file = create_file(&target, mode).map_err(|e| local_io(&name, &target, e))?;
+        let mut file =
+            process::create_inside(|| create_file(&target, mode)).map_err(|e| local_io(&name, &target, e))?;
         let copied = match copy_entry(&mut entry, &mut file, limits.max_file.saturating_add(1)) {
             Ok(copied) => copied,
             Err(Copy::Read(e)) => return Err(tar_error(e, limits)),

@@ -26,6 +26,8 @@ pub type Report = Box<dyn Fn(&Error) -> u8 + Send + Sync>;
 static RECEIVED: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
 static STATE: Mutex<State> = Mutex::new(State::new());
 static REPORT: OnceLock<Report> = OnceLock::new();
+/// Set once the run is ending: a panic while ending (in the report, say) must not start another.
+static ENDING: AtomicBool = AtomicBool::new(false);
 
 struct Registered<T> {
     id: u64,
@@ -113,12 +115,14 @@ fn watch(mut wake: UnixStream) {
 
 /// Ends the run now: removes the registered paths, reports `error` and exits with its code.
 pub fn die(error: &Error) -> ! {
+    // Checked before the lock: the thread that is ending holds it.
+    if ENDING.load(Ordering::SeqCst) {
+        std::process::abort();
+    }
     end(state(), error)
 }
 
 fn end(state: MutexGuard<'static, State>, error: &Error) -> ! {
-    // A panic while ending (in the report, say) must not start another ending.
-    static ENDING: AtomicBool = AtomicBool::new(false);
     if ENDING.swap(true, Ordering::SeqCst) {
         std::process::abort();
     }
@@ -250,6 +254,14 @@ pub fn remove_if_ended<T>(
     let id = state.id();
     state.paths.push(Registered { id, item: path(&item).to_path_buf() });
     Ok(Removable { item, _registration: Registration { id } })
+}
+
+/// Runs `create` (making a file or folder inside a [`remove_if_ended`] path) under the lock that
+/// ending the run holds, so that the removal never races a creation: an ending run removes all
+/// that was made before it, and nothing is made after.
+pub fn create_inside<T>(create: impl FnOnce() -> std::io::Result<T>) -> std::io::Result<T> {
+    let _state = state();
+    create()
 }
 
 /// The error for a run stopped by `signal`.
