@@ -9,7 +9,8 @@
 //! - [`kube`]: kubeconfig handling and cluster connection;
 //! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
 //! - [`secret`]: secrets read from a flag, a file or stdin;
-//! - [`process`]: child processes that get our SIGINT/SIGTERM and are waited for.
+//! - [`process`]: how a run ends early (SIGINT/SIGTERM at once, with clean-up; a panic as an
+//!   internal error), and child processes that get our signals and are waited for.
 
 pub mod error;
 pub mod http;
