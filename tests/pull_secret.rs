@@ -295,27 +295,37 @@ fn cluster_failures_are_clear_and_secrets_never_printed() {
     assert_eq!(out.code, 2, "{out:?}");
 }
 
-/// SIGTERM or SIGINT while the cluster accepts the connection and never answers: the step stops
-/// at once with 130 (not after --kube-timeout).
+/// SIGTERM or SIGINT while the cluster, or the registry being checked, accepts the connection
+/// and never answers: the step stops at once with 130 (not after --kube-timeout/--http-timeout).
 #[test]
-fn a_signal_ends_a_cluster_call_that_never_answers() {
+fn a_signal_ends_a_call_that_never_answers() {
     for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
-        let mut server = interrupt::SilentServer::start();
-        let config = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(config.path(), interrupt::kubeconfig(&format!("http://127.0.0.1:{}", server.port))).unwrap();
-        let mut child = step("pull-secret")
-            .args(["regcred", "-n", "web", "--registry", "r.example", "--username", "u", "--password", "p-123"])
-            .args(["--verify", "never", "--kube-timeout", "10m", "--kubeconfig"])
-            .arg(config.path())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        server.wait_for_client();
-        interrupt::signal(&child, signal);
-        let out = interrupt::wait_with_deadline(&mut child);
-        assert_eq!(out.code, 130, "{name}: {out:?}");
-        assert!(out.stderr.contains(&format!("stopped by {name}")), "{name}: {out:?}");
+        for silent in ["cluster", "registry"] {
+            let mut server = interrupt::SilentServer::start();
+            let kube = KubeStandin::start(namespaces(&["web"]));
+            let silent_url = format!("http://127.0.0.1:{}", server.port);
+            let (registry, config, verify) = match silent {
+                "cluster" => ("r.example".to_string(), interrupt::kubeconfig(&silent_url), "never"),
+                _ => (format!("127.0.0.1:{}", server.port), kube.kubeconfig(&kube.token), "auto"),
+            };
+            let config_file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(config_file.path(), config).unwrap();
+            let mut child = step("pull-secret")
+                .args(["regcred", "-n", "web", "--registry", &registry, "--username", "u", "--password", "p-123"])
+                .args(["--verify", verify, "--plain-http", "--kube-timeout", "10m", "--http-timeout", "10m"])
+                .args(["--retries", "0", "--kubeconfig"])
+                .arg(config_file.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            server.wait_for_client();
+            interrupt::signal(&child, signal);
+            let out = interrupt::wait_with_deadline(&mut child);
+            assert_eq!(out.code, 130, "{name} with a silent {silent}: {out:?}");
+            assert!(out.stderr.contains(&format!("stopped by {name}")), "{name} with a silent {silent}: {out:?}");
+            assert!(kube.find("Secret", "web", "regcred").is_none(), "nothing written");
+        }
     }
 }
 
