@@ -115,7 +115,8 @@ fn parse(text: &str, source: &str) -> Result<Kubeconfig> {
     Kubeconfig::from_yaml(text).map_err(|_| Error::input(messages::bad_kubeconfig(source, "not a valid kubeconfig")))
 }
 
-/// Registers every token, password and private key in a kubeconfig for redaction.
+/// Registers every token, password, private key and exec plugin environment value in a
+/// kubeconfig for redaction.
 fn register_credentials(text: &str) {
     let Ok(doc) = serde_saphyr::from_str::<Value>(text) else { return };
     for user in doc.get("users").and_then(Value::as_array).into_iter().flatten() {
@@ -124,6 +125,11 @@ fn register_credentials(text: &str) {
             if let Some(secret) = auth.get(key).and_then(Value::as_str) {
                 redact::register(secret);
             }
+        }
+        // An exec plugin's environment is where its credentials go (helm runs the plugin too).
+        let exec_env = auth.get("exec").and_then(|e| e.get("env")).and_then(Value::as_array);
+        for value in exec_env.into_iter().flatten().filter_map(|v| v.get("value")?.as_str()) {
+            redact::register(value);
         }
     }
 }
