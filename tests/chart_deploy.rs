@@ -3,6 +3,7 @@
 //! kubelet picks a pod's fate from its image tag (see tests/fixtures/charts/web/values.yaml), and
 //! from the objects themselves (missing Secrets, quotas, requests above the node's size).
 
+mod interrupt;
 mod support;
 
 use std::path::PathBuf;
@@ -665,4 +666,66 @@ fn bk_ci_atom() {
     for key in output["data"].as_object().unwrap().keys() {
         assert!(declared.contains_key(key), "output {key:?} is not declared in task.json");
     }
+}
+
+/// SIGTERM or SIGINT while the cluster accepts the connection and never answers: the step stops
+/// at once with 130 (not after --kube-timeout) and the temporary kubeconfig is removed.
+#[test]
+fn a_signal_ends_a_cluster_call_that_never_answers() {
+    let helm = Helm::new(HELM3);
+    for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
+        let mut server = interrupt::SilentServer::start();
+        let tmp = tempfile::tempdir().unwrap();
+        let mut cmd = step("chart-deploy");
+        cmd.arg(chart()).args(["--release", RELEASE, "-n", NS, "--kube-timeout", "10m", "--helm"]).arg(helm.binary());
+        cmd.env("KUBECONFIG_CONTENT", interrupt::kubeconfig(&format!("http://127.0.0.1:{}", server.port)));
+        cmd.env_remove("KUBECONFIG").env("TMPDIR", tmp.path());
+        cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+        helm.homes(&mut cmd);
+        let mut child = cmd.spawn().unwrap();
+        server.wait_for_client();
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1, "the temporary kubeconfig exists meanwhile");
+        interrupt::signal(&child, signal);
+        let out = interrupt::wait_with_deadline(&mut child);
+        assert_eq!(out.code, 130, "{name}: {out:?}");
+        assert!(out.stderr.contains(&format!("stopped by {name}")), "{name}: {out:?}");
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "{name}: the temporary kubeconfig is removed");
+    }
+}
+
+/// A signal while helm runs is passed on to helm at once (helm gets to clean up), and the step
+/// still ends with 130 and removes the temporary kubeconfig. The helm here is the real one for
+/// `version`, and one that waits for a signal for `template` (the pre-flight render).
+#[test]
+fn a_signal_while_helm_runs_is_passed_on_to_helm() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 100);
+    let dir = tempfile::tempdir().unwrap();
+    let (tmp, marks) = (dir.path().join("tmp"), dir.path().join("marks"));
+    std::fs::create_dir(&tmp).unwrap();
+    let wrapper = dir.path().join("helm");
+    let script = format!(
+        "#!/bin/sh\nif [ \"$1\" != template ]; then exec {real} \"$@\"; fi\ntrap 'echo got-$SIG >> {marks}; exit 1' TERM INT\necho started >> {marks}\nwhile :; do sleep 1; done\n",
+        real = helm.binary().display(),
+        marks = marks.display()
+    );
+    std::fs::write(&wrapper, script.replace("$SIG", "signal")).unwrap();
+    std::fs::set_permissions(&wrapper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = step("chart-deploy");
+    cmd.arg(chart()).args(["--release", RELEASE, "-n", NS, "--helm"]).arg(&wrapper);
+    cmd.env("KUBECONFIG_CONTENT", kube.kubeconfig(&kube.token)).env_remove("KUBECONFIG").env("TMPDIR", &tmp);
+    cmd.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    helm.homes(&mut cmd);
+    let mut child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + interrupt::DEADLINE;
+    while !std::fs::read_to_string(&marks).unwrap_or_default().contains("started") {
+        assert!(std::time::Instant::now() < deadline, "helm template never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    interrupt::signal(&child, libc::SIGTERM);
+    let out = interrupt::wait_with_deadline(&mut child);
+    assert_eq!(out.code, 130, "{out:?}");
+    assert!(out.stderr.contains("stopped by SIGTERM"), "{out:?}");
+    assert!(std::fs::read_to_string(&marks).unwrap().contains("got-signal"), "helm was told");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary kubeconfig is removed");
 }

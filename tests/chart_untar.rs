@@ -2,10 +2,12 @@
 //! nothing written outside the temporary folder and no target left; and good charts unpacked
 //! exactly as `helm pull --untar` and `tar -xzf` unpack them.
 
+mod interrupt;
 mod support;
 
 use std::io::Write;
 use std::path::Path;
+use std::process::Command;
 
 use support::*;
 
@@ -226,4 +228,145 @@ fn existing_target_needs_force_and_name_renames() {
     let out = run(step("chart-untar").arg(work.path().join("missing.tgz")));
     assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stderr.contains("missing.tgz"), "{out:?}");
+}
+
+/// A chart whose one extra file has a name longer than the 100 bytes of a ustar header (a GNU
+/// long-name record, as GNU tar writes it).
+fn chart_with_long_name(name: &str) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, data) in [("demo/Chart.yaml", CHART_YAML), (name, b"x: 1\n".as_slice())] {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o644);
+        header.set_size(data.len() as u64);
+        builder.append_data(&mut header, path, data).unwrap();
+    }
+    gzip(&builder.into_inner().unwrap())
+}
+
+/// The staging folders chart-untar leaves in `dest`.
+fn staging_left(dest: &Path) -> Vec<String> {
+    listing(dest).into_iter().filter(|name| name.starts_with(".chart-untar")).collect()
+}
+
+/// A name too long for a file system is a bad name, said as such: not a hostile archive.
+#[test]
+fn over_long_names_are_bad_names_not_hostile_archives() {
+    let long_part = format!("demo/templates/{}.yaml", "n".repeat(300));
+    let long_path = format!("demo/{}/x.yaml", vec!["d".repeat(200); 25].join("/"));
+    for (label, name, needle) in
+        [("long part", long_part, "longer than 255 bytes"), ("long path", long_path, "longer than 4095 bytes")]
+    {
+        let sandbox = tempfile::tempdir().unwrap();
+        let archive_path = sandbox.path().join("chart.tgz");
+        std::fs::write(&archive_path, chart_with_long_name(&name)).unwrap();
+        let out = run(step("chart-untar").arg(&archive_path).arg("-d").arg(sandbox.path()));
+        assert_eq!(out.code, 3, "{label}: {out:?}");
+        assert!(out.stderr.contains(needle) && out.stderr.contains("file name too long"), "{label}: {out:?}");
+        assert!(!out.stderr.contains("do not use it"), "{label}: not called hostile: {out:?}");
+        assert_eq!(listing(sandbox.path()), vec!["chart.tgz"], "{label}: nothing left");
+    }
+}
+
+/// A full disk is a local I/O failure (exit 1), not the archive's fault; nothing is left.
+#[test]
+fn a_full_disk_is_a_local_io_error() {
+    let sandbox = tempfile::tempdir().unwrap();
+    let dest = sandbox.path().join("small-disk");
+    std::fs::create_dir(&dest).unwrap();
+    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"]).arg(&dest).status();
+    assert!(mounted.is_ok_and(|s| s.success()), "a 1 MiB tmpfs is needed (run as root)");
+    struct Unmount<'a>(&'a Path);
+    impl Drop for Unmount<'_> {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(self.0).status();
+        }
+    }
+    let _unmount = Unmount(&dest);
+    let archive_path = sandbox.path().join("chart.tgz");
+    std::fs::write(&archive_path, chart(vec![("demo/files/big", Kind::File(vec![5; 3 * 1024 * 1024]))])).unwrap();
+    let out = run(step("chart-untar").arg(&archive_path).arg("-d").arg(&dest));
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("No space left on device") && out.stderr.contains("demo/files/big"), "{out:?}");
+    assert!(out.stderr.contains("not at fault") && !out.stderr.contains("do not use it"), "{out:?}");
+    assert!(listing(&dest).is_empty(), "left {:?}", listing(&dest));
+}
+
+/// Limits as large as a u64 goes (a hostile or careless --max-size) do not overflow.
+#[test]
+fn the_largest_limits_do_not_overflow() {
+    let sandbox = tempfile::tempdir().unwrap();
+    let archive_path = sandbox.path().join("chart.tgz");
+    std::fs::write(&archive_path, chart(vec![("demo/values.yaml", Kind::File(b"a: 1\n".to_vec()))])).unwrap();
+    let max = u64::MAX.to_string();
+    let out = run(step("chart-untar").arg(&archive_path).arg("-d").arg(sandbox.path()).args([
+        "--max-size",
+        &max,
+        "--max-file-size",
+        &max,
+    ]));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(std::fs::read(sandbox.path().join("demo/values.yaml")).unwrap(), b"a: 1\n");
+}
+
+/// SIGTERM or SIGINT mid-extraction (the archive comes through a FIFO that stalls half way)
+/// ends the step with 130 at once and leaves no staging folder.
+#[test]
+fn a_signal_mid_extraction_leaves_no_staging_folder() {
+    let files: Vec<(String, Vec<u8>)> =
+        (0..8).map(|i| (format!("demo/files/f{i}"), (0..512 * 1024).map(|b| (b * 7 + i) as u8).collect())).collect();
+    let mut entries = vec![("demo/Chart.yaml", Kind::File(CHART_YAML.to_vec()))];
+    entries.extend(files.iter().map(|(name, bytes)| (name.as_str(), Kind::File(bytes.clone()))));
+    let bytes = archive(&entries);
+    for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
+        let sandbox = tempfile::tempdir().unwrap();
+        let fifo = sandbox.path().join("chart.tgz");
+        let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo(3) with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        let dest = sandbox.path().join("dest");
+        let mut child = step("chart-untar")
+            .arg(&fifo)
+            .arg("-d")
+            .arg(&dest)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Blocks until the step opens the FIFO; the first half of the archive, then a stall.
+        let mut writer = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        writer.write_all(&bytes[..bytes.len() / 2]).unwrap();
+        let deadline = std::time::Instant::now() + interrupt::DEADLINE;
+        while !staging_left(&dest).iter().any(|s| dest.join(s).join("files/f0").exists()) {
+            assert!(std::time::Instant::now() < deadline, "extraction never started");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        interrupt::signal(&child, signal);
+        let out = interrupt::wait_with_deadline(&mut child);
+        drop(writer);
+        assert_eq!(out.code, 130, "{name}: {out:?}");
+        assert!(out.stderr.contains(&format!("stopped by {name}")), "{name}: {out:?}");
+        assert!(staging_left(&dest).is_empty(), "{name}: left {:?}", listing(&dest));
+    }
+}
+
+/// A panic (triggered by the debug-build-only DECKHAND_TEST_PANIC) is one clear "internal error"
+/// line asking for a bug report, exit 1, and a failed BK-CI output.json.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_is_reported_as_an_internal_error() {
+    let bk = tempfile::tempdir().unwrap();
+    let out = run(step("chart-untar")
+        .arg("chart.tgz")
+        .env("DECKHAND_TEST_PANIC", "1")
+        .env("bk_data_dir", bk.path())
+        .env("bk_data_output", "output.json"));
+    assert_eq!(out.code, 1, "{out:?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {out:?}");
+    assert!(lines[0].contains("internal error") && lines[0].contains("report it"), "{out:?}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
+    assert_eq!(written["status"], "failure");
+    assert_eq!(written["errorType"], 3, "a plugin error: {written}");
+    assert!(written["message"].as_str().unwrap().contains("internal error"), "{written}");
 }

@@ -1,6 +1,7 @@
 //! pull-secret against the Kubernetes API STAND-IN (tests/peers/kube_standin.py; no real API
 //! server can run here) and a real registry (CNCF distribution with htpasswd) for the login check.
 
+mod interrupt;
 mod support;
 
 use base64::Engine;
@@ -292,4 +293,104 @@ fn cluster_failures_are_clear_and_secrets_never_printed() {
     let out =
         pull_secret(&kube, &["Bad_Name", "-n", "web", "--registry", "r", "--username", "u", "--password", "p-123"]);
     assert_eq!(out.code, 2, "{out:?}");
+}
+
+/// SIGTERM or SIGINT while the cluster, or the registry being checked, accepts the connection
+/// and never answers: the step stops at once with 130 (not after --kube-timeout/--http-timeout).
+#[test]
+fn a_signal_ends_a_call_that_never_answers() {
+    for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
+        for silent in ["cluster", "registry"] {
+            let mut server = interrupt::SilentServer::start();
+            let kube = KubeStandin::start(namespaces(&["web"]));
+            let silent_url = format!("http://127.0.0.1:{}", server.port);
+            let (registry, config, verify) = match silent {
+                "cluster" => ("r.example".to_string(), interrupt::kubeconfig(&silent_url), "never"),
+                _ => (format!("127.0.0.1:{}", server.port), kube.kubeconfig(&kube.token), "auto"),
+            };
+            let config_file = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(config_file.path(), config).unwrap();
+            let mut child = step("pull-secret")
+                .args(["regcred", "-n", "web", "--registry", &registry, "--username", "u", "--password", "p-123"])
+                .args(["--verify", verify, "--plain-http", "--kube-timeout", "10m", "--http-timeout", "10m"])
+                .args(["--retries", "0", "--kubeconfig"])
+                .arg(config_file.path())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            server.wait_for_client();
+            interrupt::signal(&child, signal);
+            let out = interrupt::wait_with_deadline(&mut child);
+            assert_eq!(out.code, 130, "{name} with a silent {silent}: {out:?}");
+            assert!(out.stderr.contains(&format!("stopped by {name}")), "{name} with a silent {silent}: {out:?}");
+            assert!(kube.find("Secret", "web", "regcred").is_none(), "nothing written");
+        }
+    }
+}
+
+/// A kubeconfig whose user is an exec credential plugin (users[].user.exec).
+fn exec_kubeconfig(kube: &KubeStandin, plugin: &std::path::Path, arg: &str, env: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters:\n- name: c\n  cluster: {{server: 'http://127.0.0.1:{}'}}\ncontexts:\n- name: c\n  context: {{cluster: c, user: u}}\nusers:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: {}\n      args: ['{arg}']\n      env: [{{name: PLUGIN_SECRET, value: '{env}'}}]\n      interactiveMode: Never\n",
+        kube.port,
+        plugin.display()
+    )
+}
+
+/// A failing exec credential plugin is named, but its arguments, environment and output never
+/// show: it fails (exit 1) printing them, or prints something that is not an ExecCredential.
+#[test]
+fn a_failing_exec_plugin_never_shows_its_args_env_or_output() {
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let dir = tempfile::tempdir().unwrap();
+    let (arg, env, printed) = ("Exec-Arg-Canary-41c", "Exec-Env-Canary-93d", "Exec-Out-Canary-27e");
+    let scripts = [
+        ("fails", format!("echo \"$PLUGIN_SECRET $1 {printed}\"; echo \"{printed} $PLUGIN_SECRET\" >&2; exit 1")),
+        ("not-json", format!("echo '{{\"status\": {{\"token\": \"{printed}\" $PLUGIN_SECRET $1'")),
+    ];
+    for (label, body) in scripts {
+        let plugin = dir.path().join(label);
+        std::fs::write(&plugin, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&plugin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let config = dir.path().join(format!("{label}.kubeconfig"));
+        std::fs::write(&config, exec_kubeconfig(&kube, &plugin, arg, env)).unwrap();
+        for output in ["text", "json"] {
+            let out = run(step("pull-secret")
+                .args(["regcred", "-n", "web", "--registry", "r.example", "--username", "u", "--password", "p-123"])
+                .args(["--verify", "never", "--output", output, "-v", "--kubeconfig"])
+                .arg(&config));
+            assert_eq!(out.code, 4, "{label}: {out:?}");
+            assert!(out.stderr.contains("exec credential plugin"), "{label}: {out:?}");
+            for canary in [arg, env, printed] {
+                assert!(!out.all().contains(canary), "{label}: {canary} leaked: {out:?}");
+            }
+        }
+    }
+    assert!(kube.find("Secret", "web", "regcred").is_none());
+}
+
+/// With --verify auto, a registry whose certificate is not trusted is a failure with the
+/// --ca-file hint, not a skipped check; --verify never still writes the secret.
+#[test]
+fn an_untrusted_registry_certificate_fails_unless_told_never() {
+    let ca = shared_ca();
+    let served = tempfile::tempdir().unwrap();
+    let registry = StaticServer::start(
+        served.path(),
+        ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() },
+    );
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let host = format!("localhost:{}", registry.port);
+    let base = ["regcred", "-n", "web", "--registry", host.as_str(), "--username", "u", "--password", "Tls-Canary-pw"];
+    for verify in [&[][..], &["--verify", "auto"][..]] {
+        let out = pull_secret(&kube, &[&base[..], verify].concat());
+        assert_eq!(out.code, 5, "{verify:?}: {out:?}");
+        assert!(out.stderr.contains("--ca-file") && out.stderr.contains("not written"), "{verify:?}: {out:?}");
+        assert!(!out.all().contains("Tls-Canary-pw"), "{out:?}");
+        assert!(kube.find("Secret", "web", "regcred").is_none(), "{verify:?}: nothing written");
+    }
+    let out = pull_secret(&kube, &[&base[..], &["--verify", "never"]].concat());
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(kube.find("Secret", "web", "regcred").is_some());
 }

@@ -143,10 +143,14 @@ impl Helm {
     fn ask_version(path: &Path) -> Result<Version> {
         // Helm 3/4 answer the template; Helm 2 needs --client (or it asks Tiller).
         for args in [&["version", "--template", "{{.Version}}"][..], &["version", "--client", "--short"][..]] {
-            let output = Command::new(path).args(args).output().map_err(|e| {
+            // Run as every helm is, so that a signal reaches a helm that hangs here too.
+            let output = process::run_captured(Command::new(path).args(args)).map_err(|e| {
                 Error::usage(messages::helm_not_runnable(path, &e.to_string())).hint(messages::HINT_HELM_NOT_FOUND)
             })?;
-            if let Some(version) = parse_version(&String::from_utf8_lossy(&output.stdout)) {
+            if let Some(signal) = output.forwarded {
+                return Err(process::interrupted(signal, &messages::helm_stopped("version")));
+            }
+            if let Some(version) = parse_version(&output.stdout) {
                 return Ok(version);
             }
         }

@@ -110,7 +110,7 @@ impl Deploy {
         let kubeconfig = ChildKubeconfig::for_args(kube_args)?;
         kube::block_on(async {
             let cluster = kube::connect(kube_args).await;
-            let located = locating.join().map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))?;
+            let located = joined(locating).await.map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))?;
             let cluster = cluster?;
             let helm = self.suited_helm(located, &cluster)?;
             self.check_skew(&helm, &cluster)?;
@@ -353,6 +353,14 @@ impl Deploy {
             },
         }
     }
+}
+
+/// Waits for a helper thread without blocking the runtime, so that a signal still ends the wait.
+async fn joined<T>(thread: std::thread::JoinHandle<T>) -> std::thread::Result<T> {
+    while !thread.is_finished() {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    thread.join()
 }
 
 /// `--set` values whose key names a secret are kept out of every printed line.

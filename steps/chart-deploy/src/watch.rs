@@ -244,7 +244,8 @@ pub async fn wait(
     let mut changes = futures::stream::select_all(streams);
     let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
     let never = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86400);
-    let mut signals = tokio::time::interval(Duration::from_millis(100));
+    // A signal ends the wait wherever it is (kube::block_on races it); this names what it ended.
+    let _doing = process::doing(messages::WHILE_WAITING);
     let mut seen = Seen::default();
     let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
     loop {
@@ -256,12 +257,6 @@ pub async fn wait(
             },
             _ = tokio::time::sleep_until(deadline.unwrap_or(never)) => {
                 return Ok(Waited::TimedOut(workloads.iter().map(|w| seen.evaluate(w).0).collect()));
-            }
-            _ = signals.tick() => {
-                if let Some(signal) = process::received_signal() {
-                    return Err(process::interrupted(signal, messages::WHILE_WAITING));
-                }
-                continue;
             }
         }
         let mut states = Vec::new();

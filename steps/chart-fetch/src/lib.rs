@@ -129,10 +129,9 @@ fn save(
 ) -> Result<Saved> {
     let dest = &req.dest_dir;
     std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create the destination folder", dest, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".chart-fetch-")
-        .suffix(".tgz.part")
-        .tempfile_in(dest)
+    // Removed on every return, and also when a signal or a panic ends the run.
+    let create = || tempfile::Builder::new().prefix(".chart-fetch-").suffix(".tgz.part").tempfile_in(dest);
+    let mut tmp = deckhand_common::process::remove_if_ended(create, |file| file.path())
         .map_err(|e| Error::io("cannot create a temporary file in", dest, e))?;
     let (actual, size) = client.download(url, auth, accept, tmp.as_file_mut(), what)?;
     if let Some(expected) = expected.filter(|e| *e != actual) {
@@ -156,7 +155,8 @@ fn save(
     tmp.as_file()
         .set_permissions(deckhand_common::files::new_file_permissions())
         .map_err(|e| Error::io("cannot set the mode of", tmp.path(), e))?;
-    tmp.persist(&path).map_err(|e| Error::io("cannot save the chart as", &path, e.error))?;
+    let _whole = deckhand_common::process::defer_signals();
+    tmp.into_inner().persist(&path).map_err(|e| Error::io("cannot save the chart as", &path, e.error))?;
     Ok(Saved { path: Some(path), untar_dir: None, digest, size })
 }
 

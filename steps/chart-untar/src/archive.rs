@@ -5,7 +5,7 @@
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
-use deckhand_common::{Error, Result};
+use deckhand_common::{process, Error, Result};
 use tar::EntryType;
 
 use crate::messages;
@@ -37,14 +37,16 @@ pub struct Extracted {
 const HEADER_ALLOWANCE: u64 = 4 * 1024 * 1024;
 
 /// Extracts a gzipped tar stream into `dest` (an empty folder), dropping the archive's top-level
-/// folder as helm does.
+/// folder as helm does. Every file and folder is made under [`process::create_inside`], so a run
+/// ended by a signal removes `dest` whole when it is a `process::remove_if_ended` folder.
 pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> Result<Extracted> {
     let magic = reader.fill_buf().map_err(|e| Error::input(messages::bad_tar(&e.to_string())))?;
     if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
         return Err(Error::input(messages::not_gzip()).hint(messages::HINT_HOSTILE));
     }
-    let stream =
-        CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left: limits.max_total + HEADER_ALLOWANCE };
+    // Saturating: a limit of u64::MAX means "no limit", not an overflow.
+    let left = limits.max_total.saturating_add(HEADER_ALLOWANCE);
+    let stream = CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left };
     let mut archive = tar::Archive::new(stream);
     let entries = archive.entries().map_err(|e| tar_error(e, limits))?;
     let mut done = Extracted::default();
@@ -72,8 +74,9 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             continue;
         };
         let target = dest.join(&relative);
+        check_name_fits(&name, &relative, &target)?;
         if is_dir {
-            std::fs::create_dir_all(&target).map_err(|e| refuse(&format!("cannot create the folder: {e}")))?;
+            process::create_inside(|| std::fs::create_dir_all(&target)).map_err(|e| local_io(&name, &target, e))?;
             continue;
         }
         let size = entry.header().size().unwrap_or(u64::MAX);
@@ -81,23 +84,70 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
         }
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| refuse(&format!("cannot create its folder: {e}")))?;
+            process::create_inside(|| std::fs::create_dir_all(parent)).map_err(|e| local_io(&name, parent, e))?;
         }
         let mode = if entry.header().mode().unwrap_or(0o644) & 0o111 != 0 { 0o755 } else { 0o644 };
-        let mut file = create_file(&target, mode).map_err(|e| refuse(&format!("cannot write it: {e}")))?;
-        let copied =
-            std::io::copy(&mut (&mut entry).take(limits.max_file + 1), &mut file).map_err(|e| tar_error(e, limits))?;
+        let mut file =
+            process::create_inside(|| create_file(&target, mode)).map_err(|e| local_io(&name, &target, e))?;
+        let copied = match copy_entry(&mut entry, &mut file, limits.max_file.saturating_add(1)) {
+            Ok(copied) => copied,
+            Err(Copy::Read(e)) => return Err(tar_error(e, limits)),
+            Err(Copy::Write(e)) => return Err(local_io(&name, &target, e)),
+        };
         if copied > limits.max_file {
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
         }
-        file.flush().map_err(|e| refuse(&format!("cannot write it: {e}")))?;
+        file.flush().map_err(|e| local_io(&name, &target, e))?;
         done.files += 1;
-        done.bytes += copied;
+        done.bytes = done.bytes.saturating_add(copied);
         if done.bytes > limits.max_total {
             return Err(Error::input(messages::too_big_total(limits.max_total)).hint(messages::HINT_LIMIT));
         }
     }
     Ok(done)
+}
+
+/// Where a copy failed: reading the archive (its fault) or writing the disk (ours).
+enum Copy {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// Copies at most `limit` bytes of an entry into its file.
+fn copy_entry(entry: &mut impl Read, file: &mut std::fs::File, limit: u64) -> std::result::Result<u64, Copy> {
+    let mut entry = entry.take(limit);
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let n = match entry.read(&mut buffer) {
+            Ok(0) => return Ok(copied),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Copy::Read(e)),
+        };
+        file.write_all(&buffer[..n]).map_err(Copy::Write)?;
+        copied = copied.saturating_add(n as u64);
+    }
+}
+
+/// A failure of the local disk (full, read-only, permissions) while writing entry `name`: not
+/// the archive's fault, so not reported as a hostile archive.
+fn local_io(name: &str, path: &Path, err: std::io::Error) -> Error {
+    Error::io(&messages::cannot_write(name), path, err).hint(messages::HINT_LOCAL_IO)
+}
+
+/// Longest file name component, and whole path, Linux file systems take (NAME_MAX, PATH_MAX).
+const NAME_MAX: usize = 255;
+const PATH_MAX: usize = 4095;
+
+/// A name too long to store here is a bad name (a chart helm could not use either), said as such.
+fn check_name_fits(name: &str, relative: &Path, target: &Path) -> Result<()> {
+    let long_part = relative.iter().any(|part| part.len() > NAME_MAX);
+    if long_part || target.as_os_str().len() > PATH_MAX {
+        let why = if long_part { messages::name_part_too_long(NAME_MAX) } else { messages::path_too_long(PATH_MAX) };
+        return Err(Error::input(messages::refused_entry(name, &why)).hint(messages::HINT_LONG_NAME));
+    }
+    Ok(())
 }
 
 fn create_file(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {

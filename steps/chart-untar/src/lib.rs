@@ -13,7 +13,7 @@ pub mod metadata;
 use std::path::{Path, PathBuf};
 
 use deckhand_common::output::Outcome;
-use deckhand_common::{Error, Result};
+use deckhand_common::{process, Error, Result};
 use serde::Serialize;
 
 pub use archive::{extract_into, Extracted, Limits};
@@ -80,9 +80,9 @@ impl Untar {
             .map_err(|e| Error::io("cannot open the chart archive", &self.archive, e))?;
         std::fs::create_dir_all(&self.dest_dir)
             .map_err(|e| Error::io("cannot create the folder", &self.dest_dir, e))?;
-        let staging = tempfile::Builder::new()
-            .prefix(".chart-untar-")
-            .tempdir_in(&self.dest_dir)
+        // Removed on every return, and also when a signal or a panic ends the run.
+        let create = || tempfile::Builder::new().prefix(".chart-untar-").tempdir_in(&self.dest_dir);
+        let staging = process::remove_if_ended(create, |dir| dir.path())
             .map_err(|e| Error::io("cannot create a temporary folder in", &self.dest_dir, e))?;
 
         let extracted = extract_into(std::io::BufReader::new(file), staging.path(), &self.limits)
@@ -96,7 +96,11 @@ impl Untar {
         }
         let folder = self.name.clone().unwrap_or_else(|| meta.name.clone());
         let target = self.dest_dir.join(&folder);
-        place(staging, &target, self.force)?;
+        {
+            // The renames are not cut in half by a signal: it ends the run right after them.
+            let _renaming = process::defer_signals();
+            place(staging.into_inner(), &target, self.force)?;
+        }
         Ok(Unpacked {
             path: target,
             chart: meta.name,

@@ -46,3 +46,20 @@ pub fn bad_chart_yaml(why: &str) -> String {
 pub fn not_the_chart_asked_for(wanted: &str, got: &str) -> String {
     format!("the archive holds the chart {got:?}, not {wanted:?} that was asked for")
 }
+
+pub const HINT_LOCAL_IO: &str = "the archive is not at fault: check the free space and permissions of the destination \
+folder (-d)";
+pub const HINT_LONG_NAME: &str =
+    "the chart holds a file name too long for a file system (and for helm); shorten it in the chart";
+
+pub fn cannot_write(entry: &str) -> String {
+    format!("cannot write archive entry {entry:?} to")
+}
+
+pub fn name_part_too_long(max: usize) -> String {
+    format!("a part of its path is longer than {max} bytes")
+}
+
+pub fn path_too_long(max: usize) -> String {
+    format!("its path in the destination is longer than {max} bytes")
+}

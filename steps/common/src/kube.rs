@@ -13,7 +13,7 @@ use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::Value;
 
-use crate::{log, messages, redact, Error, ErrorKind, Result};
+use crate::{log, messages, process, redact, Error, ErrorKind, Result};
 
 /// Options of every step that talks to a cluster.
 #[derive(Args, Debug, Clone)]
@@ -44,12 +44,25 @@ pub struct Cluster {
 }
 
 /// Runs async cluster code on a small runtime of its own (the steps are otherwise synchronous).
+/// A SIGINT/SIGTERM ends it wherever it is (a request to a server that never answers included):
+/// the future is dropped, so the caller's clean-up runs, and the run is reported interrupted.
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
-    Ok(runtime.block_on(future))
+    let _handling = process::handle_signals();
+    let output = runtime.block_on(async {
+        tokio::select! {
+            // A future that has finished wins: its own error says best what a signal stopped.
+            biased;
+            output = future => Ok(output),
+            interrupted = process::interruption(messages::WHILE_TALKING_TO_CLUSTER) => Err(interrupted),
+        }
+    });
+    // Work still in flight (a connection that never answers) is not waited for.
+    runtime.shutdown_background();
+    output
 }
 
 /// Where the cluster credentials come from, in order: kubeconfig path(s), content in a variable,
@@ -102,7 +115,8 @@ fn parse(text: &str, source: &str) -> Result<Kubeconfig> {
     Kubeconfig::from_yaml(text).map_err(|_| Error::input(messages::bad_kubeconfig(source, "not a valid kubeconfig")))
 }
 
-/// Registers every token, password and private key in a kubeconfig for redaction.
+/// Registers every token, password, private key and exec plugin environment value in a
+/// kubeconfig for redaction.
 fn register_credentials(text: &str) {
     let Ok(doc) = serde_saphyr::from_str::<Value>(text) else { return };
     for user in doc.get("users").and_then(Value::as_array).into_iter().flatten() {
@@ -111,6 +125,11 @@ fn register_credentials(text: &str) {
             if let Some(secret) = auth.get(key).and_then(Value::as_str) {
                 redact::register(secret);
             }
+        }
+        // An exec plugin's environment is where its credentials go (helm runs the plugin too).
+        let exec_env = auth.get("exec").and_then(|e| e.get("env")).and_then(Value::as_array);
+        for value in exec_env.into_iter().flatten().filter_map(|v| v.get("value")?.as_str()) {
+            redact::register(value);
         }
     }
 }
@@ -197,6 +216,9 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
             }
         }
         other => {
+            if let Some(error) = exec_plugin_error(&other, server) {
+                return error;
+            }
             let cause = crate::http::chain(&other);
             if cause.contains("certificate") {
                 return Error::remote(messages::cluster_tls(server, &cause)).hint(messages::HINT_KUBE_TLS);
@@ -206,13 +228,38 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
     }
 }
 
+/// A failing exec credential plugin, said without its arguments, environment or output: kube's
+/// errors quote them all (the command's debug form, its captured stdout and stderr), and a
+/// plugin's arguments, environment and output are where credentials live.
+fn exec_plugin_error(err: &(dyn std::error::Error + 'static), server: &str) -> Option<Error> {
+    use kube::client::AuthError as Auth;
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(auth) = e.downcast_ref::<Auth>() {
+            let why = match auth {
+                Auth::AuthExecStart(_) => messages::EXEC_NOT_STARTED.to_string(),
+                Auth::AuthExecRun { out, .. } => messages::exec_exit(&out.status.to_string()),
+                Auth::AuthExecParse(_) => messages::EXEC_BAD_OUTPUT.to_string(),
+                Auth::ExecPluginFailed => messages::EXEC_NO_STATUS.to_string(),
+                Auth::AuthExec(_) | Auth::AuthExecSerialize(_) | Auth::ExecMissingClusterInfo => {
+                    messages::EXEC_OTHER.to_string()
+                }
+                _ => return None,
+            };
+            return Some(Error::auth(messages::exec_plugin_failed(server, &why)).hint(messages::HINT_EXEC_PLUGIN));
+        }
+        current = e.source();
+    }
+    None
+}
+
 /// The cluster credentials handed to a child process (helm), through `KUBECONFIG`.
 pub enum ChildKubeconfig {
     /// The user's own kubeconfig path(s), passed on as they are.
     Paths(String),
     /// Content from an environment variable, written to a 0600 temp file that is deleted when
-    /// this is dropped (every return path; SIGINT/SIGTERM are caught and end in a return).
-    Temp(tempfile::NamedTempFile),
+    /// this is dropped, and also when a signal or a panic ends the run.
+    Temp(process::Removable<tempfile::NamedTempFile>),
     /// No kubeconfig: the child uses the in-cluster service account as we do.
     InCluster,
 }
@@ -224,11 +271,11 @@ impl ChildKubeconfig {
             Source::Content(content) => content,
             Source::InCluster => return Ok(ChildKubeconfig::InCluster),
         };
-        crate::process::catch_signals();
         let write = |e: std::io::Error| Error::internal(format!("cannot write a temporary kubeconfig: {e}"));
         // tempfile creates the file with mode 0600.
-        let mut file = tempfile::Builder::new().prefix("deckhand-kubeconfig-").tempfile().map_err(write)?;
-        std::io::Write::write_all(&mut file, content.as_bytes()).map_err(write)?;
+        let create = || tempfile::Builder::new().prefix("deckhand-kubeconfig-").tempfile();
+        let mut file = process::remove_if_ended(create, |f| f.path()).map_err(write)?;
+        std::io::Write::write_all(&mut *file, content.as_bytes()).map_err(write)?;
         Ok(ChildKubeconfig::Temp(file))
     }
 

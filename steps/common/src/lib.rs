@@ -11,7 +11,8 @@
 //! - [`registry`]: OCI registry sessions (Basic and Bearer-token auth);
 //! - [`secret`]: secrets read from a flag, a file or stdin;
 //! - [`tls`]: the TLS client set-up of every connection (system roots, `--ca-file`, self-signed servers);
-//! - [`process`]: child processes that get our SIGINT/SIGTERM and are waited for.
+//! - [`process`]: how a run ends early (SIGINT/SIGTERM at once, with clean-up; a panic as an
+//!   internal error), and child processes that get our signals and are waited for.
 
 pub mod error;
 pub mod files;

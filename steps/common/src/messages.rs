@@ -139,3 +139,33 @@ pub fn stored_login_used(host: &str, path: &Path) -> String {
 pub fn insecure_realm(registry: &str, realm: &str) -> String {
     format!("{registry} (HTTPS) sends its logins to the token service {realm}, which is not HTTPS; the credentials are not sent there")
 }
+
+pub const WHILE_RUNNING: &str = "before it finished";
+pub const WHILE_TALKING_TO_CLUSTER: &str = "while talking to the cluster";
+
+pub fn stopped_by(signal: &str, what: &str) -> String {
+    format!("stopped by {signal} {what}")
+}
+
+pub fn internal_error(what: &str, place: &str) -> String {
+    format!(
+        "internal error (a bug in Deckhand: please report it, with this line, at \
+https://github.com/deckhand-ci/deckhand/issues): {what} at {place}"
+    )
+}
+
+pub const HINT_EXEC_PLUGIN: &str = "run the kubeconfig's exec command yourself to see why it fails (its arguments, \
+environment and output are not shown here: they may hold credentials)";
+
+pub fn exec_plugin_failed(server: &str, why: &str) -> String {
+    format!("the kubeconfig's exec credential plugin (users[].user.exec) for the cluster {server} failed: {why}")
+}
+
+pub const EXEC_NOT_STARTED: &str = "it could not be started";
+pub const EXEC_BAD_OUTPUT: &str = "it printed no valid ExecCredential";
+pub const EXEC_NO_STATUS: &str = "its ExecCredential has no status";
+pub const EXEC_OTHER: &str = "it could not be run or understood";
+
+pub fn exec_exit(status: &str) -> String {
+    format!("it ended with {status}")
+}

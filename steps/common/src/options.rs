@@ -133,9 +133,14 @@ fn truthy(raw: &str) -> bool {
     matches!(raw.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on")
 }
 
-/// The step's command with env values hidden from `--help` (they may be secrets).
+/// The step's command with env values hidden from `--help` (they may be secrets), in every
+/// subcommand too.
 pub fn command<T: CommandFactory>() -> clap::Command {
-    T::command().mut_args(|a| a.hide_env_values(true))
+    hide_env_values(T::command())
+}
+
+fn hide_env_values(command: clap::Command) -> clap::Command {
+    command.mut_args(|a| a.hide_env_values(true)).mut_subcommands(hide_env_values)
 }
 
 /// Parses `args` with values filled in from `sources` where the command line has none.

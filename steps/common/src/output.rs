@@ -3,13 +3,14 @@
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::options::{self, CommonArgs, Format, Sources};
 use crate::redact::scrub;
-use crate::{log, Error, ErrorKind, Result};
+use crate::{log, messages, process, Error, ErrorKind, Result};
 
 /// A step's successful result.
 pub trait Outcome: Serialize {
@@ -63,6 +64,7 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
     code_of: fn(ErrorKind) -> u8,
     body: impl FnOnce(C) -> Result<O>,
 ) -> ExitCode {
+    install_endings(code_of);
     let sources = match Sources::from_process() {
         Ok(sources) => sources,
         Err(err) => return fail(Format::Text, &err, code_of),
@@ -72,10 +74,45 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         Err(err) => return clap_failure(err, code_of(ErrorKind::Usage)),
     };
     let format = cli.common().output;
+    JSON_OUTPUT.store(format == Format::Json, Ordering::Relaxed);
     log::init(cli.common().quiet, cli.common().verbose);
+    panic_if_asked();
     match body(cli) {
         Ok(outcome) => succeed(format, &outcome),
         Err(err) => fail(format, &err, code_of),
+    }
+}
+
+/// `--output json`, for a run ended by a signal or a panic.
+static JSON_OUTPUT: AtomicBool = AtomicBool::new(false);
+
+/// However the run ends early (SIGINT/SIGTERM, a panic), it is reported like any failure: a line
+/// on stderr and, under BK-CI, `output.json`. The panic hook runs before the release profile's
+/// abort, so it does its work there.
+fn install_endings(code_of: fn(ErrorKind) -> u8) {
+    process::set_report(Box::new(move |err| {
+        let format = if JSON_OUTPUT.load(Ordering::Relaxed) { Format::Json } else { Format::Text };
+        report(format, err, code_of)
+    }));
+    process::install();
+    std::panic::set_hook(Box::new(|info| {
+        let what = match (info.payload().downcast_ref::<&str>(), info.payload().downcast_ref::<String>()) {
+            (Some(text), _) => text.to_string(),
+            (_, Some(text)) => text.clone(),
+            _ => String::new(),
+        };
+        let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        process::die(&Error::internal(messages::internal_error(&what, &place)))
+    }));
+}
+
+/// Debug builds only: `DECKHAND_TEST_PANIC` set makes the step panic right after parsing its
+/// options, so the tests can check what a panic prints and writes. Harmless: it only ends the run,
+/// and release builds do not have it.
+fn panic_if_asked() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("DECKHAND_TEST_PANIC").is_some() {
+        panic!("DECKHAND_TEST_PANIC is set");
     }
 }
 
@@ -117,6 +154,11 @@ fn kind_name(kind: ErrorKind) -> &'static str {
 }
 
 fn fail(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> ExitCode {
+    ExitCode::from(report(format, err, code_of))
+}
+
+/// Prints `err` (and writes output.json); its exit code.
+fn report(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> u8 {
     let code = code_of(err.kind);
     log::error(err.to_string());
     if format == Format::Json {
@@ -134,7 +176,7 @@ fn fail(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> ExitCode {
         "type": "default",
         "data": {},
     }));
-    ExitCode::from(code)
+    code
 }
 
 fn clap_failure(err: clap::Error, code: u8) -> ExitCode {

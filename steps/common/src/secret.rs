@@ -11,8 +11,8 @@ use crate::{redact, Error, Result};
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PasswordArgs {
     /// Password or token (prefer --password-stdin, --password-file or the environment variable:
-    /// a flag is visible in the process list).
-    #[arg(long)]
+    /// a flag is visible in the process list). The variable's value is never shown in `--help`.
+    #[arg(long, hide_env_values = true)]
     pub password: Option<String>,
     /// Read the password from stdin.
     #[arg(long)]

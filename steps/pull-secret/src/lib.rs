@@ -22,7 +22,8 @@ pub use docker_config::Credential;
 /// When to log in to the registries before writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Verify {
-    /// Check; a refused login is an error, an unreachable registry only a warning.
+    /// Check; a refused login or an untrusted certificate is an error, an unreachable registry
+    /// only a warning.
     Auto,
     /// Check; any failure is an error.
     Always,
@@ -120,6 +121,11 @@ impl PullSecret {
                     return Err(Error::auth(format!("{} ({})", messages::login_failed(&cred.host()), e.message))
                         .hint(messages::HINT_VERIFY))
                 }
+                // A certificate problem is not "unreachable": the registry answered with a
+                // certificate we do not trust, and the nodes will likely not trust it either.
+                Err(e) if is_certificate_error(&e) => {
+                    return Err(Error { message: messages::untrusted_certificate(&cred.host(), &e.message), ..e })
+                }
                 Err(e) if self.verify == Verify::Auto && e.kind == ErrorKind::Remote => {
                     log::warn(messages::verify_skipped(&cred.host(), &e.message));
                 }
@@ -128,6 +134,11 @@ impl PullSecret {
         }
         Ok(verified)
     }
+}
+
+/// The shared HTTP client marks a certificate failure by its `--ca-file` hint.
+fn is_certificate_error(error: &Error) -> bool {
+    error.kind == ErrorKind::Remote && error.hint.as_deref() == Some(deckhand_common::messages::HINT_TLS)
 }
 
 impl Outcome for Applied {

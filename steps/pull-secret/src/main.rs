@@ -51,8 +51,8 @@ struct Cli {
     /// Add the secret to this service account's imagePullSecrets (repeatable; no duplicates).
     #[arg(long = "service-account", value_name = "NAME")]
     service_accounts: Vec<String>,
-    /// Log in to the registries before writing: auto (a refused login fails, an unreachable
-    /// registry only warns), always, never.
+    /// Log in to the registries before writing: auto (a refused login or an untrusted
+    /// certificate fails, an unreachable registry only warns), always, never.
     #[arg(long, value_enum, default_value_t = Verify::Auto)]
     verify: Verify,
     /// Log in to the registries over plain HTTP.

@@ -52,3 +52,7 @@ pub fn verify_skipped(registry: &str, why: &str) -> String {
 pub fn conflict(name: &str) -> String {
     format!("{name} kept changing while we updated it (HTTP 409 several times); try again")
 }
+
+pub fn untrusted_certificate(registry: &str, why: &str) -> String {
+    format!("cannot check the credentials with {registry}: {why}; the secret was not written (--verify never skips the check)")
+}
