@@ -20,7 +20,7 @@ fn umask() -> u32 {
         // SAFETY: umask only swaps the process's mask; it is put back at once.
         let old = unsafe { libc::umask(0o022) };
         unsafe { libc::umask(old) };
-        u32::from(old)
+        old
     })
 }
 

@@ -136,13 +136,16 @@ pub enum UnusableLogin {
     NoSecret,
 }
 
-/// The logins of a docker (or helm registry) `config.json`: (registry as written, user, password).
-pub fn logins_in_config(doc: &Value) -> Vec<(String, std::result::Result<(String, String), UnusableLogin>)> {
+/// A user and password, or why an entry gives none.
+pub type StoredLogin = std::result::Result<(String, String), UnusableLogin>;
+
+/// The logins of a docker (or helm registry) `config.json`: (registry as written, its login).
+pub fn logins_in_config(doc: &Value) -> Vec<(String, StoredLogin)> {
     let auths = doc.get("auths").and_then(Value::as_object).cloned().unwrap_or_default();
     auths.into_iter().map(|(registry, entry)| (registry, login_of(&entry))).collect()
 }
 
-fn login_of(entry: &Value) -> std::result::Result<(String, String), UnusableLogin> {
+fn login_of(entry: &Value) -> StoredLogin {
     if let Some(auth) = entry.get("auth").and_then(Value::as_str).filter(|a| !a.is_empty()) {
         let decoded = BASE64.decode(auth.trim()).ok().and_then(|b| String::from_utf8(b).ok());
         let (user, password) = decoded.as_deref().and_then(|d| d.split_once(':')).ok_or(UnusableLogin::BadAuthField)?;
