@@ -240,15 +240,20 @@ impl StaticServer {
 
     /// The requests served so far: (path, query, had an Authorization header).
     pub fn requests(&self) -> Vec<(String, String, bool)> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (v["path"].as_str().unwrap().into(), v["query"].as_str().unwrap().into(), v["auth"].as_bool().unwrap())
-            })
-            .collect()
+        request_log(&self.log, "path", "query")
     }
+}
+
+/// A test server's JSON-lines request log: two of its text fields and whether auth came.
+fn request_log(log: &Path, first: &str, second: &str) -> Vec<(String, String, bool)> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v[first].as_str().unwrap().into(), v[second].as_str().unwrap().into(), v["auth"].as_bool().unwrap())
+        })
+        .collect()
 }
 
 pub fn root_path(rel: &str) -> PathBuf {
@@ -685,18 +690,7 @@ impl HostilePeer {
 
     /// (listener, path, had an Authorization header) of every request so far.
     pub fn requests(&self) -> Vec<(String, String, bool)> {
-        std::fs::read_to_string(&self.log)
-            .unwrap_or_default()
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (
-                    v["listener"].as_str().unwrap().into(),
-                    v["path"].as_str().unwrap().into(),
-                    v["auth"].as_bool().unwrap(),
-                )
-            })
-            .collect()
+        request_log(&self.log, "listener", "path")
     }
 
     pub fn foreign_requests(&self) -> usize {

@@ -66,8 +66,7 @@ impl TlsSetup {
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| SetupError::Roots(e.to_string()))?;
-        let verifier: Arc<dyn ServerCertVerifier> =
-            if self.insecure { Arc::new(AcceptAnything { provider }) } else { Arc::new(self.verifier(provider)?) };
+        let verifier = Arc::new(self.verifier(provider)?);
         let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
         match &self.identity {
             Some((chain, key)) => builder
@@ -82,7 +81,10 @@ impl TlsSetup {
         Ok(Arc::new(self.verifier(provider())?))
     }
 
-    fn verifier(&self, provider: Arc<CryptoProvider>) -> Result<TrustedOrPinned, SetupError> {
+    fn verifier(&self, provider: Arc<CryptoProvider>) -> Result<Verifier, SetupError> {
+        if self.insecure {
+            return Ok(Verifier { policy: Policy::AcceptAnything, provider });
+        }
         let mut roots = RootCertStore::empty();
         if !self.only_extra_roots {
             // Unreadable system certificates are skipped, as every TLS client does.
@@ -104,20 +106,28 @@ impl TlsSetup {
                     .map_err(|e| SetupError::Roots(e.to_string()))?,
             )
         };
-        Ok(TrustedOrPinned { webpki, pinned: self.extra_roots.clone(), provider })
+        Ok(Verifier { policy: Policy::TrustedOrPinned { webpki, pinned: self.extra_roots.clone() }, provider })
     }
 }
 
-/// webpki's chain verification, then, for a server certificate that is byte for byte one the
-/// user trusts, the checks that remain meaningful: validity period and host name.
+/// How server certificates are judged; handshake signatures are checked in every case, so the
+/// connection is at least with the holder of the presented key.
 #[derive(Debug)]
-struct TrustedOrPinned {
-    webpki: Option<Arc<WebPkiServerVerifier>>,
-    pinned: Vec<CertificateDer<'static>>,
+struct Verifier {
+    policy: Policy,
     provider: Arc<CryptoProvider>,
 }
 
-impl ServerCertVerifier for TrustedOrPinned {
+#[derive(Debug)]
+enum Policy {
+    /// `--insecure-skip-tls-verify`: any certificate.
+    AcceptAnything,
+    /// webpki's chain verification, then, for a server certificate that is byte for byte one the
+    /// user trusts, the checks that remain meaningful: validity period and host name.
+    TrustedOrPinned { webpki: Option<Arc<WebPkiServerVerifier>>, pinned: Vec<CertificateDer<'static>> },
+}
+
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -126,13 +136,16 @@ impl ServerCertVerifier for TrustedOrPinned {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let chain_result = match &self.webpki {
+        let Policy::TrustedOrPinned { webpki, pinned } = &self.policy else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        let chain_result = match webpki {
             Some(webpki) => webpki.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
             None => Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)),
         };
         match chain_result {
             Ok(verified) => Ok(verified),
-            Err(err) if self.pinned.iter().any(|c| c.as_ref() == end_entity.as_ref()) => {
+            Err(err) if pinned.iter().any(|c| c.as_ref() == end_entity.as_ref()) => {
                 check_pinned(end_entity, server_name, now).map_err(|pinned_err| pinned_err.unwrap_or(err))
             }
             Err(err) => Err(err),
@@ -191,48 +204,6 @@ fn validity(cert: &CertificateDer<'_>) -> Option<(Duration, Duration)> {
     Some((validity.not_before.to_unix_duration(), validity.not_after.to_unix_duration()))
 }
 
-/// `--insecure-skip-tls-verify`: any certificate, though handshake signatures are still checked
-/// so that the connection is at least with the holder of the presented key.
-#[derive(Debug)]
-struct AcceptAnything {
-    provider: Arc<CryptoProvider>,
-}
-
-impl ServerCertVerifier for AcceptAnything {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
-}
-
 /// The current time, for tests of the verifier.
 #[cfg(test)]
 fn now() -> UnixTime {
@@ -255,7 +226,7 @@ mod tests {
         let verifier = setup.verifier(provider()).unwrap();
         let name = |n: &str| ServerName::try_from(n.to_string()).unwrap();
         // What rustls alone says, and why the pin exists.
-        let webpki = verifier.webpki.as_ref().unwrap();
+        let Policy::TrustedOrPinned { webpki: Some(webpki), .. } = &verifier.policy else { panic!("a chain verifier") };
         assert!(webpki.verify_server_cert(&cert, &[], &name("localhost"), &[], now()).is_err());
         assert!(verifier.verify_server_cert(&cert, &[], &name("localhost"), &[], now()).is_ok());
         assert!(verifier.verify_server_cert(&cert, &[], &name("127.0.0.1"), &[], now()).is_ok());
@@ -271,5 +242,13 @@ mod tests {
         let verifier = setup.verifier(provider()).unwrap();
         let name = ServerName::try_from("localhost").unwrap();
         assert!(verifier.verify_server_cert(&cert, &[], &name, &[], now()).is_err());
+    }
+
+    #[test]
+    fn insecure_accepts_any_certificate() {
+        let cert = certificates_from_pem(SELF_SIGNED.as_bytes()).unwrap().remove(0);
+        let verifier = TlsSetup { insecure: true, ..Default::default() }.verifier(provider()).unwrap();
+        let name = ServerName::try_from("example.com").unwrap();
+        assert!(verifier.verify_server_cert(&cert, &[], &name, &[], now()).is_ok());
     }
 }
