@@ -176,6 +176,12 @@ pub const NO_TRUSTED_ROOTS: &str =
 pub const HINT_NO_TRUSTED_ROOTS: &str =
     "give the server's CA certificate (or its own, if it is self-signed) with --ca-file";
 
+pub const UNTRUSTED_ISSUER: &str = "its certificate is signed by a CA that is not trusted here";
+pub const UNTRUSTED_SELF_SIGNED: &str = "its certificate is self-signed (its own CA) and not trusted here";
+
+pub const HINT_NOT_TLS: &str = "the server did not answer in TLS: for a port that starts in plain text (587, 25) \
+use --tls starttls; --tls tls is for implicit TLS (465)";
+
 pub fn tls_setup_failed(why: &str) -> String {
     format!("cannot set up TLS: {why}")
 }

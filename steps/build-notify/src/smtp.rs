@@ -373,6 +373,14 @@ impl Server {
     fn tls_failure(&self, e: &io::Error) -> Error {
         let rustls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
         let why = match rustls_error {
+            Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
+                messages::UNTRUSTED_ISSUER.to_string()
+            }
+            Some(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                if matches!(other.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::CaUsedAsEndEntity)) =>
+            {
+                messages::UNTRUSTED_SELF_SIGNED.to_string()
+            }
             Some(rustls_error) => rustls_error.to_string(),
             None => chain(e),
         };
@@ -381,6 +389,8 @@ impl Server {
             Some(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => error.hint(messages::hint_tls_name(&self.host)),
+            // Not TLS at all: most often `--tls tls` against a port that wants STARTTLS.
+            Some(rustls::Error::InvalidMessage(_)) => error.hint(messages::HINT_NOT_TLS),
             _ => error.hint(deckhand_common::messages::HINT_TLS),
         }
     }
