@@ -216,18 +216,15 @@ fn a_self_signed_server_certificate_given_with_ca_file_is_trusted() {
             certificate: Some((cert.cert.clone(), cert.key.clone())),
             ..Default::default()
         });
-        let send = |ca_file: Option<&std::path::Path>| {
+        let send = |trust: &[&std::ffi::OsStr]| {
             let mut cmd = bn();
-            cmd.args(["--smtp-host", host, "--smtp-port", &server.port.to_string(), "--tls", mode]);
-            if let Some(ca_file) = ca_file {
-                cmd.arg("--ca-file").arg(ca_file);
-            }
+            cmd.args(["--smtp-host", host, "--smtp-port", &server.port.to_string(), "--tls", mode]).args(trust);
             cmd.args(["--from", USER, "--to", "dev@example.com", "--subject", "x", "--body", "y"]).args(login());
             let out = run(&mut cmd);
             assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
             out
         };
-        let out = send(Some(&cert.cert));
+        let out = send(&["--ca-file".as_ref(), cert.cert.as_os_str()]);
         assert_eq!(out.code, 0, "{mode}: {out:?}");
         let received = server.received();
         assert_eq!(received.len(), 1, "{mode}");
@@ -235,11 +232,17 @@ fn a_self_signed_server_certificate_given_with_ca_file_is_trusted() {
         assert_eq!(received[0].envelope["tls"], mode == "starttls", "{mode}");
         assert_eq!(received[0].envelope["auth"], true, "{mode}");
 
-        let out = send(None);
+        let out = send(&[]);
         assert_eq!(out.code, 5, "{mode}: {out:?}");
         assert!(out.stderr.contains(&format!("TLS with the mail server {host}")), "{mode}: {out:?}");
+        assert!(out.stderr.contains("self-signed (its own CA) and not trusted here"), "{mode}: {out:?}");
         assert!(out.stderr.contains("pass its certificate with --ca-file"), "{mode}: the hint: {out:?}");
         assert_eq!(server.received().len(), 1, "{mode}: nothing more was sent");
+
+        // --insecure-skip-tls-verify goes through the same TLS set-up, accepting anything.
+        let out = send(&["--insecure-skip-tls-verify".as_ref()]);
+        assert_eq!(out.code, 0, "{mode}: {out:?}");
+        assert_eq!(server.received().len(), 2, "{mode}");
     }
 }
 
