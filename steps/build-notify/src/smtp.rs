@@ -537,3 +537,29 @@ fn brief(reply: &str) -> String {
         None => reply.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_is_quoted_as_the_server_wrote_it_on_one_line() {
+        let one = Response::new(550, 5, 1, 1, "<nobody@example.com>: User unknown".to_string());
+        assert_eq!(reply_text(&one), "550 5.1.1 <nobody@example.com>: User unknown");
+        let plain = Response::new(421, 0, 0, 0, "shutting down\nbye".to_string());
+        assert_eq!(reply_text(&plain), "421 shutting down bye");
+    }
+
+    #[test]
+    fn the_message_is_dot_stuffed_and_ends_with_the_final_dot() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let stuffed = runtime.block_on(dot_stuffed(b"a\r\n.b\r\n.\r\nc")).unwrap();
+        assert_eq!(stuffed, b"a\r\n..b\r\n..\r\nc\r\n.\r\n");
+    }
+
+    #[test]
+    fn the_ehlo_name_is_a_domain_or_an_address_literal() {
+        let name = ehlo_name();
+        assert!(name == "[127.0.0.1]" || name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'));
+    }
+}
