@@ -203,6 +203,73 @@ fn untrusted_certificate() {
     assert!(server.received().is_empty());
 }
 
+/// The commonest enterprise certificate: self-signed by `openssl req -x509 ...`, its own CA
+/// (basicConstraints CA:TRUE), which webpki alone refuses as an end entity (CaUsedAsEndEntity).
+/// Given with --ca-file it is trusted for its names, over STARTTLS and implicit TLS alike.
+#[test]
+fn a_self_signed_server_certificate_given_with_ca_file_is_trusted() {
+    let cert = SelfSigned::new();
+    for (mode, host) in [("starttls", "127.0.0.1"), ("tls", "localhost")] {
+        let server = SmtpServer::start(SmtpOptions {
+            mode,
+            login: Some((USER, PASSWORD)),
+            certificate: Some((cert.cert.clone(), cert.key.clone())),
+            ..Default::default()
+        });
+        let send = |trust: &[&std::ffi::OsStr]| {
+            let mut cmd = bn();
+            cmd.args(["--smtp-host", host, "--smtp-port", &server.port.to_string(), "--tls", mode]).args(trust);
+            cmd.args(["--from", USER, "--to", "dev@example.com", "--subject", "x", "--body", "y"]).args(login());
+            let out = run(&mut cmd);
+            assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
+            out
+        };
+        let out = send(&["--ca-file".as_ref(), cert.cert.as_os_str()]);
+        assert_eq!(out.code, 0, "{mode}: {out:?}");
+        let received = server.received();
+        assert_eq!(received.len(), 1, "{mode}");
+        // aiosmtpd marks STARTTLS sessions; an implicit TLS listener speaks nothing but TLS.
+        assert_eq!(received[0].envelope["tls"], mode == "starttls", "{mode}");
+        assert_eq!(received[0].envelope["auth"], true, "{mode}");
+
+        let out = send(&[]);
+        assert_eq!(out.code, 5, "{mode}: {out:?}");
+        assert!(out.stderr.contains(&format!("TLS with the mail server {host}")), "{mode}: {out:?}");
+        assert!(out.stderr.contains("self-signed (its own CA) and not trusted here"), "{mode}: {out:?}");
+        assert!(out.stderr.contains("pass its certificate with --ca-file"), "{mode}: the hint: {out:?}");
+        assert_eq!(server.received().len(), 1, "{mode}: nothing more was sent");
+
+        // --insecure-skip-tls-verify goes through the same TLS set-up, accepting anything.
+        let out = send(&["--insecure-skip-tls-verify".as_ref()]);
+        assert_eq!(out.code, 0, "{mode}: {out:?}");
+        assert_eq!(server.received().len(), 2, "{mode}");
+    }
+}
+
+#[test]
+fn a_self_signed_certificate_for_another_name_is_refused_even_with_ca_file() {
+    let cert = SelfSigned::for_names("DNS:other.example");
+    for mode in ["starttls", "tls"] {
+        let server = SmtpServer::start(SmtpOptions {
+            mode,
+            login: Some((USER, PASSWORD)),
+            certificate: Some((cert.cert.clone(), cert.key.clone())),
+            ..Default::default()
+        });
+        let out = run(bn()
+            .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", mode])
+            .arg("--ca-file")
+            .arg(&cert.cert)
+            .args(["--from", USER, "--to", "dev@example.com", "--subject", "x", "--body", "y"])
+            .args(login()));
+        assert_eq!(out.code, 5, "{mode}: {out:?}");
+        assert!(out.stderr.contains("TLS with the mail server 127.0.0.1"), "{mode}: {out:?}");
+        assert!(out.stderr.contains("not made out to 127.0.0.1"), "{mode}: the hint: {out:?}");
+        assert!(!out.stderr.contains("retry") && !out.all().contains(PASSWORD), "{mode}: {out:?}");
+        assert!(server.received().is_empty(), "{mode}");
+    }
+}
+
 #[test]
 fn unreachable_server_after_retries() {
     let port = free_port().to_string();
@@ -435,6 +502,28 @@ fn auth_plain_echoed_back_by_the_server_is_masked() {
     let blob = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
     assert!(!out.all().contains(&blob) && !out.all().contains(PASSWORD), "{out:?}");
     assert_eq!(server.count("AUTH PLAIN"), 1);
+}
+
+/// An endless greeting: one line that never ends, or empty continuation lines that never end (the
+/// shape mail-send's parser alone does not cap). The run is memory-capped and has a long timeout, so
+/// without the caps it could only run away (the deadline) or die of memory, never pass.
+#[test]
+fn an_endless_reply_is_cut_off_at_the_caps() {
+    for (mode, said) in [
+        ("endless-line", "sent a reply line longer than 4.0 KiB"),
+        ("endless-reply", "sent a reply longer than 64.0 KiB"),
+    ] {
+        let server = HostileSmtp::start(mode, u32::MAX);
+        let mut cmd = bn();
+        cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"]);
+        cmd.args(["--retries", "2", "--smtp-timeout", "1h", "--from", USER, "--to", "dev@example.com"]);
+        cmd.args(["--subject", "x", "--body", "y"]);
+        let out = run_within(memory_capped(&mut cmd), std::time::Duration::from_secs(120));
+        assert_eq!(out.code, 5, "{mode}: {out:?}");
+        assert!(out.stderr.contains(&format!("gave no usable answer to the connection: it {said}")), "{mode}: {out:?}");
+        assert!(!out.stderr.contains("retry") && out.stderr.len() < 2000, "{mode}: {out:?}");
+        assert_eq!(server.count("CONNECT"), 1, "{mode}: not retried");
+    }
 }
 
 /// What Python's `email` parser reads in `raw`.

@@ -9,6 +9,8 @@ one --mode:
   451-after-dot     answers the final "." with 451 (try again later)
   rcpt-421          answers RCPT with 421 and closes (on the first --times connections)
   echo-auth         answers AUTH with "535 bad credentials: <the AUTH argument>"
+  endless-line      greets with "220 " and then an endless line: no newline ever comes
+  endless-reply     greets with an endless run of empty continuation lines ("220-")
   ok                behaves
 
 Every event is appended to --log as one line, written before the server acts on it:
@@ -20,11 +22,13 @@ import argparse, asyncio
 p = argparse.ArgumentParser()
 p.add_argument("--mode", required=True,
                choices=["drop-after-dot", "silent-after-dot", "garbage-after-dot", "451-after-dot", "rcpt-421",
-                        "echo-auth", "ok"])
+                        "echo-auth", "endless-line", "endless-reply", "ok"])
 p.add_argument("--times", type=int, default=1_000_000, help="misbehave on the first N connections only")
 p.add_argument("--log", required=True)
 args = p.parse_args()
 connections = [0]
+# What an endless reply sends at most before it gives up, so that the peer stops by itself.
+ENDLESS_BYTES = 1536 << 20
 
 
 def log(event):
@@ -42,6 +46,9 @@ async def session(reader, writer):
         writer.write(line.encode() + b"\r\n")
         await writer.drain()
 
+    if mode in ("endless-line", "endless-reply"):
+        await endless(writer, mode)
+        return
     await say("220 hostile.test ESMTP")
     while True:
         line = await reader.readline()
@@ -90,6 +97,22 @@ async def session(reader, writer):
         else:
             await say("500 5.5.2 unknown command")
     writer.close()
+
+
+async def endless(writer, mode):
+    """The greeting as an endless reply, until the client hangs up (or ENDLESS_BYTES went out)."""
+    chunk = b"x" * 65536 if mode == "endless-line" else b"220-\r\n" * 10922
+    sent = 0
+    try:
+        if mode == "endless-line":
+            writer.write(b"220 ")
+        while sent < ENDLESS_BYTES:
+            writer.write(chunk)
+            await writer.drain()
+            sent += len(chunk)
+        writer.close()
+    except ConnectionError:
+        pass
 
 
 async def main():

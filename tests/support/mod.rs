@@ -606,9 +606,11 @@ pub struct SmtpOptions {
     pub transient: u32,
     /// Answer 550 to recipients containing this.
     pub reject: Option<&'static str>,
+    /// Serve this certificate and key instead of the shared test CA's server certificate.
+    pub certificate: Option<(PathBuf, PathBuf)>,
 }
 
-/// A real SMTP server on loopback, with the shared test CA's certificate.
+/// A real SMTP server on loopback, with the shared test CA's certificate (or the one given).
 pub struct SmtpServer {
     pub port: u16,
     out: tempfile::TempDir,
@@ -631,7 +633,8 @@ impl SmtpServer {
             .args(["--mode", options.mode])
             .arg("--out")
             .arg(out.path());
-        command.arg("--cert").arg(&ca.server_cert).arg("--key").arg(&ca.server_key);
+        let (cert, key) = options.certificate.unwrap_or_else(|| (ca.server_cert.clone(), ca.server_key.clone()));
+        command.arg("--cert").arg(cert).arg("--key").arg(key);
         if let Some((user, password)) = options.login {
             command.args(["--user", user, "--password", password]);
         }

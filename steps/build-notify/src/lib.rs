@@ -6,6 +6,7 @@
 //! with an explicit TLS mode and retries ([`smtp`]), or `--dry-run` to print the message.
 
 pub mod address;
+pub mod capped;
 pub mod compose;
 pub mod messages;
 pub mod smtp;

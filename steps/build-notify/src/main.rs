@@ -50,7 +50,8 @@ struct Cli {
     /// none | starttls (required, never falls back) | tls (implicit). Default by port: 465 -> tls, else starttls.
     #[arg(long, value_enum)]
     tls: Option<TlsMode>,
-    /// A CA certificate (PEM) trusted in addition to the system's, for a private mail server.
+    /// CA certificates (PEM) trusted in addition to the system's, for a private mail server; a
+    /// self-signed server certificate given here is trusted for its own names.
     #[arg(long, value_name = "FILE")]
     ca_file: Option<PathBuf>,
     /// Do not check the server's certificate (unsafe).

@@ -131,3 +131,61 @@ a resend may deliver it twice";
 
 pub const HINT_NOT_RESENT: &str =
     "the whole message had been sent, so it was not sent again: run the step again once the server accepts mail";
+
+pub fn reply_line_too_long(limit: usize) -> String {
+    format!("it sent a reply line longer than {}", bytesize::ByteSize(limit as u64))
+}
+
+pub fn reply_too_long(limit: usize) -> String {
+    format!("it sent a reply longer than {}", bytesize::ByteSize(limit as u64))
+}
+
+pub const SERVER_CLOSED: &str = "it closed the connection";
+pub const NOT_SMTP: &str = "its reply is not SMTP";
+
+pub fn no_reply_within(timeout: Duration) -> String {
+    format!("no reply within {} (--smtp-timeout)", humantime::format_duration(timeout))
+}
+
+pub fn no_answer(server: &str, step: &str, why: &str) -> String {
+    format!("the mail server {server} gave no usable answer to {step}: {why}")
+}
+
+pub const HINT_NOT_SMTP: &str =
+    "the server (or something in between) does not speak SMTP as it should: check --smtp-host, --smtp-port and --tls";
+
+pub const NO_LOGIN_METHOD: &str = "it offers neither AUTH PLAIN nor AUTH LOGIN";
+
+pub const HINT_NO_LOGIN_METHOD: &str = "check that this server wants a login (leave out --username otherwise) and, \
+with --tls none, whether it offers AUTH only over TLS";
+
+pub fn hint_tls_name(host: &str) -> String {
+    format!(
+        "the server's certificate is not made out to {host}: give --smtp-host as a name the certificate holds \
+(its subjectAltName)"
+    )
+}
+
+pub fn bad_tls_name(host: &str) -> String {
+    format!("--smtp-host {host:?} is not a host name or IP address TLS can check a certificate against")
+}
+
+pub const NO_TRUSTED_ROOTS: &str =
+    "no certificate to check the mail server's against: the system has no CA certificates";
+
+pub const HINT_NO_TRUSTED_ROOTS: &str =
+    "give the server's CA certificate (or its own, if it is self-signed) with --ca-file";
+
+pub const UNTRUSTED_ISSUER: &str = "its certificate is signed by a CA that is not trusted here";
+pub const UNTRUSTED_SELF_SIGNED: &str = "its certificate is self-signed (its own CA) and not trusted here";
+
+pub const HINT_NOT_TLS: &str = "the server did not answer in TLS: for a port that starts in plain text (587, 25) \
+use --tls starttls; --tls tls is for implicit TLS (465)";
+
+pub fn tls_setup_failed(why: &str) -> String {
+    format!("cannot set up TLS: {why}")
+}
+
+pub fn no_runtime(why: &str) -> String {
+    format!("cannot start the network runtime: {why}")
+}
