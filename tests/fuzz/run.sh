@@ -48,11 +48,11 @@ for entry in "${selected[@]}"; do
     rm -f "$work"/fuzz-*.log "$work"/artifacts/*
     echo "== fuzzing $target for ${seconds}s" >&2
     # -jobs=1: one worker process (the machine is shared); it logs to fuzz-0.log in its folder.
-    status=0
+    status=0 start=$SECONDS
     (cd "$work" && "$target_dir/x86_64-unknown-linux-gnu/release/$target" corpus \
         "$root/steps/$step/fuzz/corpus/$target" -jobs=1 -max_total_time="$seconds" -timeout=10 \
         -print_final_stats=1 -artifact_prefix="$work/artifacts/" >/dev/null 2>&1) || status=$?
-    log="$work/fuzz-0.log"
+    elapsed=$((SECONDS - start)) log="$work/fuzz-0.log"
     execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     corpus=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
     crashes=$(find "$work/artifacts" -type f ! -name 'slow-unit-*' | sort | tr '\n' ' ')
@@ -65,7 +65,7 @@ for entry in "${selected[@]}"; do
     else
         result="no finding"
     fi
-    rows+=("$(printf '| %s | %s | %s | %s | %s |' "$target" "$seconds" "${execs:-?}" "${corpus:-?}" "$result")")
+    rows+=("$(printf '| %s | %s | %s | %s | %s |' "$target" "$elapsed" "${execs:-?}" "${corpus:-?}" "$result")")
 done
 
 echo
