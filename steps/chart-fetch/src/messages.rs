@@ -103,3 +103,47 @@ pub fn bad_repo_url(shown: &str, why: &str) -> String {
 pub fn repo_scheme(scheme: &str) -> String {
     format!("--repo must be an http or https URL, not {scheme}")
 }
+
+pub fn index_empty() -> String {
+    "the index is empty (helm refuses an empty index.yaml too)".to_string()
+}
+
+pub fn index_no_api_version() -> String {
+    "the index has no apiVersion (no API version specified)".to_string()
+}
+
+pub fn index_not_utf8(why: &dyn std::fmt::Display) -> String {
+    format!("the index is not UTF-8 text: {why}")
+}
+
+pub fn index_bad_yaml(why: &str) -> String {
+    format!("the index is not valid YAML, or not a valid index as helm reads it: {why}")
+}
+
+pub fn index_bad_json(why: &dyn std::fmt::Display) -> String {
+    format!("the JSON index is not a valid index as helm reads it: {why}")
+}
+
+pub fn index_wrong_type(field: &str, got: &str, wanted: &str) -> String {
+    format!("`{field}` is {got} where helm needs {wanted}")
+}
+
+pub fn index_bad_time(field: &str, text: &str) -> String {
+    format!("`{field}` is {text:?}, not an RFC 3339 time (helm refuses it)")
+}
+
+pub fn index_null_entry(field: &str) -> String {
+    format!("a list under `{field}` has an empty (null) entry, which makes helm 3.17 crash")
+}
+
+pub fn index_duplicate_key(key: &str) -> String {
+    format!("the key {key:?} is set twice in one mapping (helm's strict YAML reading refuses that)")
+}
+
+pub fn index_unknown_field(key: &str) -> String {
+    format!("unknown field {key:?} (helm's strict YAML reading refuses fields it does not know)")
+}
+
+pub fn index_invalid_entry(chart: &str, version: &str, why: &str) -> String {
+    format!("{chart} {version:?}: {why}")
+}
