@@ -147,3 +147,15 @@ pub fn index_unknown_field(key: &str) -> String {
 pub fn index_invalid_entry(chart: &str, version: &str, why: &str) -> String {
     format!("{chart} {version:?}: {why}")
 }
+
+/// Part of the too-large message, also how the limit's error is told apart.
+pub const INDEX_TOO_LARGE: &str = "is larger than the --max-index-size limit";
+pub const HINT_MAX_INDEX_SIZE: &str =
+    "if the repository really serves an index this big, raise the limit, e.g. --max-index-size 1GiB";
+
+pub fn index_too_large(url: &str, max: u64) -> String {
+    format!(
+        "the repository index {url} {INDEX_TOO_LARGE} ({}); nothing was fetched",
+        bytesize::ByteSize::b(max).display().iec()
+    )
+}
