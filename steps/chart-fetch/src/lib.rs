@@ -40,6 +40,8 @@ pub struct Fetch {
     pub plain_http: bool,
     /// Unpack instead of keeping the archive.
     pub untar: Option<UntarTo>,
+    /// Refuse a larger repository index; `None`: [`repo::DEFAULT_MAX_INDEX_SIZE`].
+    pub max_index_size: Option<u64>,
 }
 
 /// Where `--untar` unpacks, relative to the destination folder.

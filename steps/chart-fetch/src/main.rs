@@ -64,6 +64,8 @@ struct Cli {
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
+    index: chart_fetch::repo::IndexArgs,
+    #[command(flatten)]
     http: HttpArgs,
     #[command(flatten)]
     common: CommonArgs,
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
             pass_credentials: cli.pass_credentials,
             plain_http: cli.plain_http,
             untar: cli.untar.then(|| UntarTo { dir: cli.untardir, force: cli.force, limits: cli.limits.limits() }),
+            max_index_size: Some(cli.index.max_index_size.as_u64()),
         };
         fetch.run(&HttpClient::new(&cli.http)?)
     })
