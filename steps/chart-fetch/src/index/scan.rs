@@ -15,10 +15,10 @@ pub struct Scan {
 }
 
 pub fn scan(text: &str, chart: &str) -> Option<Scan> {
-    if !clean(text.as_bytes()) {
+    if u32::try_from(text.len()).is_err() || !clean(text.as_bytes()) {
         return None;
     }
-    let mut p = Parser { lines: split(text), pos: 0, chart, api_line: None, block: None, charts: 0 };
+    let mut p = Parser { text, lines: split(text), pos: 0, chart, api_line: None, block: None, charts: 0 };
     p.map(0, Shape::Top)?;
     if p.pos < p.lines.len() && p.peek().is_some() {
         return None;
@@ -26,8 +26,8 @@ pub fn scan(text: &str, chart: &str) -> Option<Scan> {
     let api_line = p.api_line?;
     let document = match p.block {
         Some((start, end)) => {
-            let from = p.lines[start].start;
-            let to = p.lines.get(end).map_or(text.len(), |l| l.start);
+            let from = p.line(start).start;
+            let to = if end < p.lines.len() { p.line(end).start } else { text.len() };
             format!("{api_line}\nentries:\n{}", &text[from..to])
         }
         None => format!("{api_line}\nentries: {{}}\n"),
@@ -38,6 +38,10 @@ pub fn scan(text: &str, chart: &str) -> Option<Scan> {
 /// No tab, CR, control character, YAML 1.1 line break (NEL, LS, PS) or BOM inside: go-yaml v2
 /// reads those in ways a line scanner would not.
 fn clean(bytes: &[u8]) -> bool {
+    // Plain ASCII (the common case) is checked in one quick pass.
+    if bytes.iter().all(|&b| b == b'\n' || (b' '..=b'~').contains(&b)) {
+        return true;
+    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -53,6 +57,7 @@ fn clean(bytes: &[u8]) -> bool {
     true
 }
 
+/// A line as the parser sees it.
 #[derive(Clone, Copy)]
 struct Line<'t> {
     start: usize,
@@ -61,13 +66,16 @@ struct Line<'t> {
     content: &'t str,
 }
 
-fn split(text: &str) -> Vec<Line<'_>> {
+/// Each line as three offsets (start, content start, content end), 12 bytes a line: the
+/// indentation is the distance from start to content.
+fn split(text: &str) -> Vec<[u32; 3]> {
     let mut lines = Vec::with_capacity(text.len() / 32);
     let mut start = 0;
     for raw in text.split_inclusive('\n') {
         let bare = raw.strip_suffix('\n').unwrap_or(raw).trim_end_matches(' ');
         let content = bare.trim_start_matches(' ');
-        lines.push(Line { start, indent: bare.len() - content.len(), content });
+        let at = |n: usize| (start + n) as u32;
+        lines.push([at(0), at(bare.len() - content.len()), at(bare.len())]);
         start += raw.len();
     }
     lines
@@ -136,7 +144,8 @@ enum Token {
 }
 
 struct Parser<'t, 'c> {
-    lines: Vec<Line<'t>>,
+    text: &'t str,
+    lines: Vec<[u32; 3]>,
     pos: usize,
     chart: &'c str,
     api_line: Option<&'t str>,
@@ -146,19 +155,26 @@ struct Parser<'t, 'c> {
 }
 
 impl<'t> Parser<'t, '_> {
+    fn line(&self, i: usize) -> Line<'t> {
+        let [start, content, end] = self.lines[i].map(|n| n as usize);
+        Line { start, indent: content - start, content: &self.text[content..end] }
+    }
+
     /// The next line that is neither blank nor a comment.
     fn peek(&self) -> Option<usize> {
         (self.pos..self.lines.len()).find(|&i| {
-            let c = self.lines[i].content;
+            let c = self.line(i).content;
             !c.is_empty() && !c.starts_with('#')
         })
     }
 
     /// A block mapping whose keys sit at `indent`.
     fn map(&mut self, indent: usize, shape: Shape) -> Option<()> {
-        let mut seen: HashSet<&str> = HashSet::new();
+        // Few keys but many mappings: a list is quicker, except for the thousands of charts.
+        let mut few: Vec<&str> = Vec::new();
+        let mut many: HashSet<&str> = HashSet::new();
         while let Some(i) = self.peek() {
-            let line = self.lines[i];
+            let line = self.line(i);
             if line.indent < indent {
                 break;
             }
@@ -166,7 +182,15 @@ impl<'t> Parser<'t, '_> {
                 return None;
             }
             let (key, rest) = split_key(line.content)?;
-            if !seen.insert(key) {
+            let repeated = match shape {
+                Shape::Entries => !many.insert(key),
+                _ if few.contains(&key) => true,
+                _ => {
+                    few.push(key);
+                    false
+                }
+            };
+            if repeated {
                 return None;
             }
             self.pos = i + 1;
@@ -201,13 +225,13 @@ impl<'t> Parser<'t, '_> {
         if !rest.is_empty() {
             let token = self.token(rest, indent)?;
             // A deeper line after an inline value would continue it (or be an error).
-            if self.peek().is_some_and(|i| self.lines[i].indent > indent) {
+            if self.peek().is_some_and(|i| self.line(i).indent > indent) {
                 return None;
             }
             return fits(&token, shape, list.is_some()).then_some(());
         }
         let Some(i) = self.peek() else { return Some(()) };
-        let next = self.lines[i];
+        let next = self.line(i);
         let dash = next.content.starts_with("- ");
         match list {
             Some(item) if dash && next.indent >= indent => self.seq(next.indent, item),
@@ -223,7 +247,7 @@ impl<'t> Parser<'t, '_> {
     /// A block sequence whose dashes sit at `indent`.
     fn seq(&mut self, indent: usize, item: Shape) -> Option<()> {
         while let Some(i) = self.peek() {
-            let line = self.lines[i];
+            let line = self.line(i);
             if line.indent < indent || (line.indent == indent && !line.content.starts_with("- ")) {
                 break;
             }
@@ -236,7 +260,7 @@ impl<'t> Parser<'t, '_> {
             if item == Shape::Str {
                 self.pos = i + 1;
                 let token = self.token(rest, indent)?;
-                if self.peek().is_some_and(|j| self.lines[j].indent > indent) || !fits(&token, Shape::Str, false) {
+                if self.peek().is_some_and(|j| self.line(j).indent > indent) || !fits(&token, Shape::Str, false) {
                     return None;
                 }
                 continue;
@@ -245,7 +269,7 @@ impl<'t> Parser<'t, '_> {
                 return None;
             }
             // `- key: value` opens a mapping whose keys sit where `key` does.
-            self.lines[i] = Line { start: line.start, indent: item_indent, content: rest };
+            self.lines[i][1] = (line.start + item_indent) as u32;
             self.pos = i;
             self.map(item_indent, item)?;
         }
@@ -275,7 +299,8 @@ impl<'t> Parser<'t, '_> {
     fn block_scalar(&mut self, parent: usize) -> Option<()> {
         let mut content = None;
         let mut i = self.pos;
-        while let Some(line) = self.lines.get(i) {
+        while i < self.lines.len() {
+            let line = self.line(i);
             if line.content.is_empty() {
                 // A blank line before the first one sets no indentation; keep it simple.
                 content?;
@@ -349,14 +374,17 @@ fn plain_is_string(text: &str) -> bool {
         return false;
     }
     match text.as_bytes()[0] {
-        b'0'..=b'9' => !looks_numeric(&text.replace('_', "")),
+        b'0'..=b'9' if text.contains('_') => !looks_numeric(&text.replace('_', "")),
+        b'0'..=b'9' => !looks_numeric(text),
         b'.' | b'+' | b'-' => false,
         _ => true,
     }
 }
 
 fn looks_numeric(text: &str) -> bool {
-    let radix = ["0x", "0X", "0o", "0O", "0b", "0B"].iter().any(|p| text.starts_with(p));
+    let radix = [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)].iter().any(|(prefix, radix)| {
+        text.strip_prefix(prefix).is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_digit(*radix)))
+    });
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(at) => (&text[..at], Some(&text[at + 1..])),
         None => (text, None),
@@ -426,7 +454,7 @@ mod tests {
 
     #[test]
     fn plain_scalars_as_go_yaml_v2_reads_them() {
-        for s in ["1.2.3", "v1.0", "2024-01-01", "app-1", "1password", "0.1.0-rc.1"] {
+        for s in ["1.2.3", "v1.0", "2024-01-01", "app-1", "1password", "0.1.0-rc.1", "0b5f", "65642184e1741c58"] {
             assert!(plain_is_string(s), "{s}");
         }
         for s in ["1", "1.0", "1e3", "0x1F", "0o17", "1_000", "yes", "Off", "~", "-1", ".5", "<<"] {
