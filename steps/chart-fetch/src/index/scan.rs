@@ -370,7 +370,8 @@ fn plain_is_string(text: &str) -> bool {
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
         "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<", "=",
     ];
-    if text.is_empty() || SPECIAL.contains(&text) {
+    // (No special word is longer than five bytes: most strings skip the list.)
+    if text.is_empty() || (text.len() <= 5 && SPECIAL.contains(&text)) {
         return false;
     }
     match text.as_bytes()[0] {
