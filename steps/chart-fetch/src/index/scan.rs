@@ -184,7 +184,8 @@ impl<'t> Parser<'t, '_> {
             let (key, rest) = split_key(line.content)?;
             let repeated = match shape {
                 Shape::Entries => !many.insert(key),
-                _ if few.contains(&key) => true,
+                // The last byte first: most keys differ there, and memcmp costs a call.
+                _ if few.iter().any(|k| k.as_bytes().last() == key.as_bytes().last() && *k == key) => true,
                 _ => {
                     few.push(key);
                     false
@@ -351,7 +352,9 @@ fn plain(text: &str) -> Option<Token> {
     if text.starts_with(['-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '%', '@', '`']) {
         return None;
     }
-    if text.contains(": ") || text.contains(" #") || text.ends_with(':') {
+    // `: ` would start a mapping, ` #` a comment (one pass: the substring searcher costs more).
+    let b = text.as_bytes();
+    if b.windows(2).any(|w| matches!(w, [b':', b' '] | [b' ', b'#'])) || text.ends_with(':') {
         return None;
     }
     match text {
