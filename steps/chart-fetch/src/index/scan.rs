@@ -19,10 +19,8 @@ pub fn scan(text: &str, chart: &str) -> Option<Scan> {
         return None;
     }
     let mut p = Parser { text, lines: split(text), pos: 0, chart, api_line: None, block: None, charts: 0 };
+    // The top mapping takes every line, or gives up.
     p.map(0, Shape::Top)?;
-    if p.pos < p.lines.len() && p.peek().is_some() {
-        return None;
-    }
     let api_line = p.api_line?;
     let document = match p.block {
         Some((start, end)) => {
