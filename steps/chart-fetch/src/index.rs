@@ -287,6 +287,55 @@ generated: "2026-01-01T00:00:00Z"
         assert_eq!(versions(flow, "demo"), ["1.0.0"]);
     }
 
+    /// The chart's versions (sorted) from a decoded index.
+    fn found(decoded: Decoded) -> Option<Vec<String>> {
+        let mut versions: Vec<String> = decoded.wanted?.into_iter().map(|e| e.version).collect();
+        versions.sort();
+        Some(versions)
+    }
+
+    #[test]
+    fn whatever_the_scan_accepts_reads_as_the_full_parse_reads_it() {
+        let base = "apiVersion: v1\nentries:\n  other:\n  - name: other\n    version: 9.9.9\n    description: |\n      entries:\n    urls:\n    - other.tgz\n  demo:\n  - name: demo\n    version: 1.2.0\n    created: \"2026-01-01T00:00:00Z\"\n    urls:\n    - demo.tgz\n    maintainers:\n    - name: me\n    annotations:\n      a: b\ngenerated: \"2026-01-01T00:00:00Z\"\n";
+        let lines: Vec<&str> = base.lines().collect();
+        let values = [
+            "1.0", "yes", "\"x\"", "'x'", "|", "[]", "{}", "~", "&a x", "*a", "!!str x", "- x", "x: y", "x #c", "\"x",
+            "",
+        ];
+        let mut mutants = Vec::new();
+        for i in 0..lines.len() {
+            let mut edit = |f: &dyn Fn(&str) -> String| {
+                let mut copy: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                copy[i] = f(lines[i]);
+                mutants.push(copy.join("\n") + "\n");
+            };
+            edit(&|_| String::new());
+            edit(&|l| format!("{l}\n{l}"));
+            edit(&|l| format!(" {l}"));
+            edit(&|l| l.strip_prefix(' ').unwrap_or(l).to_string());
+            edit(&|l| format!("{l}\n{}foo: bar", " ".repeat(l.len() - l.trim_start().len())));
+            for value in values {
+                edit(&|l| match l.split_once(": ") {
+                    Some((key, _)) => format!("{key}: {value}"),
+                    None => format!("{l} {value}"),
+                });
+            }
+        }
+        let mut fast = 0;
+        for text in &mutants {
+            let Some(scanned) = scan::scan(text, "demo") else { continue };
+            fast += 1;
+            let sliced = parse_yaml(&scanned.document, "demo").map(found);
+            // The scan proves the whole index acceptable, so the full parse must accept it too.
+            let whole = parse_yaml(first_document(text), "demo");
+            let whole =
+                whole.unwrap_or_else(|e| panic!("the scan accepted what the full parse refuses ({}):\n{text}", e.0));
+            assert_eq!(scanned.chart_count, whole.charts.len(), "{text}");
+            assert_eq!(sliced.ok(), Some(found(whole)), "{text}");
+        }
+        assert!(fast > mutants.len() / 4, "the scan takes most plain edits ({fast} of {})", mutants.len());
+    }
+
     #[test]
     fn json_reads_as_encoding_json_reads_it() {
         let entry = |v: &str| format!(r#"{{"name":"demo","version":"{v}","urls":["demo-{v}.tgz"]}}"#);
