@@ -274,3 +274,26 @@ fn oci_logins_stored_by_helm_registry_login_or_docker_are_used() {
     ]));
     assert_ne!(out.code, 0, "{out:?}");
 }
+
+#[test]
+fn an_index_entry_naming_another_chart_never_names_the_file() {
+    // Found by the `index` fuzz target: the entry's own name used to name the saved file.
+    let dir = tempfile::tempdir().unwrap();
+    let archive = archive_named("demo", "demo");
+    std::fs::write(dir.path().join("get"), &archive).unwrap();
+    let digest = hex::encode(Sha256::digest(&archive));
+    for name in ["/", "api", ".."] {
+        let index = format!(
+            "apiVersion: v1\nentries:\n  demo:\n  - name: \"{name}\"\n    version: 1.0.0\n    digest: {digest}\n    urls: [get]\n"
+        );
+        std::fs::write(dir.path().join("index.yaml"), index).unwrap();
+        let server = StaticServer::start(dir.path(), ServeOptions::default());
+        let (out, dest) = fetch(&["--repo", &server.url(), "demo"]);
+        assert_ne!(out.code, 0, "{name}: {out:?}");
+        assert!(out.stderr.contains("names another chart"), "{name}: {out:?}");
+        assert!(listing(dest.path()).is_empty(), "{name}: {out:?}");
+        assert!(!Path::new("/-1.0.0.tgz").exists());
+    }
+    let (out, _) = fetch(&["--repo", "http://127.0.0.1:9/", "../demo"]);
+    assert_eq!(out.code, 2, "{out:?}");
+}

@@ -1,16 +1,27 @@
-//! Reading a repository's `index.yaml` (or JSON) for ONE chart. Only the wanted chart's entries are
-//! built; every other chart is skipped while parsing, so a 20 MB index costs little more memory
-//! than its own bytes. Then the version is chosen as helm chooses it.
+//! Reading a repository's `index.yaml` (or JSON) for ONE chart, exactly as helm 3.17.3 reads it:
+//! the whole index is checked against helm's types (one bad entry anywhere makes helm refuse the
+//! index, so it makes us refuse it too), but only the wanted chart's entries are built. Then the
+//! version is chosen as helm chooses it.
+//!
+//! Helm decodes JSON (when the body is valid JSON) with `encoding/json`, and YAML with
+//! sigs.k8s.io/yaml in strict mode: go-yaml v2 refuses repeated keys, and unknown fields are
+//! refused. [`schema`] reproduces both. A block-style index in the usual layout is first proved
+//! acceptable by [`scan`], a line scanner that walks the whole document much faster than a YAML
+//! parser, and then only the chart's own lines are parsed; anything the scanner cannot prove
+//! goes through the full parse.
+
+mod scan;
+mod schema;
 
 use std::cell::RefCell;
-use std::fmt;
 
-use chart_untar::metadata::{parse_version, scalar_text};
+use chart_untar::metadata::parse_version;
 use semver::Version;
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use serde_json::Value;
+use serde::de::IgnoredAny;
 
 use crate::constraint::Constraint;
+use crate::messages;
+use schema::{decode, Decoded, Dialect, RawEntry};
 
 /// One version of the chart, as the index describes it.
 #[derive(Debug, Clone)]
@@ -42,133 +53,80 @@ pub struct IndexSlice {
 #[derive(Debug)]
 pub struct IndexError(pub String);
 
-/// Parses `body` (YAML, or JSON when it is JSON) and keeps only `chart`'s entries.
+/// Parses `body` (JSON when it is valid JSON, else YAML) and keeps only `chart`'s entries.
 pub fn read_index(body: &[u8], chart: &str) -> Result<IndexSlice, IndexError> {
-    let raw = parse_raw(body, chart)?;
-    if raw.api_version.as_deref().is_none_or(str::is_empty) {
-        return Err(IndexError("the index has no apiVersion (no API version specified)".into()));
+    if body.is_empty() {
+        return Err(IndexError(messages::index_empty()));
     }
-    let mut slice = IndexSlice { api_version: raw.api_version, chart_count: raw.chart_count, ..Default::default() };
-    if let Some(entries) = raw.entries {
+    let (decoded, chart_count) = decode_any(body, chart)?;
+    if decoded.api_version.is_empty() {
+        return Err(IndexError(messages::index_no_api_version()));
+    }
+    let mut slice = IndexSlice {
+        api_version: Some(decoded.api_version),
+        chart_count: chart_count.unwrap_or(decoded.charts.len()),
+        ..Default::default()
+    };
+    if let Some(entries) = decoded.wanted {
         let mut versions = Vec::with_capacity(entries.len());
         for entry in entries {
-            match chart_version(&entry, chart) {
+            match chart_version(entry, chart) {
                 Ok(v) => versions.push(v),
                 Err(why) => slice.skipped.push(why),
             }
         }
-        // Highest first; stable, so equal versions keep the index's order (as helm's sort does).
+        // Highest first; stable, so equal versions keep the index's order (as Go's sort does
+        // for the short lists it sorts by insertion).
         versions.sort_by(|a, b| b.semver.cmp_precedence(&a.semver));
         slice.versions = Some(versions);
     }
     Ok(slice)
 }
 
-#[derive(Default)]
-struct RawSlice {
-    api_version: Option<String>,
-    entries: Option<Vec<Value>>,
-    chart_count: usize,
-}
-
-fn parse_raw(body: &[u8], chart: &str) -> Result<RawSlice, IndexError> {
-    let text = std::str::from_utf8(body).map_err(|e| IndexError(format!("the index is not UTF-8 text: {e}")))?;
+/// The decoded index, and the chart count when the scanner counted them.
+fn decode_any(body: &[u8], chart: &str) -> Result<(Decoded, Option<usize>), IndexError> {
+    // helm: `json.Valid(b)` picks encoding/json; a BOM or trailing text makes it YAML.
+    if serde_json::from_slice::<IgnoredAny>(body).is_ok() {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let decoded = decode(&mut de, Dialect::Json, chart).map_err(|e| IndexError(messages::index_bad_json(&e)))?;
+        return Ok((decoded, None));
+    }
+    let text = std::str::from_utf8(body).map_err(|e| IndexError(messages::index_not_utf8(&e)))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(found) = scan::scan(text, chart) {
+        return Ok((parse_yaml(&found.document, chart)?, Some(found.chart_count)));
+    }
+    Ok((parse_yaml(first_document(text), chart)?, None))
+}
+
+/// go-yaml v2 reads the first document and stops there: what follows a later `---` or `...`
+/// line, or the end of a flow mapping at the top (`{...}` then anything), is never read.
+fn first_document(text: &str) -> &str {
     if text.trim_start().starts_with('{') {
-        let mut de = serde_json::Deserializer::from_str(text);
-        if let Ok(raw) = (RawSeed { chart }).deserialize(&mut de) {
-            return Ok(raw);
-        }
-        // Not valid JSON after all: YAML's flow style may still read it.
-    }
-    // Indexes written by helm, ChartMuseum, bk-repo, Harbor and Nexus are block-style YAML: find
-    // the chart's lines with a plain scan and parse only those. Anything unusual (or a chart the
-    // scan does not find) goes through the full parse, so the result is the same either way.
-    if let Some(slice) = block_slice(text, chart) {
-        if let Ok(mut raw) = parse_yaml(&slice.document, chart) {
-            if raw.entries.is_some() {
-                raw.chart_count = slice.chart_count;
-                return Ok(raw);
-            }
+        let mut values = serde_json::Deserializer::from_str(text).into_iter::<IgnoredAny>();
+        if let Some(Ok(_)) = values.next() {
+            return &text[..values.byte_offset()];
         }
     }
-    parse_yaml(text, chart)
-}
-
-/// The part of a block-style index that matters for one chart, as a small YAML document.
-struct BlockSlice {
-    document: String,
-    chart_count: usize,
-}
-
-/// Finds the top-level `apiVersion:` line and `chart`'s block under `entries:` by indentation.
-fn block_slice(text: &str, chart: &str) -> Option<BlockSlice> {
-    let mut api_version_line = None;
-    let mut lines = text.split_inclusive('\n');
-    for line in lines.by_ref() {
-        let bare = line.trim_end();
-        if bare.starts_with("apiVersion:") {
-            api_version_line = Some(bare);
-        } else if bare == "entries:" {
-            break;
+    let mut started = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = ["---", "..."].iter().any(|m| {
+            line.strip_prefix(m).is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\n', '\r', '\t']))
+        });
+        let bare = line.trim_start();
+        if marker && started {
+            return &text[..offset];
         }
+        if marker || !(bare.is_empty() || bare.starts_with('#') || (!started && line.starts_with('%'))) {
+            started = true;
+        }
+        offset += line.len();
     }
-    let mut indent = None;
-    let mut chart_count = 0;
-    let mut block = String::new();
-    let mut in_chart = false;
-    for line in lines.by_ref() {
-        let bare = line.trim_end();
-        let content = bare.trim_start();
-        if content.is_empty() || content.starts_with('#') {
-            if in_chart {
-                block.push_str(line);
-            }
-            continue;
-        }
-        let depth = bare.len() - content.len();
-        if depth == 0 {
-            // The end of `entries`; a top-level apiVersion may still follow.
-            api_version_line =
-                lines_after(text, line).find(|l| l.starts_with("apiVersion:")).map(str::trim_end).or(api_version_line);
-            break;
-        }
-        let key_depth = *indent.get_or_insert(depth);
-        if depth == key_depth && !content.starts_with("- ") && content != "-" {
-            chart_count += 1;
-            in_chart = key_is(content, chart);
-        } else if depth < key_depth {
-            return None;
-        }
-        if in_chart {
-            block.push_str(line);
-            if !line.ends_with('\n') {
-                block.push('\n');
-            }
-        }
-    }
-    if block.is_empty() {
-        return None;
-    }
-    let api_version_line = api_version_line?;
-    Some(BlockSlice { document: format!("{api_version_line}\nentries:\n{block}"), chart_count })
+    text
 }
 
-/// The lines of `text` from `line` (a slice of it) on.
-fn lines_after<'t>(text: &'t str, line: &'t str) -> impl Iterator<Item = &'t str> {
-    let start = line.as_ptr() as usize - text.as_ptr() as usize;
-    text[start..].lines()
-}
-
-/// Whether a mapping line `name:`, `"name":` or `'name':` has the key `chart`.
-fn key_is(content: &str, chart: &str) -> bool {
-    let rest = [("", ""), ("\"", "\""), ("'", "'")].iter().find_map(|(open, close)| {
-        content.strip_prefix(open)?.strip_prefix(chart)?.strip_prefix(close)?.strip_prefix(':')
-    });
-    rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
-}
-
-fn parse_yaml(text: &str, chart: &str) -> Result<RawSlice, IndexError> {
+fn parse_yaml(text: &str, chart: &str) -> Result<Decoded, IndexError> {
     WANTED.with(|w| *w.borrow_mut() = chart.to_string());
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
@@ -176,10 +134,14 @@ fn parse_yaml(text: &str, chart: &str) -> Result<RawSlice, IndexError> {
             max_nodes: usize::MAX,
             max_total_scalar_bytes: text.len() + 1,
         },
+        // `<<` is expanded by schema.rs, which refuses keys set twice as go-yaml v2 strict does.
+        merge_keys: serde_saphyr::MergeKeyPolicy::AsOrdinary,
+        // YAML 1.1, as go-yaml v2: `010` is octal (and `yes`/`no` are booleans, the default).
+        legacy_octal_numbers: true,
     };
-    serde_saphyr::from_str_with_options::<ViaWanted>(text, options).map(|v| v.0).map_err(|e| {
-        IndexError(format!("the index is not valid YAML: {}", e.to_string().lines().next().unwrap_or_default()))
-    })
+    serde_saphyr::from_str_with_options::<ViaWanted>(text, options)
+        .map(|v| v.0)
+        .map_err(|e| IndexError(messages::index_bad_yaml(e.to_string().lines().next().unwrap_or_default())))
 }
 
 thread_local! {
@@ -187,118 +149,67 @@ thread_local! {
     static WANTED: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-struct ViaWanted(RawSlice);
+struct ViaWanted(Decoded);
 
 impl<'de> serde::Deserialize<'de> for ViaWanted {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let chart = WANTED.with(|w| w.borrow().clone());
-        RawSeed { chart: &chart }.deserialize(d).map(ViaWanted)
+        decode(d, Dialect::Yaml, &chart).map(ViaWanted)
     }
 }
 
-struct RawSeed<'a> {
-    chart: &'a str,
-}
-
-impl<'de> DeserializeSeed<'de> for RawSeed<'_> {
-    type Value = RawSlice;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<RawSlice, D::Error> {
-        d.deserialize_map(self)
+/// helm's `Metadata.Validate` on an entry (an invalid one is skipped with a warning), after its
+/// `sanitizeString`: white space becomes a space, other unprintable characters go.
+fn chart_version(entry: RawEntry, chart: &str) -> Result<ChartVersion, String> {
+    let name = sanitize(&entry.name);
+    let version = sanitize(&entry.version);
+    let invalid = |why: &str| messages::index_invalid_entry(chart, &version, why);
+    if name.is_empty() {
+        return Err(invalid("it has no name"));
     }
-}
-
-impl<'de> Visitor<'de> for RawSeed<'_> {
-    type Value = RawSlice;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a chart repository index (a mapping with apiVersion and entries)")
+    // Go: `name != filepath.Base(name)`.
+    if name.contains('/') && name != "/" {
+        return Err(invalid("its name is not one path segment"));
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawSlice, A::Error> {
-        let mut raw = RawSlice::default();
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "apiVersion" => raw.api_version = map.next_value::<Value>()?.as_str().map(str::to_string),
-                "entries" => {
-                    let entries = map.next_value_seed(EntriesSeed { chart: self.chart })?;
-                    raw.entries = entries.found;
-                    raw.chart_count = entries.count;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
+    // Stricter than helm, which takes an entry under `demo` that names another chart: the name is
+    // printed and reported as what was fetched, so it must be the chart asked for.
+    if name != chart {
+        return Err(invalid(&messages::names_another_chart(&name)));
+    }
+    if version.is_empty() {
+        return Err(invalid("it has no version"));
+    }
+    let semver = parse_version(&version).ok_or_else(|| invalid("its version is not SemVer"))?;
+    if !matches!(sanitize(&entry.kind).as_str(), "" | "application" | "library") {
+        return Err(invalid("its type is neither application nor library"));
+    }
+    if entry.maintainers.iter().any(Option::is_none) {
+        return Err(invalid("it lists an empty maintainer"));
+    }
+    for dependency in &entry.dependencies {
+        let Some(dependency) = dependency else { return Err(invalid("it lists an empty dependency")) };
+        let alias = sanitize(&dependency.alias);
+        if !alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Err(invalid("a dependency alias has disallowed characters"));
         }
-        Ok(raw)
     }
-}
-
-struct EntriesSeed<'a> {
-    chart: &'a str,
-}
-
-#[derive(Default)]
-struct Entries {
-    found: Option<Vec<Value>>,
-    count: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for EntriesSeed<'_> {
-    type Value = Entries;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Entries, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntriesSeed<'_> {
-    type Value = Entries;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping of chart names to lists of versions")
-    }
-    fn visit_unit<E>(self) -> Result<Entries, E> {
-        Ok(Entries::default())
-    }
-    fn visit_none<E>(self) -> Result<Entries, E> {
-        Ok(Entries::default())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
-        let mut entries = Entries::default();
-        while let Some(name) = map.next_key::<String>()? {
-            entries.count += 1;
-            if name == self.chart {
-                let versions = map.next_value::<Option<Vec<Value>>>()?.unwrap_or_default();
-                entries.found.get_or_insert_with(Vec::new).extend(versions);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(entries)
-    }
-}
-
-fn text(value: Option<&Value>) -> Option<String> {
-    value.and_then(scalar_text)
-}
-
-fn chart_version(entry: &Value, chart: &str) -> Result<ChartVersion, String> {
-    let version = text(entry.get("version")).ok_or_else(|| format!("an entry of {chart} has no version"))?;
-    let semver = parse_version(&version).ok_or_else(|| format!("{chart} {version:?}: not a SemVer version"))?;
-    let urls = match entry.get("urls") {
-        Some(Value::Array(items)) => items.iter().filter_map(|u| u.as_str().map(str::to_string)).collect(),
-        Some(Value::Null) | None => Vec::new(),
-        Some(_) => return Err(format!("{chart} {version}: `urls` is not a list")),
-    };
-    let digest = text(entry.get("digest")).filter(|d| !d.is_empty()).map(|d| {
-        let d = d.trim().to_ascii_lowercase();
-        d.strip_prefix("sha256:").map(str::to_string).unwrap_or(d)
-    });
+    let digest = Some(entry.digest.trim().to_ascii_lowercase()).filter(|d| !d.is_empty());
     Ok(ChartVersion {
-        name: text(entry.get("name")).unwrap_or_else(|| chart.to_string()),
+        name,
         version,
         semver,
-        app_version: text(entry.get("appVersion")),
-        deprecated: entry.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
-        urls,
-        digest,
+        app_version: Some(sanitize(&entry.app_version)).filter(|a| !a.is_empty()),
+        deprecated: entry.deprecated,
+        urls: entry.urls,
+        digest: digest.map(|d| d.strip_prefix("sha256:").map(str::to_string).unwrap_or(d)),
     })
+}
+
+fn sanitize(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect()
 }
 
 /// Chooses a version as `helm pull` does: no version means the latest stable release (or, with
@@ -351,6 +262,11 @@ entries:
 generated: "2026-01-01T00:00:00Z"
 "#;
 
+    fn versions(index: &str, chart: &str) -> Vec<String> {
+        let slice = read_index(index.as_bytes(), chart).unwrap();
+        slice.versions.unwrap().iter().map(|v| v.version.clone()).collect()
+    }
+
     #[test]
     fn keeps_only_the_wanted_chart_sorted_highest_first() {
         let slice = read_index(INDEX.as_bytes(), "demo").unwrap();
@@ -363,31 +279,106 @@ generated: "2026-01-01T00:00:00Z"
     }
 
     #[test]
-    fn the_block_scan_finds_what_the_full_parse_finds() {
-        let fast = block_slice(INDEX, "demo").expect("a helm-style index takes the fast path");
+    fn the_scan_and_the_full_parse_agree() {
+        let block = INDEX.replace("urls: [", "urls:\n    - ").replace(".tgz]", ".tgz");
+        let fast = scan::scan(&block, "demo").expect("a helm-style index takes the fast path");
         assert_eq!(fast.chart_count, 2);
         assert!(fast.document.contains("1.10.1") && !fast.document.contains("9.9.9"), "{}", fast.document);
-        let trailing = format!("{INDEX}serverInfo:\n  demo: not-a-chart\n");
-        assert_eq!(block_slice(&trailing, "demo").unwrap().chart_count, 2, "keys of later sections are not charts");
-        let quoted = INDEX.replace("  demo:", "  \"demo\":");
-        assert!(block_slice(&quoted, "demo").is_some());
-        assert!(block_slice(INDEX, "dem").is_none(), "a prefix of a name is not the name");
-        let full = parse_yaml(INDEX, "demo").unwrap();
-        let slice = read_index(INDEX.as_bytes(), "demo").unwrap();
-        assert_eq!(full.entries.unwrap().len(), 4);
-        assert_eq!(slice.versions.unwrap().len() + slice.skipped.len(), 4);
-        assert_eq!(slice.chart_count, full.chart_count);
+        let full = parse_yaml(&block, "demo").unwrap();
+        assert_eq!(full.wanted.unwrap().len(), 4);
+        assert_eq!(versions(&block, "demo"), versions(INDEX, "demo"));
         let flow = "apiVersion: v1\nentries: {demo: [{name: demo, version: 1.0.0, urls: [a.tgz]}]}\n";
-        assert!(block_slice(flow, "demo").is_none(), "flow style takes the full parse");
-        assert_eq!(read_index(flow.as_bytes(), "demo").unwrap().versions.unwrap()[0].version, "1.0.0");
+        assert!(scan::scan(flow, "demo").is_none(), "flow style takes the full parse");
+        assert_eq!(versions(flow, "demo"), ["1.0.0"]);
+    }
+
+    /// The chart's versions (sorted) from a decoded index.
+    fn found(decoded: Decoded) -> Option<Vec<String>> {
+        let mut versions: Vec<String> = decoded.wanted?.into_iter().map(|e| e.version).collect();
+        versions.sort();
+        Some(versions)
     }
 
     #[test]
-    fn json_indexes_read_the_same() {
-        let json =
-            r#"{"apiVersion":"v1","entries":{"demo":[{"name":"demo","version":"0.3.0","urls":["demo-0.3.0.tgz"]}]}}"#;
-        let slice = read_index(json.as_bytes(), "demo").unwrap();
-        assert_eq!(slice.versions.unwrap()[0].version, "0.3.0");
+    fn whatever_the_scan_accepts_reads_as_the_full_parse_reads_it() {
+        let base = "apiVersion: v1\nentries:\n  other:\n  - name: other\n    version: 9.9.9\n    description: |\n      entries:\n    urls:\n    - other.tgz\n  demo:\n  - name: demo\n    version: 1.2.0\n    created: \"2026-01-01T00:00:00Z\"\n    urls:\n    - demo.tgz\n    maintainers:\n    - name: me\n    annotations:\n      a: b\ngenerated: \"2026-01-01T00:00:00Z\"\n";
+        let lines: Vec<&str> = base.lines().collect();
+        let values = [
+            "1.0", "yes", "\"x\"", "'x'", "|", "[]", "{}", "~", "&a x", "*a", "!!str x", "- x", "x: y", "x #c", "\"x",
+            "",
+        ];
+        let mut mutants = Vec::new();
+        for i in 0..lines.len() {
+            let mut edit = |f: &dyn Fn(&str) -> String| {
+                let mut copy: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                copy[i] = f(lines[i]);
+                mutants.push(copy.join("\n") + "\n");
+            };
+            edit(&|_| String::new());
+            edit(&|l| format!("{l}\n{l}"));
+            edit(&|l| format!(" {l}"));
+            edit(&|l| l.strip_prefix(' ').unwrap_or(l).to_string());
+            edit(&|l| format!("{l}\n{}foo: bar", " ".repeat(l.len() - l.trim_start().len())));
+            for value in values {
+                edit(&|l| match l.split_once(": ") {
+                    Some((key, _)) => format!("{key}: {value}"),
+                    None => format!("{l} {value}"),
+                });
+            }
+        }
+        let mut fast = 0;
+        for text in &mutants {
+            let Some(scanned) = scan::scan(text, "demo") else { continue };
+            fast += 1;
+            let sliced = parse_yaml(&scanned.document, "demo").map(found);
+            // The scan proves the whole index acceptable, so the full parse must accept it too.
+            let whole = parse_yaml(first_document(text), "demo");
+            let whole =
+                whole.unwrap_or_else(|e| panic!("the scan accepted what the full parse refuses ({}):\n{text}", e.0));
+            assert_eq!(scanned.chart_count, whole.charts.len(), "{text}");
+            assert_eq!(sliced.ok(), Some(found(whole)), "{text}");
+        }
+        assert!(fast > mutants.len() / 4, "the scan takes most plain edits ({fast} of {})", mutants.len());
+    }
+
+    #[test]
+    fn json_reads_as_encoding_json_reads_it() {
+        let entry = |v: &str| format!(r#"{{"name":"demo","version":"{v}","urls":["demo-{v}.tgz"]}}"#);
+        let json = format!(r#"{{"apiVersion":"v1","entries":{{"demo":[{}]}}}}"#, entry("0.3.0"));
+        assert_eq!(versions(&json, "demo"), ["0.3.0"]);
+        // Repeated keys: the last wins; a repeated `entries` adds to the first.
+        let twice =
+            format!(r#"{{"apiVersion":"v1","entries":{{"demo":[{}],"demo":[{}]}}}}"#, entry("2.0.0"), entry("1.0.0"));
+        assert_eq!(versions(&twice, "demo"), ["1.0.0"]);
+        let merged = format!(r#"{{"apiVersion":"v1","entries":{{"demo":[{}]}},"Entries":{{"x":[]}}}}"#, entry("1.0.0"));
+        assert_eq!(read_index(merged.as_bytes(), "demo").unwrap().chart_count, 2);
+        let case = format!(r#"{{"APIVersion":"v1","ENTRIES":{{"demo":[{}]}}}}"#, entry("1.0.0"));
+        assert_eq!(versions(&case, "demo"), ["1.0.0"]);
+    }
+
+    #[test]
+    fn yaml_reads_as_strict_go_yaml_v2_reads_it() {
+        let refused = [
+            INDEX.replace("  other:", "  other:\n  - name: other\n    version: 1.0.0\n    urls: []\n  other:"),
+            INDEX.replace("version: 9.9.9", "version: 9.9.9\n    foo: bar"),
+            INDEX.replace("version: 9.9.9", "version: 9.9"),
+            INDEX.replace("version: 9.9.9", "version: 9.9.9\n    deprecated: \"yes\""),
+            INDEX.replace("  other:", "  other:\n  -"),
+            INDEX.replace("\"2026-01-01T00:00:00Z\"", "2026-01-01"),
+            format!("{INDEX}entries: {{}}\n"),
+        ];
+        for index in refused {
+            assert!(read_index(index.as_bytes(), "demo").is_err(), "{index}");
+        }
+        // sigs.k8s.io/yaml sorts keys: of `Version` and `version`, `version` is applied last.
+        let case = "apiVersion: v1\nentries:\n  demo:\n  - name: demo\n    version: 1.0.0\n    Version: 2.0.0\n";
+        assert_eq!(versions(case, "demo"), ["1.0.0"]);
+        let merge =
+            "apiVersion: v1\nentries:\n  demo:\n  - &a {name: demo, urls: [a.tgz], version: 1.0.0}\n  - <<: *a\n";
+        assert_eq!(versions(merge, "demo"), ["1.0.0", "1.0.0"]);
+        assert!(read_index(merge.replace("<<: *a", "<<: *a\n    version: 2.0.0").as_bytes(), "demo").is_err());
+        let two_docs = format!("{INDEX}---\nnot: [an index\n");
+        assert_eq!(versions(&two_docs, "demo").len(), 3, "only the first document is read");
     }
 
     #[test]
@@ -410,5 +401,6 @@ generated: "2026-01-01T00:00:00Z"
         assert!(read_index(b"entries: {}\n", "demo").is_err(), "no apiVersion");
         assert!(read_index(b"<html>404</html>", "demo").is_err());
         assert!(read_index(b"apiVersion: v1\nentries: [\n", "demo").is_err());
+        assert!(read_index(b"", "demo").is_err());
     }
 }

@@ -42,6 +42,8 @@ pub struct Fetch {
     pub untar: Option<UntarTo>,
     /// The largest OCI manifest, config or tag-list page accepted, in bytes.
     pub max_manifest_size: u64,
+    /// Refuse a larger repository index; `None`: [`repo::DEFAULT_MAX_INDEX_SIZE`].
+    pub max_index_size: Option<u64>,
 }
 
 /// Where `--untar` unpacks, relative to the destination folder.
@@ -93,7 +95,12 @@ impl Fetch {
             (Some(_), true) => {
                 Err(Error::usage("--repo is for classic repositories; an oci:// reference needs no --repo"))
             }
-            (Some(repo), false) => repo::fetch(self, client, repo),
+            (Some(repo), false) => {
+                // The name may come from a pipeline variable, and it names the saved file.
+                chart_untar::metadata::check_chart_name(&self.chart)
+                    .map_err(|why| Error::usage(messages::bad_chart_name(&self.chart, why)))?;
+                repo::fetch(self, client, repo)
+            }
             (None, true) => oci::fetch(self, client, &oci::Reference::parse(&self.chart)?),
             (None, false) => {
                 Err(Error::usage(format!("where is {:?}? give --repo URL, or an oci:// reference", self.chart)))

@@ -68,6 +68,8 @@ struct Cli {
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
+    index: chart_fetch::repo::IndexArgs,
+    #[command(flatten)]
     http: HttpArgs,
     #[command(flatten)]
     common: CommonArgs,
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
             plain_http: cli.plain_http,
             untar: cli.untar.then(|| UntarTo { dir: cli.untardir, force: cli.force, limits: cli.limits.limits() }),
             max_manifest_size: cli.max_manifest_size.as_u64(),
+            max_index_size: Some(cli.index.max_index_size.as_u64()),
         };
         fetch.run(&HttpClient::new(&cli.http)?)
     })

@@ -126,3 +126,67 @@ pub fn wrong_chart(what: &str, wanted: &str, got: &str) -> String {
 pub fn not_semver(version: &str) -> String {
     format!("its version {version:?} is not SemVer")
 }
+
+pub fn index_empty() -> String {
+    "the index is empty (helm refuses an empty index.yaml too)".to_string()
+}
+
+pub fn index_no_api_version() -> String {
+    "the index has no apiVersion (no API version specified)".to_string()
+}
+
+pub fn index_not_utf8(why: &dyn std::fmt::Display) -> String {
+    format!("the index is not UTF-8 text: {why}")
+}
+
+pub fn index_bad_yaml(why: &str) -> String {
+    format!("the index is not valid YAML, or not a valid index as helm reads it: {why}")
+}
+
+pub fn index_bad_json(why: &dyn std::fmt::Display) -> String {
+    format!("the JSON index is not a valid index as helm reads it: {why}")
+}
+
+pub fn index_wrong_type(field: &str, got: &str, wanted: &str) -> String {
+    format!("`{field}` is {got} where helm needs {wanted}")
+}
+
+pub fn index_bad_time(field: &str, text: &str) -> String {
+    format!("`{field}` is {text:?}, not an RFC 3339 time (helm refuses it)")
+}
+
+pub fn index_null_entry(field: &str) -> String {
+    format!("a list under `{field}` has an empty (null) entry, which makes helm 3.17 crash")
+}
+
+pub fn index_duplicate_key(key: &str) -> String {
+    format!("the key {key:?} is set twice in one mapping (helm's strict YAML reading refuses that)")
+}
+
+pub fn index_unknown_field(key: &str) -> String {
+    format!("unknown field {key:?} (helm's strict YAML reading refuses fields it does not know)")
+}
+
+pub fn index_invalid_entry(chart: &str, version: &str, why: &str) -> String {
+    format!("{chart} {version:?}: {why}")
+}
+
+/// Part of the too-large message, also how the limit's error is told apart.
+pub const INDEX_TOO_LARGE: &str = "is larger than the --max-index-size limit";
+pub const HINT_MAX_INDEX_SIZE: &str =
+    "if the repository really serves an index this big, raise the limit, e.g. --max-index-size 1GiB";
+
+pub fn index_too_large(url: &str, max: u64) -> String {
+    format!(
+        "the repository index {url} {INDEX_TOO_LARGE} ({}); nothing was fetched",
+        bytesize::ByteSize::b(max).display().iec()
+    )
+}
+
+pub fn names_another_chart(name: &str) -> String {
+    format!("it names another chart ({name:?})")
+}
+
+pub fn bad_chart_name(name: &str, why: &str) -> String {
+    format!("the chart name {name:?} {why}: give the chart's name as the repository index lists it")
+}

@@ -1,7 +1,9 @@
 //! Classic chart repositories: a static `index.yaml` plus archives (bk-repo, ChartMuseum, Harbor
 //! <= 2.7, Nexus, any web server).
 
-use deckhand_common::http::{display_url, origin, Auth, HttpClient};
+use std::io::Write;
+
+use deckhand_common::http::{display_url, origin, Auth, HttpClient, Sink};
 use deckhand_common::{log, Error, Result};
 use url::Url;
 
@@ -49,9 +51,11 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
     let auth = req.auth();
     let index_url = index_url(repo);
     let shown_repo = display_url(repo);
-    let mut body = Vec::new();
-    client.download(&index_url, &auth, None, &mut body, "the repository index").map_err(|e| match e.kind {
-        deckhand_common::ErrorKind::Input => e.hint(messages::HINT_REPO_ROOT),
+    let max = req.max_index_size.unwrap_or(DEFAULT_MAX_INDEX_SIZE);
+    let body = download_index(client, &index_url, &auth, max).map_err(|e| match e.kind {
+        deckhand_common::ErrorKind::Input if !e.message.contains(messages::INDEX_TOO_LARGE) => {
+            e.hint(messages::HINT_REPO_ROOT)
+        }
         _ => e,
     })?;
     let slice = read_index(&body, &req.chart).map_err(|e| {
@@ -98,7 +102,7 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
         &chart_auth,
         None,
         chosen.digest.as_deref(),
-        &file_name(&url, &chosen.name, &chosen.version),
+        &file_name(&url, &req.chart, &chosen.version),
         &what,
     )?;
     Ok(Fetched {
@@ -109,6 +113,93 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
         verified: chosen.digest.is_some(),
         saved,
     })
+}
+
+/// The default `--max-index-size`: ten times the biggest public indexes (about 22 MB, bitnami-sized
+/// before it was trimmed). The index is held in memory while read; helm, which has no limit, needs
+/// some 23 times an index's size in memory, about 6 GB for one this big.
+pub const DEFAULT_MAX_INDEX_SIZE: u64 = 256 * 1024 * 1024;
+
+/// The index option, for the command line (flattened into chart-fetch's options).
+#[derive(clap::Args, Debug, Clone)]
+pub struct IndexArgs {
+    /// Refuse a repository index larger than this (e.g. 512MiB): it is read into memory.
+    #[arg(long, value_name = "SIZE", default_value = "256MiB")]
+    pub max_index_size: bytesize::ByteSize,
+}
+
+const WHAT_INDEX: &str = "the repository index";
+
+/// Downloads the index into memory, refusing it as soon as it is known to pass `max` bytes: by its
+/// Content-Length, or while reading. A transfer cut short goes to the retrying download.
+fn download_index(client: &HttpClient, url: &Url, auth: &Auth, max: u64) -> Result<Vec<u8>> {
+    let too_large =
+        || Error::input(messages::index_too_large(&display_url(url), max)).hint(messages::HINT_MAX_INDEX_SIZE);
+    let mut response = client.check(client.get(url, auth, None)?, WHAT_INDEX)?;
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > max) {
+        return Err(too_large());
+    }
+    let mut body = Bounded::new(max);
+    body.reserve_hint(announced.unwrap_or(0));
+    match std::io::copy(&mut response, &mut body) {
+        Ok(read) if announced.is_none_or(|len| len == read) => return Ok(body.bytes),
+        _ if body.over => return Err(too_large()),
+        _ => {}
+    }
+    let mut body = Bounded::new(max);
+    let done = client.download(url, auth, None, &mut body, WHAT_INDEX);
+    if body.over {
+        return Err(too_large());
+    }
+    done?;
+    Ok(body.bytes)
+}
+
+/// An in-memory sink that takes at most `max` bytes.
+struct Bounded {
+    bytes: Vec<u8>,
+    max: u64,
+    over: bool,
+}
+
+impl Bounded {
+    fn new(max: u64) -> Self {
+        Bounded { bytes: Vec::new(), max, over: false }
+    }
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.over || self.bytes.len() as u64 + buf.len() as u64 > self.max {
+            self.over = true;
+            return Err(std::io::Error::other(messages::INDEX_TOO_LARGE));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for Bounded {
+    fn empty(&mut self) -> std::io::Result<()> {
+        self.bytes.clear();
+        if self.over {
+            return Err(std::io::Error::other(messages::INDEX_TOO_LARGE));
+        }
+        Ok(())
+    }
+
+    fn reserve_hint(&mut self, len: u64) {
+        if len > self.max {
+            self.over = true;
+        } else {
+            self.bytes.reserve(len as usize);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -130,6 +221,16 @@ mod tests {
         let slash = Url::parse("http://127.0.0.1:8080/").unwrap();
         assert_eq!(index_url(&slash).as_str(), "http://127.0.0.1:8080/index.yaml");
         assert_eq!(chart_url(&slash, "demo-1.0.0.tgz").unwrap().as_str(), "http://127.0.0.1:8080/demo-1.0.0.tgz");
+    }
+
+    #[test]
+    fn the_index_limit_is_kept_while_writing() {
+        let mut body = Bounded::new(10);
+        assert!(body.write_all(b"0123456789").is_ok());
+        assert!(body.write_all(b"x").is_err() && body.over);
+        assert!(body.empty().is_err(), "a later attempt does not start over");
+        let default: bytesize::ByteSize = "256MiB".parse().unwrap();
+        assert_eq!(default.as_u64(), DEFAULT_MAX_INDEX_SIZE, "the option's default is the library's");
     }
 
     #[test]
