@@ -16,6 +16,7 @@ Modes:
     evil-version      the chart config's version is a path (../../evil)
     wrong-name        the chart config names another chart
     big-manifest      the manifest carries 5 MiB of annotation
+    control-chars     the chart config's appVersion holds a terminal escape and a carriage return
     http-realm        the 401 challenge sends Bearer logins to a plain-HTTP token service
 """
 import argparse, base64, hashlib, http.server, io, json, socketserver, ssl, tarfile, threading, time
@@ -67,6 +68,8 @@ class Oci:
             config["version"] = "../../evil"
         if args.tamper == "wrong-name":
             config["name"] = "other"
+        if args.tamper == "control-chars":
+            config["appVersion"] = "1\x1b[2J\rfetched evil"
         self.config = json.dumps(config).encode()
         manifest = {
             "schemaVersion": 2,
