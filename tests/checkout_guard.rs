@@ -445,15 +445,7 @@ fn guarded_repositories_are_left_alone_and_waiters_time_out() {
     let lock = ws.join(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
     set_age(&lock, "3 hours");
-    // The holder says "held" once it runs under the guard, and holds it until its stdin closes (cat ends).
-    let mut holder = exec(&ws, &["--stale-after", "1000h"], &["sh", "-c", "echo held; cat >/dev/null"])
-        .env("BUILD_TAG", "jenkins-shop-web-41")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
+    let mut holder = hold_guard(exec(&ws, &["--stale-after", "1000h"], HOLDER).env("BUILD_TAG", "jenkins-shop-web-41"));
     let cleaned = run(guard().args(["clean", "--min-age", "1m"]).arg(ws.parent().unwrap()));
     let waiter = run(&mut exec(&ws, &["--wait", "300ms"], &["true"]));
     drop(holder.stdin.take());
@@ -488,6 +480,16 @@ fn sigterm_reaches_the_command_and_its_code_comes_back() {
 }
 
 /// Blocks until a child prints its first line: the moment it is known to be running.
+/// A command that says "held" once it runs under the guard, and holds it until its stdin closes.
+const HOLDER: &[&str] = &["sh", "-c", "echo held; cat >/dev/null"];
+
+/// Starts `exec ... HOLDER` and returns once it holds the guard; close its stdin to let go.
+fn hold_guard(command: &mut Command) -> std::process::Child {
+    let mut holder = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
+    holder
+}
+
 fn first_line(out: &mut BufReader<impl Read>) -> String {
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
@@ -631,13 +633,7 @@ fn one_guard_whatever_the_spelling_of_dir() {
     let (tmp, ws) = origin_and_workspace();
     let alias = tmp.path().join("alias");
     std::os::unix::fs::symlink(&ws, &alias).unwrap();
-    let mut holder = exec(&ws, &[], &["sh", "-c", "echo held; cat >/dev/null"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
+    let mut holder = hold_guard(&mut exec(&ws, &[], HOLDER));
     let via_alias = run(&mut exec(&alias, &["--wait", "300ms"], &["true"]));
     let via_dot = run(exec(Path::new("."), &["--wait", "300ms"], &["true"]).current_dir(&ws));
     let via_dots = run(&mut exec(&ws.join("../ws"), &["--wait", "300ms"], &["true"]));
