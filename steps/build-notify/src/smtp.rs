@@ -226,9 +226,7 @@ impl Server {
     fn tls_connector(&self) -> Result<TlsConnector> {
         let mut setup = TlsSetup { insecure: self.insecure, ..Default::default() };
         if let Some(path) = &self.ca_file {
-            let pem = std::fs::read(path).map_err(|e| Error::io("cannot read --ca-file", path, e))?;
-            setup.extra_roots = tls::certificates_from_pem(&pem)
-                .ok_or_else(|| Error::input(deckhand_common::messages::bad_pem("--ca-file", path)))?;
+            setup.extra_roots = tls::read_ca_file(path)?;
         }
         let config = setup.client_config().map_err(|e| match e {
             SetupError::Roots(_) if self.ca_file.is_none() => {

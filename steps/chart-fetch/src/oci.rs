@@ -2,9 +2,7 @@
 //! and Bearer-token auth, Helm's media types, tags listed to resolve constraints, digests verified.
 
 use chart_untar::metadata::parse_version;
-use std::io::Read;
-
-use deckhand_common::http::{display_url, origin, Auth, HttpClient};
+use deckhand_common::http::{display_url, origin, read_capped, Auth, HttpClient};
 use deckhand_common::registry::{stored_login, Session};
 use deckhand_common::{Error, Result};
 use reqwest::blocking::Response;
@@ -146,20 +144,11 @@ impl Registry<'_> {
     /// A manifest, config or tag list: at most `max_manifest` bytes, as oras-go (which helm uses)
     /// caps manifests at 4 MiB; a server announcing or sending more is refused.
     fn read_limited(&self, response: Response, what: &str) -> Result<Vec<u8>> {
-        let too_big =
-            || Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE);
-        if response.content_length().is_some_and(|len| len > self.max_manifest) {
-            return Err(too_big());
-        }
-        let mut body = Vec::new();
-        response
-            .take(self.max_manifest.saturating_add(1))
-            .read_to_end(&mut body)
-            .map_err(|e| Error::remote(messages::read_failed(what, &e.to_string())))?;
-        if body.len() as u64 > self.max_manifest {
-            return Err(too_big());
-        }
-        Ok(body)
+        read_capped(response, self.max_manifest)
+            .map_err(|e| Error::remote(messages::read_failed(what, &e.to_string())))?
+            .ok_or_else(|| {
+                Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE)
+            })
     }
 }
 
@@ -219,9 +208,10 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
         .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
     // With no credentials given, those of `helm registry login` / `docker login`, as helm does.
-    let auth = match (&req.username, stored_login(&reference.registry)) {
-        (None, Some((user, password))) => Auth::basic(Some(&user), Some(&password)),
-        _ => req.auth(),
+    let stored = if req.username.is_none() { stored_login(&reference.registry) } else { None };
+    let auth = match stored {
+        Some((user, password)) => Auth::basic(Some(&user), Some(&password)),
+        None => req.auth(),
     };
     let session = Session::new(client, base, auth, Some(&reference.repository));
     let registry = Registry { session, repository: reference.repository.clone(), max_manifest: req.max_manifest_size };
@@ -288,7 +278,8 @@ fn check_config(config: &ChartConfig, wanted: &str, what: &str) -> Result<()> {
     if config.name != wanted {
         return Err(Error::input(messages::wrong_chart(what, wanted, &config.name)).hint(messages::HINT_NOT_A_CHART));
     }
-    if parse_version(&config.version).is_none() || config.version.contains(['/', '\\']) {
+    // SemVer's characters (digits, letters, `.`, `-`, `+`) make it one path segment too.
+    if parse_version(&config.version).is_none() {
         return Err(Error::input(messages::bad_manifest(what, &messages::not_semver(&config.version))));
     }
     Ok(())

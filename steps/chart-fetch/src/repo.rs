@@ -1,9 +1,7 @@
 //! Classic chart repositories: a static `index.yaml` plus archives (bk-repo, ChartMuseum, Harbor
 //! <= 2.7, Nexus, any web server).
 
-use std::io::Write;
-
-use deckhand_common::http::{display_url, origin, Auth, HttpClient, Sink};
+use deckhand_common::http::{display_url, origin, read_capped, Auth, Capped, HttpClient};
 use deckhand_common::{log, Error, Result};
 use url::Url;
 
@@ -135,71 +133,17 @@ const WHAT_INDEX: &str = "the repository index";
 fn download_index(client: &HttpClient, url: &Url, auth: &Auth, max: u64) -> Result<Vec<u8>> {
     let too_large =
         || Error::input(messages::index_too_large(&display_url(url), max)).hint(messages::HINT_MAX_INDEX_SIZE);
-    let mut response = client.check(client.get(url, auth, None)?, WHAT_INDEX)?;
-    let announced = response.content_length();
-    if announced.is_some_and(|len| len > max) {
-        return Err(too_large());
+    let response = client.check(client.get(url, auth, None)?, WHAT_INDEX)?;
+    if let Ok(read) = read_capped(response, max) {
+        return read.ok_or_else(too_large);
     }
-    let mut body = Bounded::new(max);
-    body.reserve_hint(announced.unwrap_or(0));
-    match std::io::copy(&mut response, &mut body) {
-        Ok(read) if announced.is_none_or(|len| len == read) => return Ok(body.bytes),
-        _ if body.over => return Err(too_large()),
-        _ => {}
-    }
-    let mut body = Bounded::new(max);
+    let mut body = Capped::new(max);
     let done = client.download(url, auth, None, &mut body, WHAT_INDEX);
-    if body.over {
+    if body.is_over() {
         return Err(too_large());
     }
     done?;
-    Ok(body.bytes)
-}
-
-/// An in-memory sink that takes at most `max` bytes.
-struct Bounded {
-    bytes: Vec<u8>,
-    max: u64,
-    over: bool,
-}
-
-impl Bounded {
-    fn new(max: u64) -> Self {
-        Bounded { bytes: Vec::new(), max, over: false }
-    }
-}
-
-impl Write for Bounded {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if self.over || self.bytes.len() as u64 + buf.len() as u64 > self.max {
-            self.over = true;
-            return Err(std::io::Error::other(messages::INDEX_TOO_LARGE));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Sink for Bounded {
-    fn empty(&mut self) -> std::io::Result<()> {
-        self.bytes.clear();
-        if self.over {
-            return Err(std::io::Error::other(messages::INDEX_TOO_LARGE));
-        }
-        Ok(())
-    }
-
-    fn reserve_hint(&mut self, len: u64) {
-        if len > self.max {
-            self.over = true;
-        } else {
-            self.bytes.reserve(len as usize);
-        }
-    }
+    Ok(body.into_bytes())
 }
 
 #[cfg(test)]
@@ -224,11 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn the_index_limit_is_kept_while_writing() {
-        let mut body = Bounded::new(10);
-        assert!(body.write_all(b"0123456789").is_ok());
-        assert!(body.write_all(b"x").is_err() && body.over);
-        assert!(body.empty().is_err(), "a later attempt does not start over");
+    fn the_index_limit_default_is_the_libraries() {
         let default: bytesize::ByteSize = "256MiB".parse().unwrap();
         assert_eq!(default.as_u64(), DEFAULT_MAX_INDEX_SIZE, "the option's default is the library's");
     }

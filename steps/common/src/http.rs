@@ -238,9 +238,7 @@ fn redirect_policy() -> reqwest::redirect::Policy {
 pub fn tls_setup(args: &HttpArgs) -> Result<tls::TlsSetup> {
     let mut setup = tls::TlsSetup { insecure: args.insecure_skip_tls_verify, ..Default::default() };
     if let Some(path) = &args.ca_file {
-        let pem = std::fs::read(path).map_err(|e| Error::io("cannot read --ca-file", path, e))?;
-        setup.extra_roots =
-            tls::certificates_from_pem(&pem).ok_or_else(|| Error::input(messages::bad_pem("--ca-file", path)))?;
+        setup.extra_roots = tls::read_ca_file(path)?;
     }
     if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
         let cert_pem = std::fs::read(cert).map_err(|e| Error::io("cannot read --cert-file", cert, e))?;
@@ -288,6 +286,87 @@ impl Sink for Vec<u8> {
     }
     fn reserve_hint(&mut self, len: u64) {
         self.reserve(len.min(MAX_RESERVE) as usize);
+    }
+}
+
+/// An in-memory sink that takes at most `max` bytes; past that it refuses every write (and a
+/// restart) and says so with [`is_over`](Self::is_over).
+pub struct Capped {
+    bytes: Vec<u8>,
+    max: u64,
+    over: bool,
+}
+
+impl Capped {
+    pub fn new(max: u64) -> Self {
+        Capped { bytes: Vec::new(), max, over: false }
+    }
+
+    /// Whether more than `max` bytes were announced or sent.
+    pub fn is_over(&self) -> bool {
+        self.over
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    fn refused() -> std::io::Error {
+        std::io::Error::other(messages::OVER_THE_LIMIT)
+    }
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.over || self.bytes.len() as u64 + buf.len() as u64 > self.max {
+            self.over = true;
+            return Err(Self::refused());
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for Capped {
+    fn empty(&mut self) -> std::io::Result<()> {
+        self.bytes.clear();
+        if self.over {
+            return Err(Self::refused());
+        }
+        Ok(())
+    }
+
+    fn reserve_hint(&mut self, len: u64) {
+        if len > self.max {
+            self.over = true;
+        } else {
+            self.bytes.reserve(len.min(MAX_RESERVE) as usize);
+        }
+    }
+}
+
+/// Reads `response` into memory, at most `max` bytes: `Ok(None)` when its Content-Length or its
+/// bytes pass `max` (refused before or as soon as that is known), an error when the transfer was
+/// cut short.
+pub fn read_capped(mut response: Response, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    let announced = response.content_length();
+    let mut body = Capped::new(max);
+    body.reserve_hint(announced.unwrap_or(0));
+    if body.is_over() {
+        return Ok(None);
+    }
+    match std::io::copy(&mut response, &mut body) {
+        Ok(read) if announced.is_some_and(|len| len != read) => Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            format!("got {read} of {} bytes", announced.unwrap_or_default()),
+        )),
+        Ok(_) => Ok(Some(body.into_bytes())),
+        Err(_) if body.is_over() => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -409,6 +488,17 @@ mod tests {
         for code in [429u16, 500, 502, 503, 504] {
             assert!(retryable_status(StatusCode::from_u16(code).unwrap()));
         }
+    }
+
+    #[test]
+    fn a_capped_sink_keeps_its_limit_while_writing() {
+        let mut body = Capped::new(10);
+        assert!(body.write_all(b"0123456789").is_ok());
+        assert!(body.write_all(b"x").is_err() && body.is_over());
+        assert!(body.empty().is_err(), "a later attempt does not start over");
+        let mut announced = Capped::new(10);
+        announced.reserve_hint(11);
+        assert!(announced.is_over());
     }
 
     #[test]

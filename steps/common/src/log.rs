@@ -45,13 +45,11 @@ fn colour(code: &str, text: &str) -> String {
 /// `text` with every control character but newline and tab written as an escape (`\u{1b}`), so
 /// that a value a server chose cannot drive the terminal or the CI log viewer.
 pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
         return text.into();
     }
-    text.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
-        .collect::<String>()
-        .into()
+    text.chars().map(|c| if unsafe_char(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
 /// One line on stderr: `label` (ours, maybe coloured) and the message, scrubbed and made safe.

@@ -169,3 +169,5 @@ pub const EXEC_OTHER: &str = "it could not be run or understood";
 pub fn exec_exit(status: &str) -> String {
     format!("it ended with {status}")
 }
+
+pub const OVER_THE_LIMIT: &str = "more bytes than the limit allows";

@@ -45,6 +45,12 @@ pub fn certificates_from_pem(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>>
     (!certs.is_empty()).then_some(certs)
 }
 
+/// The certificates of a `--ca-file`, or an error that names the file.
+pub fn read_ca_file(path: &std::path::Path) -> crate::Result<Vec<CertificateDer<'static>>> {
+    let pem = std::fs::read(path).map_err(|e| crate::Error::io("cannot read --ca-file", path, e))?;
+    certificates_from_pem(&pem).ok_or_else(|| crate::Error::input(crate::messages::bad_pem("--ca-file", path)))
+}
+
 /// A client certificate chain and key from PEM (the key may be PKCS#8, PKCS#1 or SEC1).
 pub fn identity_from_pem(
     cert_pem: &[u8],
