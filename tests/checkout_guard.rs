@@ -767,3 +767,13 @@ fn help_never_shows_a_secret_env_value() {
         }
     }
 }
+
+#[test]
+fn credentials_in_a_jenkins_url_that_does_not_parse_are_masked() {
+    let canary = "Jenkins-Url-Canary-5c1";
+    let url = format!("https://bob:pa/ss-{canary}@jenkins.example/");
+    let out = run(guard().args(["lint", "--jenkins-url", &url, "--job", "shop/web"]));
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("--jenkins-url"), "{out:?}");
+    assert!(!out.all().contains(canary), "{out:?}");
+}

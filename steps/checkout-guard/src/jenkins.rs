@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use deckhand_common::http::{Auth, HttpClient};
-use deckhand_common::{Error, Result};
+use deckhand_common::{redact, Error, Result};
 use serde_json::Value;
 use url::Url;
 
@@ -26,7 +26,8 @@ const PIPELINE_CLASSES: [&str; 2] = [
 impl Jenkins {
     pub fn new(base: &str, auth: Auth, client: HttpClient) -> Result<Jenkins> {
         let text = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
-        let base = Url::parse(&text).map_err(|e| Error::usage(messages::bad_jenkins_url(base, &e.to_string())))?;
+        let base = Url::parse(&text)
+            .map_err(|e| Error::usage(messages::bad_jenkins_url(&redact::scrub_unparsed_url(base), &e.to_string())))?;
         Ok(Jenkins { base, auth, client })
     }
 
