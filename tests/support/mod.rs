@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 
 pub const HELM3: &str = "3.17.3";
 pub const HELM4: &str = "4.1.4";
+/// The old helm of Kubernetes 1.14-1.17 users: no `helm template --kube-version` (3.6+).
+pub const HELM34: &str = "3.4.2";
+pub const HELM35: &str = "3.5.4";
 
 /// The workspace root.
 pub fn root() -> PathBuf {

@@ -5,16 +5,17 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Event, Pod};
+use k8s_openapi::api::core::v1::{Event, Node, Pod, Toleration};
 use serde::Serialize;
 
 use crate::messages;
 use crate::quantity::{self, Resources};
 
 /// Waiting reasons of a container that will not get better by waiting.
-pub const FATAL_WAITING: [&str; 6] = [
+pub const FATAL_WAITING: [&str; 7] = [
     "ImagePullBackOff",
     "ErrImagePull",
+    "ErrImageNeverPull",
     "CrashLoopBackOff",
     "CreateContainerConfigError",
     "InvalidImageName",
@@ -36,6 +37,36 @@ pub struct Failure {
     /// Exit code and reason of the container's last termination (crashes).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_exit: Option<(i32, String)>,
+    /// The object's uid (events are matched by it).
+    #[serde(skip)]
+    pub uid: Option<String>,
+}
+
+/// Whether waiting can still fix a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permanence {
+    Final,
+    Transient,
+}
+
+/// Final: what no cluster recovers from by itself; everything else may clear.
+pub fn permanence(failure: &Failure, events: &[Event]) -> Permanence {
+    let text: String = std::iter::once(failure.message.as_str())
+        .chain(events.iter().filter_map(|e| e.message.as_deref()))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
+    let pull = failure.reason.contains("ImagePull");
+    let refused = ["not found", "manifest unknown", "unauthorized", "denied", "x509"].iter().any(|n| text.contains(n));
+    let final_ =
+        matches!(failure.reason.as_str(), "InvalidImageName" | "ErrImageNeverPull" | "ProgressDeadlineExceeded")
+            || failure.kind == "Job"
+            || (pull && refused);
+    if final_ {
+        Permanence::Final
+    } else {
+        Permanence::Transient
+    }
 }
 
 impl Failure {
@@ -55,6 +86,7 @@ impl Failure {
             container: None,
             image: None,
             last_exit: None,
+            uid: None,
         }
     }
 }
@@ -68,9 +100,14 @@ pub struct Evidence {
     pub log_tail: Option<String>,
     /// imagePullSecrets the pod names that do not exist in its namespace.
     pub missing_pull_secrets: Vec<String>,
-    /// What the pod requests, and the allocatable resources of the largest node.
+    /// The uids of the failing object and its pod: the events about them are the relevant ones.
+    pub uids: Vec<String>,
+    /// What the pod requests, the nodes, the pods bound to them (`None`: not allowed to list) and
+    /// the pod's tolerations.
     pub requested: Resources,
-    pub largest_node: Option<Resources>,
+    pub nodes: Vec<Node>,
+    pub node_pods: Option<Vec<Pod>>,
+    pub tolerations: Vec<Toleration>,
 }
 
 /// A failure explained.
@@ -86,6 +123,8 @@ pub struct Diagnosis {
     pub log_tail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Waiting will not fix it.
+    pub permanent: bool,
 }
 
 /// The first container of `pod` stuck in a state that waiting will not fix.
@@ -110,6 +149,7 @@ pub fn pod_failure(pod: &Pod) -> Option<Failure> {
                 container: Some(container.name.clone()),
                 image: Some(container.image.clone()),
                 last_exit,
+                uid: pod.metadata.uid.clone(),
             });
         }
     }
@@ -118,7 +158,8 @@ pub fn pod_failure(pod: &Pod) -> Option<Failure> {
         status.conditions.iter().flatten().find(|c| {
             c.type_ == "PodScheduled" && c.status == "False" && c.reason.as_deref() == Some("Unschedulable")
         })?;
-    Some(Failure::of_object("Pod", Some(&name), None, "Unschedulable", unschedulable.message.as_ref()))
+    let failure = Failure::of_object("Pod", Some(&name), None, "Unschedulable", unschedulable.message.as_ref());
+    Some(Failure { uid: pod.metadata.uid.clone(), ..failure })
 }
 
 /// A ReplicaSet that cannot create its pods (quota, admission).
@@ -175,7 +216,15 @@ pub fn explain(failure: Failure, namespace: &str, evidence: &Evidence) -> Diagno
         .map(|e| format!("{}: {}", e.reason.as_deref().unwrap_or("-"), e.message.as_deref().unwrap_or("").trim()))
         .collect();
     let hint = hint(&failure, namespace, evidence, &events.join("\n"));
-    Diagnosis { failure, namespace: namespace.to_string(), events, log_tail: evidence.log_tail.clone(), hint }
+    let permanent = permanence(&failure, &evidence.events) == Permanence::Final;
+    Diagnosis {
+        failure,
+        namespace: namespace.to_string(),
+        events,
+        log_tail: evidence.log_tail.clone(),
+        hint,
+        permanent,
+    }
 }
 
 fn hint(failure: &Failure, namespace: &str, evidence: &Evidence, events: &str) -> Option<String> {
@@ -236,7 +285,8 @@ fn unschedulable_hint(message: &str, evidence: &Evidence) -> String {
     for resource in ["cpu", "memory"] {
         if message.contains(&format!("Insufficient {resource}")) {
             let requested = evidence.requested.get(resource).copied();
-            let allocatable = evidence.largest_node.as_ref().and_then(|n| n.get(resource).copied());
+            let largest = quantity::largest_node(&evidence.nodes);
+            let allocatable = largest.as_ref().and_then(|n| n.get(resource).copied());
             short.push(match (requested, allocatable) {
                 (Some(r), Some(a)) => messages::insufficient(
                     resource,

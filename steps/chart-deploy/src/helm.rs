@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use deckhand_common::kube::{ChildKubeconfig, KubeArgs};
+use deckhand_common::kube::{self, ChildKubeconfig, KubeArgs};
 use deckhand_common::{log, process, Error, ErrorKind, Result};
 use semver::Version;
 use serde::Deserialize;
@@ -161,27 +161,40 @@ impl Helm {
         self.version.major
     }
 
-    /// Helm's version skew policy against a cluster minor version (1.`minor`).
+    /// Helm's published version skew policy (helm-www `version_skew.md`) against a cluster minor
+    /// version (1.`minor`). Helm itself refuses no cluster version, so outside its range is a
+    /// warning; refused are only the pairs that cannot work: Tiller (helm 2) beyond 1.16, whose
+    /// own Deployment API is gone there, and helm 4 below 1.16, whose default server-side apply
+    /// such servers do not serve.
     pub fn skew(&self, minor: u32) -> Skew {
-        let (major, helm_minor) = (self.version.major, self.version.minor as u32);
-        let (low, high) = match major {
-            2 => (helm_minor.min(16).saturating_sub(3), helm_minor.min(16)),
-            3 if helm_minor <= 1 => (13, 16 + helm_minor),
-            3 if helm_minor <= 3 => (15, 16 + helm_minor),
-            3 => (helm_minor + 12, helm_minor + 15),
-            _ => (31 + helm_minor, 34 + helm_minor),
-        };
+        let (major, helm_minor) = (self.version.major, u32::try_from(self.version.minor).unwrap_or(u32::MAX));
+        let (low, high) = supported_range(major, helm_minor);
         let cluster = format!("1.{minor}");
         if major == 2 && minor > 16 {
             return Skew::Incompatible(messages::helm2_too_new_cluster(&self.version, &cluster));
         }
-        if (major == 3 && helm_minor >= 2 || major >= 4) && minor < 16 {
+        if major >= 4 && minor < 16 {
             return Skew::Incompatible(messages::helm_too_new_for(&self.version, &cluster));
         }
         if minor < low || minor > high {
             return Skew::Untested(messages::skew_untested(&self.version, low, high, &cluster));
         }
         Skew::Supported
+    }
+
+    /// Whether this helm refuses to touch a release whose newest revision is `pending-*` (helm
+    /// 2.17 and 3.4+; 3.0-3.3 and older Tillers go on from the last deployed revision).
+    pub fn refuses_pending(&self) -> bool {
+        match self.version.major {
+            2 => self.version.minor >= 17,
+            3 => self.version.minor >= 4,
+            _ => true,
+        }
+    }
+
+    /// Whether `helm template` takes `--kube-version` (helm 2, and helm 3.6 onward).
+    pub fn templates_for_kube_version(&self) -> bool {
+        self.version.major != 3 || self.version.minor >= 6
     }
 
     fn scope(&self, target: &Target, with_namespace: bool) -> Vec<OsString> {
@@ -241,14 +254,29 @@ impl Helm {
     }
 
     /// `helm template`: the manifest as the cluster's version would get it, without touching it.
-    pub fn template(&self, target: &Target, chart: &Path, values: &Values, kube_version: &str) -> Vec<OsString> {
+    /// With no `kube_version` (a helm without `--kube-version`), helm renders against the cluster
+    /// itself (`--validate`: its real version and APIs, read-only).
+    pub fn template(
+        &self,
+        target: &Target,
+        chart: &Path,
+        values: &Values,
+        kube_version: Option<&str>,
+    ) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec!["template".into()];
         if self.major() == 2 {
             args.extend([chart.into(), "--name".into(), target.release.clone().into()]);
-            let major_minor: Vec<&str> = kube_version.trim_start_matches('v').split('.').take(2).collect();
-            args.extend(["--kube-version".into(), major_minor.join(".").into()]);
         } else {
-            args.extend([target.release.clone().into(), chart.into(), "--kube-version".into(), kube_version.into()]);
+            args.extend([target.release.clone().into(), chart.into()]);
+        }
+        match kube_version {
+            // Helm 2 takes MAJOR.MINOR.
+            Some(version) if self.major() == 2 => {
+                let major_minor: Vec<&str> = version.trim_start_matches('v').split('.').take(2).collect();
+                args.extend(["--kube-version".into(), major_minor.join(".").into()]);
+            }
+            Some(version) => args.extend(["--kube-version".into(), version.into()]),
+            None => args.push("--validate".into()),
         }
         args.extend(["--namespace".into(), target.namespace.clone().into()]);
         args.extend(Self::values(values));
@@ -272,16 +300,17 @@ impl Helm {
         args
     }
 
-    /// Helm 2 only: its upgrade prints no JSON, so the manifest and revision are asked for.
-    pub fn helm2_manifest(&self, target: &Target) -> Vec<OsString> {
+    /// `helm get manifest`: the deployed revision's manifest (helm 2's upgrade prints no JSON).
+    pub fn get_manifest(&self, target: &Target) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec!["get".into(), "manifest".into(), target.release.clone().into()];
         args.extend(self.scope(target, false));
         args
     }
 
-    pub fn helm2_history(&self, target: &Target) -> Vec<OsString> {
+    /// `helm history` as JSON, the newest `max` revisions.
+    pub fn history(&self, target: &Target, max: u32) -> Vec<OsString> {
         let mut args: Vec<OsString> = vec!["history".into(), target.release.clone().into()];
-        args.extend(["--max".into(), "1".into(), "--output".into(), "json".into()]);
+        args.extend(["--max".into(), max.to_string().into(), "--output".into(), "json".into()]);
         args.extend(self.scope(target, false));
         args
     }
@@ -310,6 +339,18 @@ impl Helm {
             log::debug(format!("helm: {line}"));
         }
         Ok(finished.stdout)
+    }
+}
+
+/// The cluster minors a helm release is published to support, (lowest, highest).
+fn supported_range(major: u64, minor: u32) -> (u32, u32) {
+    match (major, minor) {
+        (2, m) => (m.min(16).saturating_sub(3), m.min(16)),
+        (3, 0) => (13, 16),
+        (3, 1) => (14, 17),
+        (3, 2 | 3) => (15, 18),
+        (3, m) => (m + 12, m + 15),
+        (_, m) => (m + 31, m + 34),
     }
 }
 
@@ -389,8 +430,12 @@ pub fn failure(action: &str, stderr: &str) -> Error {
         (ErrorKind::Input, Some(messages::HINT_NODE_PORT))
     } else if has("Kubernetes cluster unreachable") || has("could not find tiller") {
         (ErrorKind::Remote, Some(deckhand_common::messages::HINT_KUBE_UNREACHABLE))
-    } else if has("Unauthorized") || has("forbidden") {
+    } else if has("Apply failed with") && has("conflict") {
+        (ErrorKind::Input, Some(messages::HINT_SSA_CONFLICT))
+    } else if has("Unauthorized") || (has("forbidden") && kube::is_rbac_denial(stderr)) {
         (ErrorKind::Auth, Some(deckhand_common::messages::HINT_KUBE_403))
+    } else if has("forbidden") {
+        (ErrorKind::Input, Some(deckhand_common::messages::HINT_KUBE_ADMISSION))
     } else if has("parse error") || has("template:") || has("YAML") || has("schema") || has("Chart.yaml") {
         (ErrorKind::Input, Some(messages::HINT_RENDER))
     } else {
@@ -470,14 +515,30 @@ mod tests {
     #[test]
     fn version_skew() {
         assert_eq!(helm("3.17.3").skew(30), Skew::Supported);
-        assert!(matches!(helm("3.17.3").skew(14), Skew::Incompatible(_)), "helm 3.17 cannot drive 1.14");
-        assert!(matches!(helm("4.1.4").skew(15), Skew::Incompatible(_)));
+        assert!(matches!(helm("3.17.3").skew(14), Skew::Untested(_)), "helm refuses no cluster: a warning");
+        assert!(matches!(helm("4.1.4").skew(15), Skew::Incompatible(_)), "no server-side apply before 1.16");
         assert_eq!(helm("3.1.3").skew(14), Skew::Supported);
+        assert_eq!(helm("3.2.4").skew(15), Skew::Supported, "helm's table: 3.2/3.3 support 1.15-1.18");
+        assert_eq!(helm("3.3.4").skew(18), Skew::Supported);
+        assert_eq!(helm("3.4.2").skew(16), Skew::Supported);
+        assert!(matches!(helm("3.4.2").skew(20), Skew::Untested(_)));
+        assert_eq!(helm("3.5.4").skew(20), Skew::Supported);
+        assert!(matches!(helm("3.0.3").skew(17), Skew::Untested(_)));
         assert_eq!(helm("2.16.12").skew(14), Skew::Supported);
         assert!(matches!(helm("2.16.12").skew(22), Skew::Incompatible(_)), "Tiller stops at 1.16");
         assert!(matches!(helm("3.17.3").skew(34), Skew::Untested(_)));
         assert!(matches!(helm("3.7.0").skew(25), Skew::Untested(_)));
         assert_eq!(helm("4.1.4").skew(33), Skew::Supported);
+    }
+
+    #[test]
+    fn what_each_helm_can_do() {
+        assert!(!helm("3.3.4").refuses_pending() && helm("3.4.0").refuses_pending());
+        assert!(
+            !helm("2.16.12").refuses_pending() && helm("2.17.0").refuses_pending() && helm("4.1.4").refuses_pending()
+        );
+        assert!(!helm("3.5.4").templates_for_kube_version() && helm("3.6.0").templates_for_kube_version());
+        assert!(helm("2.16.12").templates_for_kube_version());
     }
 
     #[test]
@@ -506,8 +567,12 @@ mod tests {
         assert_eq!(text(helm("4.1.4").uninstall(&target())), "uninstall web --namespace shop");
         assert_eq!(text(helm("3.17.3").rollback(&target(), 4)), "rollback web 4 --namespace shop");
         assert_eq!(
-            text(helm("2.16.12").template(&target(), chart, &Values::default(), "v1.14.10")),
+            text(helm("2.16.12").template(&target(), chart, &Values::default(), Some("v1.14.10"))),
             "template ./web --name web --kube-version 1.14 --namespace shop"
+        );
+        assert_eq!(
+            text(helm("3.5.4").template(&target(), chart, &Values::default(), None)),
+            "template web ./web --validate --namespace shop"
         );
     }
 
@@ -521,5 +586,9 @@ mod tests {
         assert!(e.hint.unwrap().contains("nodePort"));
         assert!(!e.message.contains("level=WARN"));
         assert_eq!(failure("upgrade", "Error: something new").kind, ErrorKind::Remote);
+        let quota = failure("upgrade", "Error: UPGRADE FAILED: pods \"x\" is forbidden: exceeded quota: compute");
+        assert_eq!(quota.kind, ErrorKind::Input, "admission, not credentials");
+        let rbac = failure("upgrade", "Error: secrets is forbidden: User \"ci\" cannot list resource \"secrets\"");
+        assert_eq!(rbac.kind, ErrorKind::Auth);
     }
 }

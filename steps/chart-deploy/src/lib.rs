@@ -25,8 +25,18 @@ use serde::Serialize;
 
 use crate::helm::{Helm, ReleaseInfo, Skew, Target, Values};
 use crate::manifest::Resource;
-use crate::release::Recovery;
-use crate::watch::{Waited, Workload, WorkloadState};
+use crate::preflight::Ownership;
+use crate::release::{Recovery, Revision, Storage};
+use crate::watch::{Patience, Waited, Workload, WorkloadState};
+
+/// How long `--atomic` waits when no `--timeout` is given: helm's own default `--timeout`.
+pub const ATOMIC_DEFAULT_WAIT: Duration = Duration::from_secs(300);
+
+/// How long a failure that clusters recover from may last before it fails the deploy (`--grace`):
+/// long enough for a pod's 30 s termination grace to free a quota and for three crash-loop
+/// restarts (10 s + 20 s + 40 s back-off) while a dependency starts, short enough to fail well
+/// inside helm's 5-minute default timeout.
+pub const DEFAULT_GRACE: Duration = Duration::from_secs(90);
 
 /// How long to wait for the workloads after helm has applied the release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +59,7 @@ impl Wait {
         Ok(if duration.is_zero() { Wait::Forever } else { Wait::Within(duration) })
     }
 
-    fn limit(self) -> Option<Duration> {
+    pub fn limit(self) -> Option<Duration> {
         match self {
             Wait::Within(limit) => Some(limit),
             _ => None,
@@ -64,8 +74,13 @@ pub struct Deploy {
     pub target: Target,
     pub values: Values,
     pub wait: Wait,
-    /// Undo a failed rollout: roll back to the previous revision, or uninstall a first install.
+    /// Undo a failed rollout: roll back to the last healthy revision, or uninstall a first
+    /// install. Implies waiting ([`ATOMIC_DEFAULT_WAIT`] when `wait` is [`Wait::No`]), as in helm.
     pub atomic: bool,
+    /// How long a transient failure may last ([`DEFAULT_GRACE`]).
+    pub grace: Duration,
+    /// `HELM_DRIVER`: where helm keeps the release records.
+    pub helm_driver: Option<String>,
     pub create_namespace: bool,
     pub dry_run: bool,
     /// Passed to `helm upgrade` as they are.
@@ -126,10 +141,11 @@ impl Deploy {
             } else {
                 kube::ensure_namespace(&cluster, ns, self.create_namespace).await?
             };
-            let history = release::history(&cluster, helm.major(), &self.target).await?;
-            let recovered = self.handle_pending(&helm, &cluster, &history, &kubeconfig, kube_args).await?;
+            let storage = Storage::of(helm.major(), self.helm_driver.as_deref());
+            let history = self.history(&helm, &cluster, storage, &kubeconfig, kube_args).await?;
+            let recovered = self.handle_pending(&helm, &cluster, storage, &history, &kubeconfig, kube_args).await?;
             if self.preflight {
-                self.preflight(&helm, &cluster, &kubeconfig, kube_args).await?;
+                self.preflight(&helm, &cluster, &history, &kubeconfig, kube_args).await?;
             }
             let info = self.apply(&helm, &kubeconfig, kube_args)?;
             let resources = manifest::parse(&info.manifest).map_err(|e| Error::internal(messages::bad_manifest(&e)))?;
@@ -156,36 +172,88 @@ impl Deploy {
                 deployed.workloads = planned(&resources, &workloads);
                 return Ok(deployed);
             }
-            if self.wait == Wait::No || workloads.is_empty() {
+            let wait = self.effective_wait();
+            if wait == Wait::No || workloads.is_empty() {
                 deployed.workloads = watch::snapshot(&cluster, ns, &workloads).await?;
                 return Ok(deployed);
             }
-            log::info(messages::waiting_for(workloads.len(), self.wait.limit()));
+            log::info(messages::waiting_for(workloads.len(), wait.limit()));
             let started = Instant::now();
-            let waited = watch::wait(&cluster, ns, &workloads, self.wait.limit(), kube_args.kube_timeout).await?;
+            let patience = Patience { timeout: wait.limit(), grace: self.grace, kube_timeout: kube_args.kube_timeout };
+            let waited = watch::wait(&cluster, ns, &workloads, patience).await?;
             deployed.waited_seconds = Some(started.elapsed().as_secs_f64());
-            match waited {
+            let error = match waited {
                 Waited::Ready(states) => {
                     deployed.workloads = states;
-                    Ok(deployed)
+                    self.record(&cluster, storage, info.revision, release::Outcome::Verified).await;
+                    return Ok(deployed);
                 }
-                Waited::Failed(diagnosis, _) => {
-                    let error = Error::rollout(messages::diagnosis(&diagnosis));
-                    let error = match &diagnosis.hint {
+                Waited::Failed(diagnosis, lasted) => {
+                    let mut text = messages::diagnosis(&diagnosis);
+                    if let Some(grace) = lasted {
+                        text.push_str(&format!("\n  {}", messages::lasted(&diagnosis.failure.reason, grace)));
+                    }
+                    let error = Error::rollout(text);
+                    match &diagnosis.hint {
                         Some(hint) => error.hint(hint.clone()),
                         None => error,
-                    };
-                    Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
+                    }
                 }
-                Waited::TimedOut(states) => {
-                    let pending: Vec<String> = states.iter().filter(|s| !s.done).map(WorkloadState::line).collect();
-                    let limit = self.wait.limit().unwrap_or_default();
-                    let error =
-                        Error::rollout(messages::timed_out(limit, &pending.join(", "))).hint(messages::HINT_TIMEOUT);
-                    Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
+                Waited::TimedOut(states, troubles) => {
+                    let mut pending: Vec<String> = states.iter().filter(|s| !s.done).map(WorkloadState::line).collect();
+                    pending.extend(troubles);
+                    let limit = wait.limit().unwrap_or_default();
+                    Error::rollout(messages::timed_out(limit, &pending.join(", "))).hint(messages::HINT_TIMEOUT)
                 }
+            };
+            let outcome = release::Outcome::Failed(&error.message);
+            if self.record(&cluster, storage, info.revision, outcome).await {
+                log::info(messages::recorded_failed(info.revision));
             }
+            Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
         })?
+    }
+
+    /// `--timeout`, or helm's default when `--atomic` asks to undo a rollout it would not see fail.
+    fn effective_wait(&self) -> Wait {
+        if self.atomic && self.wait == Wait::No && !self.dry_run {
+            log::info(messages::atomic_waits(ATOMIC_DEFAULT_WAIT));
+            return Wait::Within(ATOMIC_DEFAULT_WAIT);
+        }
+        self.wait
+    }
+
+    /// The release's revisions: from the cluster where helm keeps them there, else from helm.
+    async fn history(
+        &self,
+        helm: &Helm,
+        cluster: &Cluster,
+        storage: Storage,
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+    ) -> Result<Vec<Revision>> {
+        if storage.in_cluster() {
+            return release::history(cluster, storage, &self.target).await;
+        }
+        match helm.run("history", helm.history(&self.target, 256), kubeconfig, kube_args) {
+            Ok(json) => release::from_helm_history(&json).map_err(|e| Error::internal(messages::bad_helm_output(&e))),
+            Err(e) if e.message.contains("not found") => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes our wait's outcome into helm's record of `revision`; says whether it did.
+    async fn record(&self, cluster: &Cluster, storage: Storage, revision: u32, outcome: release::Outcome<'_>) -> bool {
+        if !storage.in_cluster() || storage == Storage::Tiller {
+            return false;
+        }
+        match release::record(cluster, storage, &self.target, revision, outcome).await {
+            Ok(()) => true,
+            Err(e) => {
+                log::warn(messages::record_not_written(&e.message));
+                false
+            }
+        }
     }
 
     fn check_inputs(&self) -> Result<()> {
@@ -252,11 +320,16 @@ impl Deploy {
         &self,
         helm: &Helm,
         cluster: &Cluster,
-        history: &[release::Revision],
+        storage: Storage,
+        history: &[Revision],
         kubeconfig: &ChildKubeconfig,
         kube_args: &KubeArgs,
     ) -> Result<Option<String>> {
         let Some(stuck) = release::stuck(history) else { return Ok(None) };
+        if !helm.refuses_pending() {
+            log::warn(messages::pending_not_blocking(&helm.version, stuck.number, &stuck.status));
+            return Ok(None);
+        }
         let (name, ns) = (&self.target.release, &self.target.namespace);
         let recovery = release::recovery(history);
         if !self.recover_pending || self.dry_run {
@@ -269,7 +342,7 @@ impl Deploy {
                 messages::recovered_rollback(name, *to)
             }
             Recovery::RemovePending(revisions) => {
-                release::remove(cluster, helm.major(), &self.target, revisions).await?;
+                release::remove(cluster, storage, &self.target, revisions).await?;
                 let numbers: Vec<String> = revisions.iter().map(|r| r.number.to_string()).collect();
                 messages::recovered_removed(name, &numbers.join(", "))
             }
@@ -282,21 +355,68 @@ impl Deploy {
         &self,
         helm: &Helm,
         cluster: &Cluster,
+        history: &[Revision],
         kubeconfig: &ChildKubeconfig,
         kube_args: &KubeArgs,
     ) -> Result<()> {
-        let args = helm.template(&self.target, &self.chart, &self.values, &cluster.version);
-        let rendered = helm.run("template", args, kubeconfig, kube_args)?;
+        let rendered = self.render(helm, cluster, kubeconfig, kube_args)?;
         let resources = manifest::parse(&rendered).map_err(|e| Error::input(messages::bad_manifest(&e)))?;
-        let take_ownership = self.helm_args.iter().any(|a| a.starts_with("--take-ownership"));
-        let findings =
-            preflight::check(cluster, &self.target.release, &self.target.namespace, &resources, take_ownership).await?;
+        let ownership = Ownership {
+            take_ownership: self.helm_args.iter().any(|a| a.starts_with("--take-ownership")),
+            adopts_labelled: helm.major() >= 4 || (helm.major() == 3 && helm.version.minor >= 2),
+            current: match self.current_manifest(helm, history, kubeconfig, kube_args)? {
+                Some(manifest) => Ownership::current_from(&manifest, &self.target.namespace),
+                None => Default::default(),
+            },
+        };
+        let (release, ns) = (&self.target.release, &self.target.namespace);
+        let findings = preflight::check(cluster, release, ns, &resources, &ownership).await?;
         if findings.is_empty() {
             return Ok(());
         }
         let listing: Vec<String> = findings.iter().map(|f| format!("  - {}\n    fix: {}", f.message, f.hint)).collect();
         Err(Error::input(messages::preflight_failed(findings.len(), &listing.join("\n")))
             .hint(messages::HINT_PREFLIGHT))
+    }
+
+    /// The chart rendered as the cluster would get it: for its version where helm takes
+    /// `--kube-version`, else against the cluster itself.
+    fn render(
+        &self,
+        helm: &Helm,
+        cluster: &Cluster,
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+    ) -> Result<String> {
+        let template = |version: Option<&str>| {
+            let args = helm.template(&self.target, &self.chart, &self.values, version);
+            helm.run("template", args, kubeconfig, kube_args)
+        };
+        if helm.templates_for_kube_version() {
+            match template(Some(&cluster.version)) {
+                Err(e) if e.message.contains("unknown flag: --kube-version") => {}
+                other => return other,
+            }
+        }
+        log::debug(messages::TEMPLATE_VALIDATES);
+        template(None)
+    }
+
+    /// The manifest of the release as deployed now, from its stored record, else from helm.
+    fn current_manifest(
+        &self,
+        helm: &Helm,
+        history: &[Revision],
+        kubeconfig: &ChildKubeconfig,
+        kube_args: &KubeArgs,
+    ) -> Result<Option<String>> {
+        if history.is_empty() {
+            return Ok(None);
+        }
+        if let Some(manifest) = release::current_manifest(history) {
+            return Ok(Some(manifest.to_string()));
+        }
+        helm.run("get manifest", helm.get_manifest(&self.target), kubeconfig, kube_args).map(Some)
     }
 
     /// `helm upgrade --install`; the release as helm reports it.
@@ -308,8 +428,8 @@ impl Deploy {
             let json = printed.find('{').map(|i| &printed[i..]).unwrap_or(&printed);
             return serde_json::from_str(json).map_err(|e| Error::internal(messages::bad_helm_output(&e.to_string())));
         }
-        let manifest = helm.run("get manifest", helm.helm2_manifest(&self.target), kubeconfig, kube_args)?;
-        let history = helm.run("history", helm.helm2_history(&self.target), kubeconfig, kube_args)?;
+        let manifest = helm.run("get manifest", helm.get_manifest(&self.target), kubeconfig, kube_args)?;
+        let history = helm.run("history", helm.history(&self.target, 1), kubeconfig, kube_args)?;
         helm2_release(&self.target, &history, manifest)
     }
 
@@ -325,7 +445,7 @@ impl Deploy {
     fn undo_if_atomic(
         &self,
         helm: &Helm,
-        history: &[release::Revision],
+        history: &[Revision],
         kubeconfig: &ChildKubeconfig,
         kube_args: &KubeArgs,
         error: Error,
@@ -333,11 +453,16 @@ impl Deploy {
         if !self.atomic {
             return error;
         }
-        let (undo, done) = match release::last_good(history) {
+        let (undo, done) = match release::rollback_target(history) {
             Some(to) => (
                 "rollback",
-                helm.run("rollback", helm.rollback(&self.target, to), kubeconfig, kube_args)
-                    .map(|_| messages::rolled_back(to)),
+                helm.run("rollback", helm.rollback(&self.target, to.number), kubeconfig, kube_args).map(|_| {
+                    if to.verified {
+                        messages::rolled_back(to.number)
+                    } else {
+                        messages::rolled_back_unverified(to.number)
+                    }
+                }),
             ),
             None => (
                 "uninstall",
@@ -428,8 +553,7 @@ fn helm2_release(target: &Target, history: &str, manifest: String) -> Result<Rel
     let bad = |why: String| Error::internal(messages::bad_helm_output(&why));
     let rows: Vec<serde_json::Value> = serde_json::from_str(history).map_err(|e| bad(e.to_string()))?;
     let row = rows.last().ok_or_else(|| bad("empty history".into()))?;
-    let chart = row["chart"].as_str().unwrap_or_default();
-    let (name, version) = chart.rsplit_once('-').unwrap_or((chart, ""));
+    let (name, version) = split_chart(row["chart"].as_str().unwrap_or_default());
     Ok(ReleaseInfo {
         name: target.release.clone(),
         namespace: target.namespace.clone(),
@@ -439,11 +563,22 @@ fn helm2_release(target: &Target, history: &str, manifest: String) -> Result<Rel
             metadata: helm::ChartMetadata {
                 name: name.to_string(),
                 version: version.to_string(),
-                app_version: row["app_version"].as_str().map(str::to_string),
+                // Helm 2 writes `appVersion`; helm 3 `app_version`.
+                app_version: row["appVersion"].as_str().or(row["app_version"].as_str()).map(str::to_string),
             },
         },
         manifest,
     })
+}
+
+/// `web-1.0.0-rc.1` -> (`web`, `1.0.0-rc.1`): the version is the first `-` suffix that is SemVer,
+/// since chart names and prerelease versions both contain dashes.
+fn split_chart(chart: &str) -> (&str, &str) {
+    chart
+        .match_indices('-')
+        .map(|(i, _)| (&chart[..i], &chart[i + 1..]))
+        .find(|(_, version)| semver::Version::parse(version).is_ok())
+        .unwrap_or((chart, ""))
 }
 
 impl Outcome for Deployed {
@@ -502,6 +637,29 @@ impl Outcome for Deployed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chart_names_and_versions_with_dashes() {
+        assert_eq!(split_chart("web-1.2.0"), ("web", "1.2.0"));
+        assert_eq!(split_chart("my-web-1.0.0-rc.1"), ("my-web", "1.0.0-rc.1"));
+        assert_eq!(split_chart("web-2.0.0+build-7"), ("web", "2.0.0+build-7"));
+        assert_eq!(split_chart("web"), ("web", ""));
+    }
+
+    #[test]
+    fn helm2_history_rows_are_read() {
+        let target = Target {
+            release: "web".into(),
+            namespace: "shop".into(),
+            context: None,
+            tiller_namespace: "kube-system".into(),
+        };
+        let row = r#"[{"revision":4,"status":"DEPLOYED","chart":"web-1.0.0-rc.1","appVersion":"2.1","description":"Upgrade complete"}]"#;
+        let info = helm2_release(&target, row, String::new()).unwrap();
+        assert_eq!((info.revision, info.info.status.as_str()), (4, "deployed"));
+        assert_eq!(info.chart.metadata.version, "1.0.0-rc.1");
+        assert_eq!(info.chart.metadata.app_version.as_deref(), Some("2.1"));
+    }
 
     #[test]
     fn timeout_contract() {

@@ -15,7 +15,10 @@ const EXAMPLES: &str = "Examples:
   KUBECONFIG_CONTENT=\"$(cat kubeconfig)\" chart-deploy ./web --release web -n shop --timeout 0
   chart-deploy ./web --release web -n shop --dry-run
 
---timeout: unset = do not wait, 0 = wait forever, a duration (300, 90s, 5m) = wait at most that long.
+--timeout: unset = do not wait (with --atomic: 5m, as helm), 0 = wait forever, a duration (300, 90s, 5m).
+--grace: how long a state that clusters recover from (Unschedulable, a full quota, a missing Secret,
+CrashLoopBackOff, a pull failing on the network) may last before it fails the deploy; a missing image,
+a refused pull, an invalid image name, ProgressDeadlineExceeded and a failed Job fail at once.
 Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
 
 /// Deploy a local chart with helm (upgrade --install) and wait for its workloads.
@@ -56,9 +59,13 @@ struct Cli {
     /// How long to wait for the workloads: unset = do not wait, 0 = forever, else a duration.
     #[arg(long, value_name = "DURATION", env = "TIMEOUT")]
     timeout: Option<String>,
-    /// On a failed rollout, roll back to the previous revision (or uninstall a first install).
+    /// On a failed rollout, roll back to the last revision seen healthy (or uninstall a first
+    /// install); waits 5m when --timeout is not given, as helm's --atomic implies --wait.
     #[arg(long)]
     atomic: bool,
+    /// How long a failure that clusters recover from may last before it fails the deploy.
+    #[arg(long, value_name = "DURATION", default_value = "90s")]
+    grace: String,
     /// Create the namespace when it does not exist.
     #[arg(long)]
     create_namespace: bool,
@@ -95,6 +102,7 @@ deckhand_common::step_cli!(Cli);
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
         let wait = Wait::parse(cli.timeout.as_deref()).map_err(Error::usage)?;
+        let grace = parse_grace(&cli.grace).map_err(Error::usage)?;
         let step = Deploy {
             chart: cli.chart,
             target: Target {
@@ -111,6 +119,9 @@ fn main() -> ExitCode {
             },
             wait,
             atomic: cli.atomic,
+            grace,
+            // helm reads it from the environment too: the step follows where helm keeps releases.
+            helm_driver: std::env::var("HELM_DRIVER").ok(),
             create_namespace: cli.create_namespace,
             dry_run: cli.dry_run,
             helm_args: cli.helm_args,
@@ -121,4 +132,13 @@ fn main() -> ExitCode {
         };
         step.run(&cli.kube)
     })
+}
+
+/// `--grace`: a duration, or plain seconds as `--timeout` takes them.
+fn parse_grace(text: &str) -> Result<std::time::Duration, String> {
+    match Wait::parse(Some(text)) {
+        Ok(Wait::Within(duration)) => Ok(duration),
+        Ok(_) => Ok(std::time::Duration::ZERO),
+        Err(_) => Err(chart_deploy::messages::bad_grace(text, "not a duration")),
+    }
 }

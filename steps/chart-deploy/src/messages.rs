@@ -242,6 +242,82 @@ pub fn watch_refused(server: &str, why: &str) -> String {
     format!("the cluster {server} refused to let us watch the workloads: {why}")
 }
 
+// ---- release records ----
+
+pub fn reading_history(release: &str) -> String {
+    format!("read the history of release {release} on")
+}
+
+pub fn removing_revision(object: &str) -> String {
+    format!("remove the pending revision {object} on")
+}
+
+pub fn recording_outcome(object: &str) -> String {
+    format!("record the rollout's outcome in {object} on")
+}
+
+pub const STORAGE_OUT_OF_REACH: &str = "the release records are kept outside the cluster (HELM_DRIVER=sql or memory), \
+where chart-deploy cannot change them: remove the pending revision with helm's own tools";
+
+/// The description a failed rollout gets in helm's history (helm writes `Upgrade "x" failed: ...`).
+pub fn failed_description(why: &str) -> String {
+    let first = why.lines().next().unwrap_or(why);
+    format!("chart-deploy: the rollout failed: {first}")
+}
+
+pub fn recorded_failed(revision: u32) -> String {
+    format!("revision {revision} is recorded failed in the release history")
+}
+
+pub fn record_not_written(why: &str) -> String {
+    format!("the release history could not be updated with the rollout's outcome: {why}")
+}
+
+pub fn pending_not_blocking(helm: &semver::Version, revision: u32, status: &str) -> String {
+    format!(
+        "revision {revision} is stuck in {status}; helm {helm} goes on from the last deployed revision regardless \
+         (helm 3.4+ would refuse)"
+    )
+}
+
+pub fn atomic_waits(default: Duration) -> String {
+    format!(
+        "--atomic without --timeout: waiting at most {} (as helm's --atomic implies --wait)",
+        humantime::format_duration(default)
+    )
+}
+
+pub fn rolled_back_unverified(to: u32) -> String {
+    format!(
+        "--atomic: rolled back to revision {to}, the last deployed one (no revision was seen ready by chart-deploy)"
+    )
+}
+
+pub const TEMPLATE_VALIDATES: &str =
+    "this helm has no `helm template --kube-version`: rendering against the cluster itself (--validate)";
+
+pub fn waiting_out(what: &str, reason: &str, grace: Duration) -> String {
+    format!(
+        "{what}: {reason}; clusters often recover from this, waiting up to {} before calling it a failure",
+        humantime::format_duration(grace)
+    )
+}
+
+pub fn recovered_from(what: &str, reason: &str) -> String {
+    format!("{what}: recovered from {reason}")
+}
+
+pub fn lasted(reason: &str, grace: Duration) -> String {
+    format!("{reason} lasted longer than the grace period ({})", humantime::format_duration(grace))
+}
+
+pub const HINT_SSA_CONFLICT: &str = "another field manager (kubectl edit/scale, an operator, an autoscaler) owns \
+fields the chart sets: let helm take them with --helm-arg=--force-conflicts (helm 4), or stop the other writer";
+
+pub fn bad_grace(text: &str, why: &str) -> String {
+    format!("--grace {text:?} is not a duration ({why}): use e.g. 90s or 2m; 0 fails at the first sign of trouble")
+}
+
 // ---- the deploy ----
 
 pub fn bad_timeout(text: &str, why: &str) -> String {

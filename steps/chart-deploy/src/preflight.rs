@@ -1,11 +1,13 @@
 //! Checks made before helm runs, against the manifest the chart renders to, for the failures
 //! helm would otherwise meet half-way through (leaving a failed revision behind): missing
-//! imagePullSecrets, nodePorts held by another Service, and resources that exist but belong to
-//! no or another release ("invalid ownership metadata").
+//! imagePullSecrets, nodePorts held by another Service, and resources that exist outside the
+//! release and belong to no or another release ("invalid ownership metadata"). As helm does, the
+//! resources of the release's current manifest are its own whatever their metadata: releases
+//! installed by helm 2, helm 3.0/3.1 or migrated with 2to3 carry none.
 
 use std::collections::BTreeSet;
 
-use deckhand_common::kube::{api_error, is_status, Cluster};
+use deckhand_common::kube::{api_error, is_status, metadata_opt, Cluster};
 use deckhand_common::{log, Result};
 use k8s_openapi::api::core::v1::{Secret, Service};
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, ListParams};
@@ -37,18 +39,42 @@ const CLUSTER_SCOPED: [&str; 12] = [
     "APIService",
 ];
 
+/// What helm will accept of resources that already exist.
+#[derive(Debug, Default)]
+pub struct Ownership {
+    /// `--take-ownership` (helm 3.17+): helm adopts whatever exists.
+    pub take_ownership: bool,
+    /// helm 3.2+ adopts a resource labelled and annotated for this release; older helm adopts none.
+    pub adopts_labelled: bool,
+    /// The resources of the release's current manifest: (kind, namespace, name).
+    pub current: BTreeSet<(String, String, String)>,
+}
+
+impl Ownership {
+    /// The resources of a stored manifest, namespaced as helm would apply them.
+    pub fn current_from(manifest: &str, namespace: &str) -> BTreeSet<(String, String, String)> {
+        let resources = crate::manifest::parse(manifest).unwrap_or_default();
+        resources.iter().map(|r| identity(r, namespace)).collect()
+    }
+}
+
+fn identity(resource: &Resource, namespace: &str) -> (String, String, String) {
+    let ns = if CLUSTER_SCOPED.contains(&resource.kind.as_str()) { "" } else { resource.namespace_or(namespace) };
+    (resource.kind.clone(), ns.to_string(), resource.name.clone())
+}
+
 /// Runs every check; returns what was found (nothing = go ahead).
 pub async fn check(
     cluster: &Cluster,
     release: &str,
     namespace: &str,
     resources: &[Resource],
-    take_ownership: bool,
+    ownership: &Ownership,
 ) -> Result<Vec<Finding>> {
     let mut findings = pull_secrets(cluster, namespace, resources).await?;
     findings.extend(node_ports(cluster, namespace, resources).await?);
-    if !take_ownership {
-        findings.extend(ownership(cluster, release, namespace, resources).await?);
+    if !ownership.take_ownership {
+        findings.extend(owners(cluster, release, namespace, resources, ownership).await?);
     }
     Ok(findings)
 }
@@ -65,7 +91,7 @@ async fn pull_secrets(cluster: &Cluster, namespace: &str, resources: &[Resource]
                 continue;
             }
             let api: Api<Secret> = Api::namespaced(cluster.client.clone(), ns);
-            match api.get_metadata_opt(&secret).await {
+            match metadata_opt(cluster, &api, &secret).await {
                 Ok(Some(_)) => {}
                 Ok(None) => findings.push(Finding {
                     message: messages::pull_secret_missing(&secret, ns, &resource.display()),
@@ -120,9 +146,16 @@ async fn node_ports(cluster: &Cluster, namespace: &str, resources: &[Resource]) 
     Ok(findings)
 }
 
-async fn ownership(cluster: &Cluster, release: &str, namespace: &str, resources: &[Resource]) -> Result<Vec<Finding>> {
+async fn owners(
+    cluster: &Cluster,
+    release: &str,
+    namespace: &str,
+    resources: &[Resource],
+    ownership: &Ownership,
+) -> Result<Vec<Finding>> {
     let mut findings = Vec::new();
-    for resource in resources.iter().filter(|r| !r.is_hook()) {
+    let outside = |r: &&Resource| !r.is_hook() && !ownership.current.contains(&identity(r, namespace));
+    for resource in resources.iter().filter(outside) {
         let (group, version) = resource.api_version.rsplit_once('/').unwrap_or(("", &resource.api_version));
         let api_resource = ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, &resource.kind));
         let ns = resource.namespace_or(namespace);
@@ -131,17 +164,19 @@ async fn ownership(cluster: &Cluster, release: &str, namespace: &str, resources:
         } else {
             Api::namespaced_with(cluster.client.clone(), ns, &api_resource)
         };
-        let existing = match api.get_metadata_opt(&resource.name).await {
+        let existing = match metadata_opt(cluster, &api, &resource.name).await {
             Ok(existing) => existing,
             // An unknown kind (a CRD the chart installs) or no permission: helm will tell.
             Err(e) if is_status(&e, 404) || is_status(&e, 403) => None,
             Err(e) => return Err(api_error(&cluster.server, &format!("read {} on", resource.display()), e)),
         };
         let Some(existing) = existing else { continue };
-        let label = |k: &str| existing.metadata.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
-        let note = |k: &str| existing.metadata.annotations.as_ref().and_then(|a| a.get(k)).map(String::as_str);
+        let label = |k: &str| existing.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
+        let note = |k: &str| existing.annotations.as_ref().and_then(|a| a.get(k)).map(String::as_str);
         let owner = (note("meta.helm.sh/release-name"), note("meta.helm.sh/release-namespace"));
-        if label("app.kubernetes.io/managed-by") == Some("Helm") && owner == (Some(release), Some(namespace)) {
+        let labelled =
+            label("app.kubernetes.io/managed-by") == Some("Helm") && owner == (Some(release), Some(namespace));
+        if labelled && ownership.adopts_labelled {
             continue;
         }
         let belongs = match owner {

@@ -1,7 +1,11 @@
 //! Waiting for a release's workloads by watching them (never polling): Deployments, StatefulSets,
 //! DaemonSets and Jobs of the manifest, their ReplicaSets and Pods. Each change is evaluated at
 //! once: progress lines as readiness moves, success the moment the last one is ready, and a
-//! diagnosis the moment something fails in a way waiting will not fix.
+//! diagnosis the moment something fails in a way waiting will not fix. What real clusters recover
+//! from by themselves (a PVC still binding, a quota freeing up, a Secret an operator is about to
+//! create, a crash until a dependency is up) fails the wait only once it has lasted the grace
+//! period. Only the current generation is judged: until a controller has observed a workload's
+//! new generation, its status and pods still describe the previous revision.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -20,6 +24,7 @@ use serde::Serialize;
 use crate::diagnose::{self, Diagnosis, Evidence, Failure};
 use crate::manifest::WorkloadKind;
 use crate::{messages, quantity};
+use deckhand_common::kube::{is_rbac_denial, metadata_opt};
 
 /// A workload of the release.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,8 +57,25 @@ impl WorkloadState {
 /// How a wait ended (other than with an error of the cluster connection).
 pub enum Waited {
     Ready(Vec<WorkloadState>),
-    Failed(Box<Diagnosis>, Vec<WorkloadState>),
-    TimedOut(Vec<WorkloadState>),
+    /// A final failure, or a transient one that outlasted the grace period (`Some(grace)`).
+    Failed(Box<Diagnosis>, Option<Duration>),
+    /// The workloads' states, and the transient troubles being waited out when time ran out.
+    TimedOut(Vec<WorkloadState>, Vec<String>),
+}
+
+/// How long to wait, and how long a transient failure may last.
+#[derive(Debug, Clone, Copy)]
+pub struct Patience {
+    /// `None`: no limit.
+    pub timeout: Option<Duration>,
+    pub grace: Duration,
+    pub kube_timeout: Duration,
+}
+
+/// A transient failure being waited out.
+struct Trouble {
+    since: tokio::time::Instant,
+    line: String,
 }
 
 /// What the watches have seen so far.
@@ -136,10 +158,14 @@ impl Seen {
                 if state.done {
                     return (state, None);
                 }
+                if !current {
+                    // The status and the newest ReplicaSet may still be the previous revision's.
+                    return (state, None);
+                }
                 let pods = pod_failure(newest.map(|rs| self.owned_pods(rs.meta().uid.as_ref())).unwrap_or_default());
-                let failure = match current.then(|| diagnose::deployment_failure(d)).flatten() {
+                let failure = match diagnose::deployment_failure(d) {
                     // The deadline's message names the ReplicaSet; the pods usually tell why.
-                    Some(deadline) => Some(pods.unwrap_or(deadline)),
+                    Some(deadline) => Some(Failure { reason: deadline.reason.clone(), ..pods.unwrap_or(deadline) }),
                     None => newest.and_then(diagnose::replicaset_failure).or(pods),
                 };
                 (state, failure)
@@ -151,22 +177,39 @@ impl Seen {
                 state.ready = status.ready_replicas.unwrap_or(0);
                 let rolling =
                     s.spec.as_ref().and_then(|s| s.update_strategy.as_ref()?.type_.as_deref()) != Some("OnDelete");
-                state.done = observed(s.meta().generation, status.observed_generation)
+                let current = observed(s.meta().generation, status.observed_generation);
+                state.done = current
                     && state.ready >= state.desired
                     && (!rolling || status.updated_replicas.unwrap_or(state.desired) >= state.desired);
-                let failure = (!state.done).then(|| pod_failure(self.owned_pods(s.meta().uid.as_ref()))).flatten();
-                (state, failure)
+                if state.done || !current {
+                    return (state, None);
+                }
+                // The pods of the revision being rolled out; OnDelete leaves old ones by design.
+                let revision = status.update_revision.as_deref();
+                let pods = self.owned_pods(s.meta().uid.as_ref()).into_iter().filter(|p| {
+                    revision.is_none()
+                        || label(p.meta(), "controller-revision-hash").is_none_or(|h| Some(h) == revision)
+                });
+                (state, pod_failure(pods.collect()))
             }
             WorkloadKind::DaemonSet => {
                 let Some(ds) = self.daemonsets.get(&workload.name) else { return (state, None) };
                 let status = ds.status.clone().unwrap_or_default();
                 state.desired = status.desired_number_scheduled;
                 state.ready = status.number_ready;
-                state.done = observed(ds.meta().generation, status.observed_generation)
+                let current = observed(ds.meta().generation, status.observed_generation);
+                state.done = current
                     && status.updated_number_scheduled.unwrap_or(0) >= state.desired
                     && status.number_available.unwrap_or(0) >= state.desired;
-                let failure = (!state.done).then(|| pod_failure(self.owned_pods(ds.meta().uid.as_ref()))).flatten();
-                (state, failure)
+                if state.done || !current {
+                    return (state, None);
+                }
+                // A DaemonSet's pods carry the generation of the template they were made from.
+                let generation = ds.meta().generation.map(|g| g.to_string());
+                let pods = self.owned_pods(ds.meta().uid.as_ref()).into_iter().filter(|p| {
+                    label(p.meta(), "pod-template-generation").is_none_or(|g| Some(g) == generation.as_deref())
+                });
+                (state, pod_failure(pods.collect()))
             }
             WorkloadKind::Job => {
                 let Some(job) = self.jobs.get(&workload.name) else { return (state, None) };
@@ -193,6 +236,10 @@ fn owned_by(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, u
     uid.is_some_and(|uid| meta.owner_references.iter().flatten().any(|r| &r.uid == uid))
 }
 
+fn label<'a>(meta: &'a k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, key: &str) -> Option<&'a str> {
+    meta.labels.as_ref()?.get(key).map(String::as_str)
+}
+
 fn revision_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Option<&str> {
     meta.annotations.as_ref()?.get("deployment.kubernetes.io/revision").map(String::as_str)
 }
@@ -215,17 +262,92 @@ where
     watcher(api, watcher::Config::default().timeout(idle)).default_backoff().map(move |e| e.map(wrap)).boxed()
 }
 
-/// Watches `workloads` in `namespace` until all are ready, one fails, or `timeout` passes (`None`:
-/// no limit). Progress lines go to the log as readiness changes.
-pub async fn wait(
+/// Watches `workloads` in `namespace` until all are ready, one fails for good, a transient
+/// failure outlasts `patience.grace`, or `patience.timeout` passes. Progress lines go to the log as
+/// readiness changes and as troubles start and clear.
+pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], patience: Patience) -> Result<Waited> {
+    let mut changes = watch_all(cluster, namespace, workloads, patience.kube_timeout);
+    let started = tokio::time::Instant::now();
+    let far = started + Duration::from_secs(100 * 365 * 86400);
+    let deadline = patience.timeout.map_or(far, |t| started + t);
+    // A signal ends the wait wherever it is (kube::block_on races it); this names what it ended.
+    let _doing = process::doing(messages::WHILE_WAITING);
+    let mut seen = Seen::default();
+    let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
+    let mut troubles: BTreeMap<(String, String), Trouble> = BTreeMap::new();
+    loop {
+        let next_grace = troubles.values().map(|t| t.since + patience.grace).min().unwrap_or(far);
+        tokio::select! {
+            change = changes.next() => match change {
+                Some(Ok(change)) => seen.apply(change),
+                Some(Err(e)) => refuse_if_forbidden(cluster, e)?,
+                None => return Err(Error::remote(messages::WATCH_ENDED)),
+            },
+            () = tokio::time::sleep_until(deadline.min(next_grace)) => {
+                if tokio::time::Instant::now() >= deadline {
+                    let states = workloads.iter().map(|w| seen.evaluate(w).0).collect();
+                    return Ok(Waited::TimedOut(states, troubles.into_values().map(|t| t.line).collect()));
+                }
+            }
+        }
+        let mut states = Vec::new();
+        let mut failing = Vec::new();
+        for workload in workloads {
+            let (state, failure) = seen.evaluate(workload);
+            if shown.get(workload) != Some(&state) {
+                log::info(state.line());
+                shown.insert(workload.clone(), state.clone());
+            }
+            failing.extend(failure);
+            states.push(state);
+        }
+        if states.iter().all(|s| s.done) {
+            return Ok(Waited::Ready(states));
+        }
+        let keys: Vec<(String, String)> = failing.iter().map(trouble_key).collect();
+        troubles.retain(|key, _| {
+            let gone = !keys.contains(key);
+            if gone {
+                log::info(messages::recovered_from(&key.0, &key.1));
+            }
+            !gone
+        });
+        for failure in failing {
+            let key = trouble_key(&failure);
+            let lasted = troubles.get(&key).filter(|t| t.since.elapsed() >= patience.grace).is_some();
+            if troubles.contains_key(&key) && !lasted {
+                continue;
+            }
+            let diagnosis = explain(cluster, namespace, &seen, failure).await;
+            if diagnosis.permanent || patience.grace.is_zero() {
+                return Ok(Waited::Failed(Box::new(diagnosis), None));
+            }
+            if lasted {
+                return Ok(Waited::Failed(Box::new(diagnosis), Some(patience.grace)));
+            }
+            log::info(messages::waiting_out(&key.0, &key.1, patience.grace));
+            troubles.insert(
+                key.clone(),
+                Trouble { since: tokio::time::Instant::now(), line: format!("{}: {}", key.0, key.1) },
+            );
+        }
+    }
+}
+
+/// ("pod/web-1", "CrashLoopBackOff"): one trouble, however often its object changes.
+fn trouble_key(failure: &Failure) -> (String, String) {
+    (format!("{}/{}", failure.kind.to_lowercase(), failure.name), failure.reason.clone())
+}
+
+/// One stream of the changes of every kind the workloads need.
+fn watch_all(
     cluster: &Cluster,
     namespace: &str,
     workloads: &[Workload],
-    timeout: Option<Duration>,
     kube_timeout: Duration,
-) -> Result<Waited> {
+) -> futures::stream::SelectAll<BoxStream<'static, Result<Change, watcher::Error>>> {
     // The server ends each watch before our read timeout would (the watcher resumes it).
-    let idle = (kube_timeout.as_secs().saturating_sub(5)).clamp(1, 290) as u32;
+    let idle = u32::try_from(kube_timeout.as_secs().saturating_sub(5).clamp(1, 290)).unwrap_or(290);
     let has = |kind| workloads.iter().any(|w| w.kind == kind);
     let mut streams = vec![watch::<Pod>(cluster, namespace, idle, Change::Pod)];
     if has(WorkloadKind::Deployment) {
@@ -241,42 +363,7 @@ pub async fn wait(
     if has(WorkloadKind::Job) {
         streams.push(watch::<Job>(cluster, namespace, idle, Change::Job));
     }
-    let mut changes = futures::stream::select_all(streams);
-    let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
-    let never = tokio::time::Instant::now() + Duration::from_secs(100 * 365 * 86400);
-    // A signal ends the wait wherever it is (kube::block_on races it); this names what it ended.
-    let _doing = process::doing(messages::WHILE_WAITING);
-    let mut seen = Seen::default();
-    let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
-    loop {
-        tokio::select! {
-            change = changes.next() => match change {
-                Some(Ok(change)) => seen.apply(change),
-                Some(Err(e)) => refuse_if_forbidden(cluster, e)?,
-                None => return Err(Error::remote(messages::WATCH_ENDED)),
-            },
-            _ = tokio::time::sleep_until(deadline.unwrap_or(never)) => {
-                return Ok(Waited::TimedOut(workloads.iter().map(|w| seen.evaluate(w).0).collect()));
-            }
-        }
-        let mut states = Vec::new();
-        for workload in workloads {
-            let (state, failure) = seen.evaluate(workload);
-            if shown.get(workload) != Some(&state) {
-                log::info(state.line());
-                shown.insert(workload.clone(), state.clone());
-            }
-            if let Some(failure) = failure {
-                let diagnosis = explain(cluster, namespace, &seen, failure).await;
-                let states = workloads.iter().map(|w| seen.evaluate(w).0).collect();
-                return Ok(Waited::Failed(Box::new(diagnosis), states));
-            }
-            states.push(state);
-        }
-        if states.iter().all(|s| s.done) {
-            return Ok(Waited::Ready(states));
-        }
-    }
+    futures::stream::select_all(streams)
 }
 
 /// The workloads' state right now (no waiting).
@@ -322,21 +409,40 @@ pub async fn snapshot(cluster: &Cluster, namespace: &str, workloads: &[Workload]
     Ok(workloads.iter().map(|w| seen.evaluate(w).0).collect())
 }
 
+/// A watch error ends the wait only when the cluster refuses the account (401, or a 403 that is
+/// RBAC's); anything else, 410 Gone "too old resource version" included, is resumed by the
+/// watcher (which relists). The status code decides, never the message's text: its digits are
+/// resourceVersions.
 fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
-    let text = error.to_string();
-    if text.contains("403") || text.contains("401") || text.contains("Forbidden") || text.contains("Unauthorized") {
-        let error = Error::new(ErrorKind::Auth, messages::watch_refused(&cluster.server, &text));
-        return Err(error.hint(deckhand_common::messages::HINT_KUBE_403));
+    let status = match &error {
+        watcher::Error::WatchError(status) => Some((status.code, status.message.as_str())),
+        watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => {
+            match e {
+                kube::Error::Api(status) => Some((status.code, status.message.as_str())),
+                _ => None,
+            }
+        }
+        watcher::Error::NoResourceVersion => None,
+    };
+    if let Some((code, message)) =
+        status.filter(|(code, message)| *code == 401 || (*code == 403 && is_rbac_denial(message)))
+    {
+        let error = Error::new(ErrorKind::Auth, messages::watch_refused(&cluster.server, &format!("{code} {message}")));
+        return Err(error.hint(if code == 401 {
+            deckhand_common::messages::HINT_KUBE_401
+        } else {
+            deckhand_common::messages::HINT_KUBE_403
+        }));
     }
-    log::debug(format!("watch interrupted, resuming: {text}"));
+    log::debug(format!("watch interrupted, resuming: {error}"));
     Ok(())
 }
 
-/// Gathers the evidence around a failure (events, log, pull secrets, node sizes) and explains it.
+/// Gathers the evidence around a failure (events, log, pull secrets, nodes and what runs on
+/// them) and explains it.
 async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failure) -> Diagnosis {
     let started = Instant::now();
     let client = cluster.client.clone();
-    let mut evidence = Evidence::default();
     // The pod to read a log from: the failing one, or a Job's newest failed pod.
     let pod: Option<&Pod> = match failure.kind.as_str() {
         "Pod" => seen.pods.get(&failure.name),
@@ -345,46 +451,51 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
         }),
         _ => None,
     };
+    let mut evidence = Evidence {
+        uids: [failure.uid.clone(), pod.and_then(|p| p.meta().uid.clone())].into_iter().flatten().collect(),
+        ..Default::default()
+    };
     let events: Api<Event> = Api::namespaced(client.clone(), namespace);
     if let Ok(list) = events.list(&ListParams::default()).await {
-        let names: Vec<&str> =
-            [Some(failure.name.as_str()), pod.and_then(|p| p.meta().name.as_deref())].into_iter().flatten().collect();
-        let mut relevant: Vec<Event> = list
-            .items
-            .into_iter()
-            .filter(|e| e.involved_object.name.as_deref().is_some_and(|n| names.contains(&n)))
-            .collect();
-        relevant.sort_by_key(|e| e.last_timestamp.clone().or(e.first_timestamp.clone()));
-        evidence.events = relevant;
+        evidence.events = list.items;
     }
     if let Some(pod) = pod {
         let spec = pod.spec.clone().unwrap_or_default();
         if diagnose::wants_log(&failure) {
-            let container = failure.container.clone().or_else(|| spec.containers.first().map(|c| c.name.clone()));
-            let params = LogParams {
-                container,
-                previous: failure.reason == "CrashLoopBackOff",
-                tail_lines: Some(20),
-                ..Default::default()
-            };
-            let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
-            evidence.log_tail = pods.logs(pod.meta().name.as_deref().unwrap_or_default(), &params).await.ok();
+            evidence.log_tail = log_tail(cluster, namespace, pod, &failure).await;
         }
         if failure.reason.contains("ImagePull") {
             let secrets: Api<Secret> = Api::namespaced(client.clone(), namespace);
             for reference in spec.image_pull_secrets.iter().flatten() {
-                if let Ok(None) = secrets.get_metadata_opt(&reference.name).await {
+                if let Ok(None) = metadata_opt(cluster, &secrets, &reference.name).await {
                     evidence.missing_pull_secrets.push(reference.name.clone());
                 }
             }
         }
         if failure.reason == "Unschedulable" {
             evidence.requested = quantity::pod_requests(&spec);
+            evidence.tolerations = spec.tolerations.clone().unwrap_or_default();
             let nodes: Api<Node> = Api::all(client.clone());
-            evidence.largest_node =
-                nodes.list(&ListParams::default()).await.ok().and_then(|l| quantity::largest_node(&l.items));
+            evidence.nodes = nodes.list(&ListParams::default()).await.map(|l| l.items).unwrap_or_default();
+            // What already runs on the nodes counts against them; a namespaced account may not see it.
+            let running = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
+            evidence.node_pods = Api::<Pod>::all(client.clone()).list(&running).await.ok().map(|l| l.items);
         }
     }
     log::debug(format!("gathered the diagnosis in {} ms", started.elapsed().as_millis()));
     diagnose::explain(failure, namespace, &evidence)
+}
+
+/// The last lines of the failing container's log (the previous run's, for a crash).
+async fn log_tail(cluster: &Cluster, namespace: &str, pod: &Pod, failure: &Failure) -> Option<String> {
+    let spec = pod.spec.as_ref()?;
+    let container = failure.container.clone().or_else(|| spec.containers.first().map(|c| c.name.clone()));
+    let params = LogParams {
+        container,
+        previous: failure.reason == "CrashLoopBackOff",
+        tail_lines: Some(20),
+        ..Default::default()
+    };
+    let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), namespace);
+    pods.logs(pod.meta().name.as_deref().unwrap_or_default(), &params).await.ok()
 }

@@ -78,7 +78,7 @@ fn unschedulable_memory_against_the_largest_node() {
     let nodes: List<Node> = load("nodes.json");
     let evidence = Evidence {
         requested: quantity::pod_requests(pod.spec.as_ref().unwrap()),
-        largest_node: quantity::largest_node(&nodes.items),
+        nodes: nodes.items.clone(),
         ..Default::default()
     };
     let hint = diagnose::explain(failure, "shop", &evidence).hint.unwrap();

@@ -41,6 +41,9 @@ pub struct Cluster {
     /// The server's `gitVersion`, e.g. `v1.30.4`.
     pub version: String,
     pub minor: u32,
+    /// Whether the server answers metadata-only reads (PartialObjectMetadata `meta.k8s.io/v1`,
+    /// served from 1.15); cleared by the first 406 a 1.14 server gives, see [`metadata_opt`].
+    metadata_v1: std::sync::atomic::AtomicBool,
 }
 
 /// Runs async cluster code on a small runtime of its own (the steps are otherwise synchronous).
@@ -153,9 +156,44 @@ pub async fn connect(args: &KubeArgs) -> Result<Cluster> {
     let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
     let client = client(config).map_err(|e| api_error(&server, "set up the client for", e))?;
     let info = client.apiserver_version().await.map_err(|e| api_error(&server, "reach", e))?;
-    let minor = info.minor.trim_end_matches('+').parse().unwrap_or(0);
+    let minor = minor_version(&info.minor, &info.git_version);
     log::debug(format!("cluster {server} runs Kubernetes {} ({source})", info.git_version));
-    Ok(Cluster { client, server, version: info.git_version, minor })
+    Ok(Cluster { client, server, version: info.git_version, minor, metadata_v1: true.into() })
+}
+
+/// The minor version from `/version`: `minor` may read `"20+"` (EKS, GKE) or be empty, so the
+/// digits are taken from it, else from `gitVersion` (`v1.20.4-eks-6b7464`).
+pub fn minor_version(minor: &str, git_version: &str) -> u32 {
+    let digits = |text: &str| -> Option<u32> {
+        let text: String = text.chars().take_while(char::is_ascii_digit).collect();
+        text.parse().ok()
+    };
+    digits(minor.trim()).or_else(|| digits(git_version.trim_start_matches('v').split('.').nth(1)?)).unwrap_or(0)
+}
+
+/// The metadata of one object, or `None` when it does not exist. Asks for metadata only where the
+/// server serves it; a 1.14 server answers that with 406 Not Acceptable (even for objects that do
+/// not exist), after which the whole object is read instead, for the rest of the run.
+pub async fn metadata_opt<K>(
+    cluster: &Cluster,
+    api: &Api<K>,
+    name: &str,
+) -> std::result::Result<Option<ObjectMeta>, kube::Error>
+where
+    K: kube::Resource + Clone + std::fmt::Debug + serde::de::DeserializeOwned,
+{
+    use std::sync::atomic::Ordering;
+    if cluster.metadata_v1.load(Ordering::Relaxed) {
+        match api.get_metadata_opt(name).await {
+            Ok(found) => return Ok(found.map(|partial| partial.metadata)),
+            Err(e) if is_status(&e, 406) => {
+                log::debug(messages::METADATA_READS_UNSERVED);
+                cluster.metadata_v1.store(false, Ordering::Relaxed);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(api.get_opt(name).await?.map(|object| object.meta().clone()))
 }
 
 /// kube's client, with the TLS verification every step shares ([`tls`](crate::tls)): a
@@ -203,15 +241,18 @@ fn client(config: kube::Config) -> std::result::Result<kube::Client, kube::Error
 pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
     match err {
         kube::Error::Api(status) => {
+            let denied = status.code == 403 && is_rbac_denial(&status.message);
             let kind = match status.code {
-                401 | 403 => ErrorKind::Auth,
-                404 | 409 | 422 | 400 => ErrorKind::Input,
+                401 => ErrorKind::Auth,
+                403 if denied => ErrorKind::Auth,
+                403 | 404 | 409 | 422 | 400 => ErrorKind::Input,
                 _ => ErrorKind::Remote,
             };
             let error = Error::new(kind, messages::api_refused(server, doing, status.code, &status.message));
             match status.code {
                 401 => error.hint(messages::HINT_KUBE_401),
-                403 => error.hint(messages::HINT_KUBE_403),
+                403 if denied => error.hint(messages::HINT_KUBE_403),
+                403 => error.hint(messages::HINT_KUBE_ADMISSION),
                 _ => error,
             }
         }
@@ -323,6 +364,14 @@ pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) 
     }
 }
 
+/// Whether a 403's message is RBAC saying the user may not do the verb (`User "x" cannot get
+/// resource ...`), as opposed to an admission refusal that is also a 403: ResourceQuota
+/// ("exceeded quota"), NamespaceLifecycle ("being terminated"), PodSecurity, LimitRange.
+pub fn is_rbac_denial(message: &str) -> bool {
+    let rbac = regex_lite::Regex::new(r"\bcannot [a-z]+ resource\b").expect("a valid pattern");
+    rbac.is_match(message) || message.trim().eq_ignore_ascii_case("forbidden")
+}
+
 /// Whether a kube error is the API's 404 / 409.
 pub fn is_status(err: &kube::Error, code: u16) -> bool {
     matches!(err, kube::Error::Api(status) if status.code == code)
@@ -330,7 +379,30 @@ pub fn is_status(err: &kube::Error, code: u16) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::valid_name;
+    use super::{is_rbac_denial, minor_version, valid_name};
+
+    #[test]
+    fn minor_versions_as_servers_write_them() {
+        assert_eq!(minor_version("14", "v1.14.10"), 14);
+        assert_eq!(minor_version("20+", "v1.20.4-eks-6b7464"), 20);
+        assert_eq!(minor_version("", "v1.27.3+k3s1"), 27);
+        assert_eq!(minor_version("", "garbage"), 0);
+    }
+
+    #[test]
+    fn rbac_denials_and_admission_refusals_are_told_apart() {
+        assert!(is_rbac_denial(
+            r#"secrets "x" is forbidden: User "system:serviceaccount:ci:deployer" cannot get resource "secrets" in API group "" in the namespace "shop""#
+        ));
+        assert!(is_rbac_denial("Forbidden"));
+        for admission in [
+            r#"pods "web-1" is forbidden: exceeded quota: compute, requested: requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=1"#,
+            r#"secrets "x" is forbidden: unable to create new content in namespace shop because it is being terminated"#,
+            r#"pods "web" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false"#,
+        ] {
+            assert!(!is_rbac_denial(admission), "{admission}");
+        }
+    }
 
     #[test]
     fn kubernetes_names() {

@@ -81,6 +81,10 @@ pub const HINT_NO_CLUSTER_CREDENTIALS: &str =
     "give --kubeconfig PATH, set KUBECONFIG, or put the kubeconfig content in KUBECONFIG_CONTENT (--kubeconfig-content-env)";
 pub const HINT_KUBE_401: &str =
     "the token or certificate in the kubeconfig is wrong or expired: get a fresh kubeconfig";
+pub const HINT_KUBE_ADMISSION: &str = "the cluster's admission refused it (a quota, a namespace being deleted, a \
+     pod security rule): the message above says which; this is not a permission problem of the account";
+pub const METADATA_READS_UNSERVED: &str =
+    "the cluster does not serve metadata-only reads (Kubernetes 1.14): reading whole objects instead";
 pub const HINT_KUBE_403: &str = "the account lacks permission: ask for a Role that allows this in the namespace";
 pub const HINT_KUBE_UNREACHABLE: &str =
     "check the server address in the kubeconfig, that the cluster is up, the network path and HTTPS_PROXY/NO_PROXY";
