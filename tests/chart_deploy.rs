@@ -1,7 +1,12 @@
-//! chart-deploy with the real helm CLI (3.17.3 and 4.1.4) against the Kubernetes API STAND-IN
-//! (tests/peers/kube_standin.py): no real API server can run here. The stand-in's pretend
-//! kubelet picks a pod's fate from its image tag (see tests/fixtures/charts/web/values.yaml), and
-//! from the objects themselves (missing Secrets, quotas, requests above the node's size).
+//! chart-deploy with the real helm CLI (3.4.2, 3.5.4, 3.17.3 and 4.1.4) against the Kubernetes API
+//! STAND-IN (tests/peers/kube_standin.py, emulating Kubernetes 1.14, 1.16, 1.20 and 1.33): no real
+//! API server can run here. The stand-in's pretend kubelet picks a pod's fate from its image tag
+//! (see tests/fixtures/charts/web/values.yaml), and from the objects themselves (missing Secrets,
+//! quotas, requests above what the nodes have free, unbound claims); `--script` makes things
+//! happen later (a Secret appears, a quota frees up, the watches expire).
+//!
+//! The scenarios run across a matrix of (Kubernetes profile, helm): [`EVERY_PAIR`] for the main
+//! paths, [`ONE_PER_VERSION`] for each failure and recovery; the README prints it.
 
 mod interrupt;
 mod support;
@@ -26,15 +31,87 @@ fn namespace(name: &str) -> Value {
     json!({"kind": "Namespace", "metadata": {"name": name}})
 }
 
-/// A stand-in whose version suits `helm`, with the namespace `shop` and `objects`.
-fn cluster(helm: &Helm, mut objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
+/// One cell of the matrix: an emulated Kubernetes version and a real helm.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    kubernetes: &'static str,
+    helm: &'static str,
+}
+
+const fn cell(kubernetes: &'static str, helm: &'static str) -> Cell {
+    Cell { kubernetes, helm }
+}
+
+/// Every pair a user can run: each profile with each helm, except helm 4 below 1.16 (refused,
+/// see `version_skew_is_refused_before_anything_changes`).
+const EVERY_PAIR: [Cell; 15] = [
+    cell("1.14", HELM34),
+    cell("1.14", HELM35),
+    cell("1.14", HELM3),
+    cell("1.16", HELM34),
+    cell("1.16", HELM35),
+    cell("1.16", HELM3),
+    cell("1.16", HELM4),
+    cell("1.20", HELM34),
+    cell("1.20", HELM35),
+    cell("1.20", HELM3),
+    cell("1.20", HELM4),
+    cell("1.33", HELM34),
+    cell("1.33", HELM35),
+    cell("1.33", HELM3),
+    cell("1.33", HELM4),
+];
+
+/// Each profile once and each helm once, old helm on old clusters as users run them.
+const ONE_PER_VERSION: [Cell; 4] = [cell("1.14", HELM35), cell("1.16", HELM34), cell("1.20", HELM3), cell("1.33", HELM4)];
+
+/// The `gitVersion` each profile reports.
+fn git_version(kubernetes: &str) -> &'static str {
+    match kubernetes {
+        "1.14" => "v1.14.10",
+        "1.16" => "v1.16.15",
+        "1.20" => "v1.20.4-eks-6b7464",
+        _ => "v1.33.2",
+    }
+}
+
+/// A stand-in emulating `cell`'s Kubernetes, with the namespace `shop` and `objects`; `extra`
+/// are more stand-in options (`--nodes three`, `--script FILE`, `--controller-lag-ms N`).
+fn cluster_in(cell: Cell, mut objects: Vec<Value>, ready_ms: u32, extra: &[&str]) -> KubeStandin {
     objects.insert(0, namespace(NS));
-    let git_version = if helm.version == HELM4 { "v1.33.2" } else { "v1.30.4" };
     let token = Some(format!("Kube-Canary-Token-{}", std::process::id()));
-    KubeStandin::start_with(
-        Value::Array(objects),
-        StandinOptions { tls: true, git_version, ready_ms, token, server_cert: None },
-    )
+    let options = StandinOptions {
+        tls: true,
+        git_version: git_version(cell.kubernetes),
+        emulate: Some(cell.kubernetes),
+        extra_args: extra.iter().map(|a| a.to_string()).collect(),
+        ready_ms,
+        token,
+        ..Default::default()
+    };
+    KubeStandin::start_with(Value::Array(objects), options)
+}
+
+/// A stand-in whose version suits `helm`, with the namespace `shop` and `objects`.
+fn cluster(helm: &Helm, objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
+    let kubernetes = if helm.version == HELM4 { "1.33" } else { "1.30" };
+    cluster_in(cell(kubernetes, helm.version), objects, ready_ms, &[])
+}
+
+/// A stand-in script (see tests/peers/standin/README.md) in a file that lives as long as the test.
+fn script(steps: Value) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), steps.to_string()).unwrap();
+    file
+}
+
+/// `helm history -o json` by the real helm: what users see.
+fn helm_history(kube: &KubeStandin, helm: &Helm) -> Vec<Value> {
+    let mut cmd = helm.cmd();
+    cmd.args(["history", RELEASE, "-n", NS, "-o", "json", "--kubeconfig"]).arg(kube.kubeconfig_file());
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "helm history: {out:?}");
+    serde_json::from_str(&out.stdout).unwrap()
 }
 
 /// Every deploy carries this in a `--set-string`; no output may show it.
