@@ -346,17 +346,9 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
         _ => None,
     };
     let events: Api<Event> = Api::namespaced(client.clone(), namespace);
-    if let Ok(list) = events.list(&ListParams::default()).await {
-        let names: Vec<&str> =
-            [Some(failure.name.as_str()), pod.and_then(|p| p.meta().name.as_deref())].into_iter().flatten().collect();
-        let mut relevant: Vec<Event> = list
-            .items
-            .into_iter()
-            .filter(|e| e.involved_object.name.as_deref().is_some_and(|n| names.contains(&n)))
-            .collect();
-        relevant.sort_by_key(|e| e.last_timestamp.clone().or(e.first_timestamp.clone()));
-        evidence.events = relevant;
-    }
+    // The namespace's events; diagnose::explain keeps those of these uids and orders them.
+    evidence.events = events.list(&ListParams::default()).await.map(|l| l.items).unwrap_or_default();
+    evidence.uids = [failure.uid.clone(), pod.and_then(|p| p.meta().uid.clone())].into_iter().flatten().collect();
     if let Some(pod) = pod {
         let spec = pod.spec.clone().unwrap_or_default();
         if diagnose::wants_log(&failure) {
@@ -380,9 +372,11 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
         }
         if failure.reason == "Unschedulable" {
             evidence.requested = quantity::pod_requests(&spec);
+            evidence.tolerations = spec.tolerations.clone().unwrap_or_default();
             let nodes: Api<Node> = Api::all(client.clone());
-            evidence.largest_node =
-                nodes.list(&ListParams::default()).await.ok().and_then(|l| quantity::largest_node(&l.items));
+            evidence.nodes = nodes.list(&ListParams::default()).await.map(|l| l.items).unwrap_or_default();
+            let bound = ListParams::default().fields("spec.nodeName!=");
+            evidence.node_pods = Api::<Pod>::all(client.clone()).list(&bound).await.ok().map(|l| l.items);
         }
     }
     log::debug(format!("gathered the diagnosis in {} ms", started.elapsed().as_millis()));
