@@ -150,7 +150,7 @@ fn insufficient_memory_against_the_free_nodes() {
     assert!(!d.permanent);
     // node-1: 3922156Ki less coredns' 70Mi and search-0's 1536Mi init container (it outweighs its
     // 1Gi app container); master-1 (tainted), node-3 (cordoned) and node-4 (unreachable) may not
-    // take the pod; the Succeeded pod on node-2 no longer counts.
+    // take the pod; the Succeeded pod on node-1 no longer counts.
     let hint = d.hint.unwrap();
     assert!(
         hint.starts_with(
