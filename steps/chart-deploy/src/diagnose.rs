@@ -191,12 +191,12 @@ pub fn wants_log(failure: &Failure) -> bool {
 
 /// Whether waiting could still fix `failure`; `events` are its own ([`explain`] picks them).
 pub fn permanence(failure: &Failure, events: &[Event]) -> Permanence {
-    let last = match failure.reason.as_str() {
+    let at_once = match failure.reason.as_str() {
         "InvalidImageName" | "ErrImageNeverPull" | "ProgressDeadlineExceeded" => true,
         "ErrImagePull" | "ImagePullBackOff" => pull_cause(failure, events).is_final(),
         _ => failure.kind == "Job",
     };
-    if last {
+    if at_once {
         Permanence::Final
     } else {
         Permanence::Transient
