@@ -56,15 +56,6 @@ pub fn hint_config_key_missing(key: &str, kind: &str, name: &str, namespace: &st
 pub const HINT_CONFIG_OTHER: &str =
     "the container cannot be configured; check the Secrets, ConfigMaps and volumes its spec refers to";
 
-pub fn insufficient(resource: &str, requested: &str, allocatable: Option<&str>) -> String {
-    match allocatable {
-        Some(allocatable) => {
-            format!("insufficient {resource}: requested {requested}, allocatable {allocatable} on the largest node")
-        }
-        None => format!("insufficient {resource}: requested {requested}"),
-    }
-}
-
 pub const HINT_INSUFFICIENT: &str =
     "; lower the chart's resources.requests, or free or add capacity (requests count, not actual use)";
 pub const HINT_NODE_SELECTOR: &str =
@@ -407,3 +398,38 @@ pub fn diagnosis(d: &crate::diagnose::Diagnosis) -> String {
     }
     text
 }
+
+// ---- diagnosis ----
+
+pub fn hint_never_pull(image: &str) -> String {
+    format!(
+        "`{image}` is not on the node and its imagePullPolicy is Never: load the image onto the nodes \
+         (e.g. `kind load docker-image`, `minikube image load`), or set imagePullPolicy to IfNotPresent"
+    )
+}
+
+pub const HINT_RUN_CONTAINER: &str =
+    "the container runtime could not start the container: check the command, the entrypoint and the volume mounts";
+pub const HINT_CONFIG_CACHE: &str = "the kubelet had not yet loaded the pod's Secrets/ConfigMaps (its cache was still \
+syncing); this usually clears by itself, otherwise check the node's connection to the API server";
+pub const HINT_VOLUME_AFFINITY: &str = "a PersistentVolume of the pod is bound to a zone or node the pod cannot go to \
+(volume node affinity conflict): free capacity in that zone, or use a StorageClass with volumeBindingMode \
+WaitForFirstConsumer";
+pub const HINT_TOO_MANY_PODS: &str =
+    "the nodes that fit hold as many pods as they may (their allocatable `pods`): add nodes or remove pods";
+
+pub fn insufficient(resource: &str, requested: &str, free: &str, node: &str) -> String {
+    format!(
+        "insufficient {resource}: the pod requests {requested}, and the most any node that may take it has free is \
+         {free} (node `{node}`)"
+    )
+}
+
+pub fn insufficient_unknown(resource: &str, requested: &str, why: &str) -> String {
+    format!("insufficient {resource}: the pod requests {requested}; what the nodes have free is not known ({why})")
+}
+
+pub const REQUEST_UNKNOWN: &str = "an unknown amount";
+pub const FREE_NO_NODES: &str = "the nodes could not be listed";
+pub const FREE_NO_PODS: &str = "the pods on the nodes may not be listed";
+pub const FREE_NO_ELIGIBLE_NODE: &str = "no node may take the pod at all: each is cordoned, NotReady or tainted";

@@ -456,9 +456,8 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
         ..Default::default()
     };
     let events: Api<Event> = Api::namespaced(client.clone(), namespace);
-    if let Ok(list) = events.list(&ListParams::default()).await {
-        evidence.events = list.items;
-    }
+    // The namespace's events; diagnose::explain keeps those of these uids and orders them.
+    evidence.events = events.list(&ListParams::default()).await.map(|l| l.items).unwrap_or_default();
     if let Some(pod) = pod {
         let spec = pod.spec.clone().unwrap_or_default();
         if diagnose::wants_log(&failure) {
@@ -478,8 +477,8 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
             let nodes: Api<Node> = Api::all(client.clone());
             evidence.nodes = nodes.list(&ListParams::default()).await.map(|l| l.items).unwrap_or_default();
             // What already runs on the nodes counts against them; a namespaced account may not see it.
-            let running = ListParams::default().fields("status.phase!=Succeeded,status.phase!=Failed");
-            evidence.node_pods = Api::<Pod>::all(client.clone()).list(&running).await.ok().map(|l| l.items);
+            let bound = ListParams::default().fields("spec.nodeName!=");
+            evidence.node_pods = Api::<Pod>::all(client.clone()).list(&bound).await.ok().map(|l| l.items);
         }
     }
     log::debug(format!("gathered the diagnosis in {} ms", started.elapsed().as_millis()));
