@@ -501,11 +501,23 @@ pub struct StandinOptions {
     /// With `tls`: serve this certificate and key, and name the certificate as the kubeconfig's
     /// `certificate-authority-data` (a self-signed API server), instead of the shared test CA's.
     pub server_cert: Option<(PathBuf, PathBuf)>,
+    /// `--emulate`: the Kubernetes version whose API server behaviour the stand-in plays.
+    pub emulate: Option<&'static str>,
+    /// More stand-in options, passed as they are.
+    pub extra_args: Vec<String>,
 }
 
 impl Default for StandinOptions {
     fn default() -> Self {
-        StandinOptions { tls: false, git_version: "v1.30.4", ready_ms: 300, token: None, server_cert: None }
+        StandinOptions {
+            tls: false,
+            git_version: "v1.30.4",
+            ready_ms: 300,
+            token: None,
+            server_cert: None,
+            emulate: None,
+            extra_args: Vec::new(),
+        }
     }
 }
 
@@ -540,7 +552,9 @@ impl KubeStandin {
             .arg("--timeline")
             .arg(&timeline)
             .arg("--preload")
-            .arg(&preload);
+            .arg(&preload)
+            .args(options.emulate.map(|version| ["--emulate", version]).into_iter().flatten())
+            .args(&options.extra_args);
         let (cert, key, ca) = match options.server_cert {
             Some((cert, key)) => (cert.clone(), key, cert),
             None => (shared_ca().server_cert.clone(), shared_ca().server_key.clone(), shared_ca().ca_cert.clone()),

@@ -254,8 +254,10 @@ impl Helm {
     }
 
     /// `helm template`: the manifest as the cluster's version would get it, without touching it.
-    /// With no `kube_version` (a helm without `--kube-version`), helm renders against the cluster
-    /// itself (`--validate`: its real version and APIs, read-only).
+    /// With no `kube_version` (a helm without `--kube-version`), helm renders with its built-in
+    /// capabilities. Not `--validate`: that runs helm's install-time ownership check, which refuses
+    /// an upgrade of a release whose resources carry no helm 3.2 metadata (helm's own upgrade only
+    /// checks resources outside the release).
     pub fn template(
         &self,
         target: &Target,
@@ -276,7 +278,7 @@ impl Helm {
                 args.extend(["--kube-version".into(), major_minor.join(".").into()]);
             }
             Some(version) => args.extend(["--kube-version".into(), version.into()]),
-            None => args.push("--validate".into()),
+            None => {}
         }
         args.extend(["--namespace".into(), target.namespace.clone().into()]);
         args.extend(Self::values(values));
@@ -572,7 +574,7 @@ mod tests {
         );
         assert_eq!(
             text(helm("3.5.4").template(&target(), chart, &Values::default(), None)),
-            "template web ./web --validate --namespace shop"
+            "template web ./web --namespace shop"
         );
     }
 

@@ -380,7 +380,7 @@ impl Deploy {
     }
 
     /// The chart rendered as the cluster would get it: for its version where helm takes
-    /// `--kube-version`, else against the cluster itself.
+    /// `--kube-version`, else with helm's built-in capabilities.
     fn render(
         &self,
         helm: &Helm,
@@ -398,7 +398,7 @@ impl Deploy {
                 other => return other,
             }
         }
-        log::debug(messages::TEMPLATE_VALIDATES);
+        log::debug(messages::TEMPLATE_DEFAULT_CAPABILITIES);
         template(None)
     }
 

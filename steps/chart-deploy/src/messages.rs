@@ -284,8 +284,8 @@ pub fn rolled_back_unverified(to: u32) -> String {
     )
 }
 
-pub const TEMPLATE_VALIDATES: &str =
-    "this helm has no `helm template --kube-version`: rendering against the cluster itself (--validate)";
+pub const TEMPLATE_DEFAULT_CAPABILITIES: &str = "this helm has no `helm template --kube-version`: the pre-flight \
+renders with helm's built-in capabilities (charts that branch on the Kubernetes version may differ)";
 
 pub fn waiting_out(what: &str, reason: &str, grace: Duration) -> String {
     format!(
