@@ -394,3 +394,44 @@ fn an_untrusted_registry_certificate_fails_unless_told_never() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(kube.find("Secret", "web", "regcred").is_some());
 }
+
+/// The same work on every emulated Kubernetes version (1.14's API server refuses metadata-only
+/// reads and server-side apply, 1.20 reports `minor: "20+"`): create, then update in place, a new
+/// namespace and its default service account.
+#[test]
+fn every_emulated_kubernetes_version() {
+    for (version, git_version) in
+        [("1.14", "v1.14.10"), ("1.16", "v1.16.15"), ("1.20", "v1.20.4-eks-6b7464"), ("1.33", "v1.33.2")]
+    {
+        let options = StandinOptions { emulate: Some(version), git_version, ..Default::default() };
+        let kube = KubeStandin::start_with(namespaces(&["web"]), options);
+        let creds = |password: &'static str| ["--registry", "r.example", "--username", "u", "--password", password];
+        let first =
+            pull_secret(
+                &kube,
+                &[
+                    &[
+                        "regcred",
+                        "-n",
+                        "team",
+                        "--create-namespace",
+                        "--service-account",
+                        "default",
+                        "--verify",
+                        "never",
+                    ][..],
+                    &creds("p-1"),
+                ]
+                .concat(),
+            );
+        assert_eq!(first.code, 0, "{version}: {first:?}");
+        assert!(
+            first.stdout.contains(": created") && first.stdout.contains("imagePullSecrets now lists it"),
+            "{first:?}"
+        );
+        let second = pull_secret(&kube, &[&["regcred", "-n", "team", "--verify", "never"][..], &creds("p-2")].concat());
+        assert_eq!(second.code, 0, "{version}: {second:?}");
+        assert!(second.stdout.contains(": updated"), "{second:?}");
+        assert_eq!(auths(&kube, "team", "regcred")["r.example"]["password"], "p-2", "{version}");
+    }
+}
