@@ -5,10 +5,14 @@ p = argparse.ArgumentParser()
 p.add_argument("--bin", required=True)
 p.add_argument("--peers", required=True)
 p.add_argument("--runs", type=int, default=8)
+# (stand-in profile, helm) pairs, each measured in full: an old cluster with the old helm its users
+# run, and a current one.
+p.add_argument("--profiles", default="1.14:3.5.4,1.33:3.17.3")
+p.add_argument("--grace", type=int, default=10, help="seconds of --grace for the grace-period cost")
 args = p.parse_args()
 root = os.getcwd()
 work = tempfile.mkdtemp()
-helm = os.path.join(args.peers, "helm-3.17.3")
+helm = None  # set per profile
 ours = os.path.join(args.bin, "chart-deploy")
 chart = os.path.join(root, "tests/fixtures/charts/web")
 env = dict(os.environ, HELM_CONFIG_HOME=f"{work}/h/c", HELM_CACHE_HOME=f"{work}/h/k", HELM_DATA_HOME=f"{work}/h/d",
@@ -30,6 +34,7 @@ sh("openssl", "x509", "-req", "-in", f"{work}/tls.csr", "-CA", f"{work}/ca.pem",
 
 class Standin:
     count = 0
+    emulate = "1.33"
 
     def __init__(self):
         Standin.count += 1
@@ -40,7 +45,7 @@ class Standin:
         self.proc = subprocess.Popen(
             [sys.executable, "tests/peers/kube_standin.py", "--token", "bench", "--dump", f"{d}/dump.json", "--log",
              f"{d}/log", "--timeline", self.timeline, "--preload", f"{d}/pre.json", "--tls-cert", f"{work}/tls.pem",
-             "--tls-key", f"{work}/tls.key"], stdout=subprocess.PIPE, text=True)
+             "--tls-key", f"{work}/tls.key", "--emulate", Standin.emulate], stdout=subprocess.PIPE, text=True)
         port = self.proc.stdout.readline().split()[1]
         self.kubeconfig = f"{d}/kubeconfig"
         open(self.kubeconfig, "w").write(
@@ -71,55 +76,78 @@ def helm_cmd(*extra):
     return [helm, "upgrade", "--install", "web", chart, "-n", "shop", *extra]
 
 
-# 1. Last pod Ready -> exit.
-# The pods' delay varies across runs so that the pods turn ready at every phase of helm's 2 s poll.
-latency = {"chart-deploy": [], "helm --wait": []}
-for run in range(args.runs):
-    tag = f"image.tag=ready-after-{1000 + run * 2000 // args.runs}"
-    for name, cmd in [("chart-deploy", deploy_cmd("--timeout", "60s", "--set", tag)),
-                      ("helm --wait", helm_cmd("--wait", "--timeout", "60s", "--set", tag))]:
+def measure(profile, helm_version):
+    global helm
+    helm = os.path.join(args.peers, f"helm-{helm_version}")
+    Standin.emulate = profile
+    # 1. Last pod Ready -> exit.
+    # The pods' delay varies across runs so that the pods turn ready at every phase of helm's 2 s poll.
+    latency = {"chart-deploy": [], "helm --wait": []}
+    for run in range(args.runs):
+        tag = f"image.tag=ready-after-{1000 + run * 2000 // args.runs}"
+        for name, cmd in [("chart-deploy", deploy_cmd("--timeout", "60s", "--set", tag)),
+                          ("helm --wait", helm_cmd("--wait", "--timeout", "60s", "--set", tag))]:
+            s = Standin()
+            _, end, code = timed(cmd, s.kubeconfig)
+            assert code == 0, (name, code)
+            latency[name].append(end - s.last_ready())
+            s.stop()
+
+    # 2. A pod in ImagePullBackOff (final: the image does not exist): time to a report.
+    pull = {"chart-deploy": [], "helm --wait": []}
+    helm_timeout = 20
+    for name, cmd, runs in [("chart-deploy", deploy_cmd("--timeout", f"{helm_timeout}s", "--set", "image.tag=pull-missing"), args.runs),
+                            ("helm --wait", helm_cmd("--wait", "--timeout", f"{helm_timeout}s", "--set", "image.tag=pull-missing"), 1)]:
+        for _ in range(runs):
+            s = Standin()
+            start, end, code = timed(cmd, s.kubeconfig)
+            assert code != 0, name
+            pull[name].append(end - start)
+            s.stop()
+
+    # 3. The grace period's cost: a crash loop (transient: real clusters may recover) reported with
+    # --grace 0 and with --grace N.
+    crash = {}
+    for grace in (0, args.grace):
         s = Standin()
-        _, end, code = timed(cmd, s.kubeconfig)
-        assert code == 0, (name, code)
-        latency[name].append(end - s.last_ready())
+        start, end, code = timed(deploy_cmd("--timeout", "5m", "--grace", f"{grace}s", "--set", "image.tag=crash"), s.kubeconfig)
+        assert code == 7, code
+        crash[grace] = end - start
         s.stop()
 
-# 2. A pod in ImagePullBackOff: time to a report.
-pull = {"chart-deploy": [], "helm --wait": []}
-helm_timeout = 20
-for name, cmd, runs in [("chart-deploy", deploy_cmd("--timeout", f"{helm_timeout}s", "--set", "image.tag=pull-missing"), args.runs),
-                        ("helm --wait", helm_cmd("--wait", "--timeout", f"{helm_timeout}s", "--set", "image.tag=pull-missing"), 1)]:
-    for _ in range(runs):
-        s = Standin()
-        start, end, code = timed(cmd, s.kubeconfig)
-        assert code != 0, name
-        pull[name].append(end - start)
-        s.stop()
+    # 4. Overhead over a bare `helm upgrade --install` (no wait), on one stand-in.
+    s = Standin()
+    subprocess.run(helm_cmd(), env=dict(env, KUBECONFIG=s.kubeconfig), check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "2", "--runs", "15", "--export-json", f"{work}/o.json",
+                    "-n", "helm upgrade --install", " ".join(helm_cmd()),
+                    "-n", "chart-deploy --no-preflight", " ".join(deploy_cmd("--no-preflight", "-q")),
+                    "-n", "chart-deploy (with pre-flight)", " ".join(deploy_cmd("-q"))],
+                   env=dict(env, KUBECONFIG=s.kubeconfig), check=True, stdout=subprocess.DEVNULL)
+    s.stop()
+    overhead = {r["command"]: statistics.median(r["times"]) for r in json.load(open(f"{work}/o.json"))["results"]}
 
-# 3. Overhead over a bare `helm upgrade --install` (no wait), on one stand-in.
-s = Standin()
-subprocess.run(helm_cmd(), env=dict(env, KUBECONFIG=s.kubeconfig), check=True, stdout=subprocess.DEVNULL)
-subprocess.run(["hyperfine", "-N", "--style", "none", "--warmup", "2", "--runs", "15", "--export-json", f"{work}/o.json",
-                "-n", "helm upgrade --install", " ".join(helm_cmd()),
-                "-n", "chart-deploy --no-preflight", " ".join(deploy_cmd("--no-preflight", "-q")),
-                "-n", "chart-deploy (with pre-flight)", " ".join(deploy_cmd("-q"))],
-               env=dict(env, KUBECONFIG=s.kubeconfig), check=True, stdout=subprocess.DEVNULL)
-s.stop()
-overhead = {r["command"]: statistics.median(r["times"]) for r in json.load(open(f"{work}/o.json"))["results"]}
+    ms = lambda x: f"{x * 1000:,.0f} ms"
+    print(f"\nKubernetes {profile} profile, helm {helm_version}:\n")
+    print(f"| measure | chart-deploy | helm {helm_version} | ratio |")
+    print("|---|---|---|---|")
+    a, b = statistics.median(latency["chart-deploy"]), statistics.median(latency["helm --wait"])
+    print(f"| last pod Ready -> exit (median of {args.runs}; helm --wait) | {ms(a)} (max {ms(max(latency['chart-deploy']))}) "
+          f"| {ms(b)} (max {ms(max(latency['helm --wait']))}) | {b / a:.0f}x sooner |")
+    a, b = statistics.median(pull["chart-deploy"]), pull["helm --wait"][0]
+    print(f"| image not found reported (helm --wait --timeout {helm_timeout}s) | {ms(a)} (max {ms(max(pull['chart-deploy']))}) "
+          f"| {ms(b)} (its timeout; no reason given) | {b / a:.0f}x sooner |")
+    print(f"| crash loop reported, --grace 0 / --grace {args.grace}s | {ms(crash[0])} / {ms(crash[args.grace])} | "
+          f"never (waits out --timeout) | grace costs {ms(crash[args.grace] - crash[0])} |")
+    bare = overhead["helm upgrade --install"]
+    for name in ["chart-deploy --no-preflight", "chart-deploy (with pre-flight)"]:
+        print(f"| {name}, no wait, vs bare helm upgrade --install (median of 15) | {ms(overhead[name])} | {ms(bare)} "
+              f"| +{ms(overhead[name] - bare)} |")
 
-ms = lambda x: f"{x * 1000:,.0f} ms"
-print("| measure | chart-deploy | helm 3.17.3 | ratio |")
-print("|---|---|---|---|")
-a, b = statistics.median(latency["chart-deploy"]), statistics.median(latency["helm --wait"])
-print(f"| last pod Ready -> exit (median of {args.runs}; helm --wait) | {ms(a)} (max {ms(max(latency['chart-deploy']))}) "
-      f"| {ms(b)} (max {ms(max(latency['helm --wait']))}) | {b / a:.0f}x sooner |")
-a, b = statistics.median(pull["chart-deploy"]), pull["helm --wait"][0]
-print(f"| ImagePullBackOff reported (helm --wait --timeout {helm_timeout}s) | {ms(a)} | {ms(b)} (its timeout; no reason given) "
-      f"| {b / a:.0f}x sooner |")
-bare = overhead["helm upgrade --install"]
-for name in ["chart-deploy --no-preflight", "chart-deploy (with pre-flight)"]:
-    print(f"| {name}, no wait, vs bare helm upgrade --install (median of 15) | {ms(overhead[name])} | {ms(bare)} "
-          f"| +{ms(overhead[name] - bare)} |")
+
+for pair in args.profiles.split(","):
+    profile, helm_version = pair.split(":")
+    measure(profile, helm_version)
+print()
 for step in ["chart-deploy", "pull-secret"]:
     size = os.path.getsize(os.path.join(args.bin, step)) / 2**20
     print(f"| {step} binary (static, stripped) | {size:.1f} MiB | helm: {os.path.getsize(helm) / 2**20:.0f} MiB | |")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks, not tests: chart-deploy against helm 3.17.3 on the Kubernetes API STAND-IN, in the
+# Benchmarks, not tests: chart-deploy against helm on the Kubernetes API STAND-IN (profiles 1.14 with
+# helm 3.5.4 and 1.33 with helm 3.17.3, `--profiles`), in the
 # same run: the time from the last pod turning Ready to the step exiting (ours vs `helm upgrade
 # --install --wait`, which polls every 2 s), the time to report a pod in ImagePullBackOff (ours vs
 # helm, which waits out its --timeout), our overhead over a bare `helm upgrade --install`, and the
