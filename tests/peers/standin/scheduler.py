@@ -16,7 +16,9 @@ pkg/scheduler/framework/types.go FitError.Error (1.33)):
   1.20: counted per node; 1.33: a PreFilter message without a count), "node(s) had volume node
   affinity conflict";
 - 1.33 appends the PostFilter (preemption) summary: "preemption: 0/N nodes are available: 1
-  Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+  Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.." (two
+  periods: the PostFilter message ends in "." and FitError.Error adds " %v." - as real 1.27+
+  clusters print it).
 """
 import threading
 
@@ -204,7 +206,11 @@ def fit_error(pod, nodes):
             return prefilter
         if style == "framework-1.20":
             return f"{head}: {n} {prefilter}."
-        return f"{head}: {prefilter}. preemption: {head}: {n} Preemption is not helpful for scheduling."
+        victims = "No preemption victims found for incoming pod" if prefilter.endswith("not found") \
+            else "Preemption is not helpful for scheduling"
+        # The PostFilter message already ends in "." and FitError adds " %v." after it: real 1.27+
+        # messages end in "..".
+        return f"{head}: {prefilter}. preemption: {head}: {n} {victims}.."
     counts, preemption = {}, {}
     fits = []
     for node in nodes:
@@ -220,7 +226,7 @@ def fit_error(pod, nodes):
         return fits
     message = f"{head}: {histogram(counts)}."
     if style == "framework-1.33":
-        message += f" preemption: {head}: {histogram(preemption)}."
+        message += f" preemption: {head}: {histogram(preemption)}.."
     return message
 
 
