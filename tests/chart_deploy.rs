@@ -33,7 +33,7 @@ fn cluster(helm: &Helm, mut objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
     let token = Some(format!("Kube-Canary-Token-{}", std::process::id()));
     KubeStandin::start_with(
         Value::Array(objects),
-        StandinOptions { tls: true, git_version, ready_ms, token, server_cert: None },
+        StandinOptions { tls: true, git_version, ready_ms, token, server_cert: None, ..Default::default() },
     )
 }
 

@@ -237,7 +237,7 @@ class ApiServer(Case):
         self.assertEqual(events[0]["object"]["kind"], "ConfigMap")
         old = self.start("--emulate", "1.14")
         rv = old.ok("GET", f"/api/v1/namespaces/{NS}/configmaps")["metadata"]["resourceVersion"]
-        _, events = old.watch(f"{path}&resourceVersion={rv}", timeout=5)
+        _, events = old.watch(f"{path.replace('timeoutSeconds=2', 'timeoutSeconds=1')}&resourceVersion={rv}", timeout=5)
         self.assertEqual(events, [], "1.14 ignores allowWatchBookmarks")
 
     def test_close_watches_ends_every_stream(self):
@@ -306,7 +306,7 @@ class Controllers(Case):
         first_rs = s.items(f"/apis/apps/v1/namespaces/{NS}/replicasets")[0]
         self.assertEqual(first_rs["metadata"]["labels"]["pod-template-hash"], first_rs["metadata"]["name"].rsplit("-", 1)[1])
 
-        d["spec"]["template"]["spec"]["containers"][0]["image"] = "registry.example/shop/web:ready-after-1500"
+        d["spec"]["template"]["spec"]["containers"][0]["image"] = "registry.example/shop/web:ready-after-800"
         updated = s.ok("PUT", f"{path}/web", d)
         self.assertEqual(updated["metadata"]["generation"], 2)
         self.assertEqual(updated["status"]["observedGeneration"], 1, "the status still describes revision 1")
@@ -319,7 +319,7 @@ class Controllers(Case):
                     first_rs["metadata"]["labels"]["pod-template-hash"]]
         self.assertEqual(len(old_pods), 1)
         self.assertTrue(ready(old_pods[0]))
-        until(lambda: [p["spec"]["containers"][0]["image"] for p in s.pods()] == ["registry.example/shop/web:ready-after-1500"],
+        until(lambda: [p["spec"]["containers"][0]["image"] for p in s.pods()] == ["registry.example/shop/web:ready-after-800"],
               timeout=10)
         d = s.ok("GET", f"{path}/web")
         self.assertEqual((d["status"]["updatedReplicas"], d["status"]["readyReplicas"]), (1, 1))
@@ -504,7 +504,7 @@ class Kubelet(Case):
         self.assertEqual(waiting("never")["reason"], "ErrImageNeverPull", "permanent")
 
     def test_secret_that_appears_later(self):
-        script = [{"since": f"created Pod {NS}/web-*", "after_ms": 1500, "do": "put",
+        script = [{"since": f"created Pod {NS}/web-*", "after_ms": 800, "do": "put",
                    "object": {"kind": "Secret", "metadata": {"name": "app-env", "namespace": NS},
                               "data": {"K": "dg=="}}}]
         s = self.start("--ready-ms", "50", script=script)

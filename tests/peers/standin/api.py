@@ -401,7 +401,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     if fresh:
                         since = fresh[-1][0]
                     pending = [(t, shown(o)) for r, t, o in fresh if wanted(o)]
-                    if bookmarks and not pending and time.time() - last_bookmark >= 1.0:
+                    if bookmarks and not pending and time.time() - last_bookmark >= 0.9:
                         last_bookmark = time.time()
                         mark = {"kind": "PartialObjectMetadata" if shape[0] == "meta" else kind,
                                 "apiVersion": f"meta.k8s.io/{shape[1]}" if shape[0] == "meta" else store.api_version(kind),
