@@ -66,23 +66,13 @@ const EVERY_PAIR: [Cell; 15] = [
 const ONE_PER_VERSION: [Cell; 4] =
     [cell("1.14", HELM35), cell("1.16", HELM34), cell("1.20", HELM3), cell("1.33", HELM4)];
 
-/// The `gitVersion` each profile reports.
-fn git_version(kubernetes: &str) -> &'static str {
+/// The stand-in profile for a version and, for versions between the profiles, the `gitVersion`
+/// that overrides the profile's own.
+fn profile(kubernetes: &'static str) -> (&'static str, Option<&'static str>) {
     match kubernetes {
-        "1.14" => "v1.14.10",
-        "1.16" => "v1.16.15",
-        "1.20" => "v1.20.4-eks-6b7464",
-        "1.30" => "v1.30.4",
-        _ => "v1.33.2",
-    }
-}
-
-/// The stand-in profile for a version: its own, or the newest for versions between.
-fn profile(kubernetes: &'static str) -> &'static str {
-    if ["1.14", "1.16", "1.20"].contains(&kubernetes) {
-        kubernetes
-    } else {
-        "1.33"
+        "1.14" | "1.16" | "1.20" | "1.33" => (kubernetes, None),
+        "1.30" => ("1.33", Some("v1.30.4")),
+        other => panic!("no stand-in profile for Kubernetes {other}"),
     }
 }
 
@@ -91,10 +81,11 @@ fn profile(kubernetes: &'static str) -> &'static str {
 fn cluster_in(cell: Cell, mut objects: Vec<Value>, ready_ms: u32, extra: &[&str]) -> KubeStandin {
     objects.insert(0, namespace(NS));
     let token = Some(format!("Kube-Canary-Token-{}", std::process::id()));
+    let (emulate, git_version) = profile(cell.kubernetes);
     let options = StandinOptions {
         tls: true,
-        git_version: git_version(cell.kubernetes),
-        emulate: Some(profile(cell.kubernetes)),
+        git_version,
+        emulate: Some(emulate),
         extra_args: extra.iter().map(|a| a.to_string()).collect(),
         ready_ms,
         token,

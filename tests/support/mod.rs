@@ -474,11 +474,15 @@ pub fn same_as_helm(helm: &Helm, args: &[&str]) -> String {
     our_name
 }
 
-/// The Kubernetes API STAND-IN (tests/peers/kube_standin.py): no real API server can run on these
-/// machines. It serves the core/v1 calls pull-secret makes, with the real API's rules; the
-/// opt-in suite in tests/e2e_cluster.rs runs against a real cluster instead.
+/// The Kubernetes API STAND-IN (tests/peers/kube_standin.py, the package tests/peers/standin/):
+/// no real API server can run on these machines. It serves what helm and the steps call, with the
+/// real API's rules, version by version (`StandinOptions::emulate`); the opt-in suite in
+/// tests/e2e_cluster.rs runs against a real cluster instead.
 pub struct KubeStandin {
     pub port: u16,
+    /// The plain-HTTP port of the stand-in's control endpoint (`/_standin/<do>`, no auth), see
+    /// [`KubeStandin::control`].
+    pub control_port: u16,
     pub token: String,
     tls: bool,
     /// The certificate the kubeconfig trusts.
@@ -494,16 +498,20 @@ pub struct KubeStandin {
 pub struct StandinOptions {
     /// Serve HTTPS with the shared test CA (client-go, so helm, sends no token over plain HTTP).
     pub tls: bool,
-    pub git_version: &'static str,
+    /// `/version`'s gitVersion instead of the profile's own (`None`: the profile's, e.g. 1.20's
+    /// `v1.20.4-eks-6b7464` with `minor: "20+"`).
+    pub git_version: Option<&'static str>,
     /// Milliseconds until a `ready` pod turns ready.
     pub ready_ms: u32,
     pub token: Option<String>,
     /// With `tls`: serve this certificate and key, and name the certificate as the kubeconfig's
     /// `certificate-authority-data` (a self-signed API server), instead of the shared test CA's.
     pub server_cert: Option<(PathBuf, PathBuf)>,
-    /// `--emulate`: the Kubernetes version whose API server behaviour the stand-in plays.
+    /// The Kubernetes version whose behaviour the stand-in emulates (`--emulate`: "1.14", "1.16",
+    /// "1.20", "1.33"; None: the stand-in's default, 1.33).
     pub emulate: Option<&'static str>,
-    /// More stand-in options, passed as they are.
+    /// More stand-in options, passed through (e.g. `--nodes three`, `--script FILE`,
+    /// `--controller-lag-ms 300`; see tests/peers/standin/README.md).
     pub extra_args: Vec<String>,
 }
 
@@ -511,7 +519,7 @@ impl Default for StandinOptions {
     fn default() -> Self {
         StandinOptions {
             tls: false,
-            git_version: "v1.30.4",
+            git_version: None,
             ready_ms: 300,
             token: None,
             server_cert: None,
@@ -543,7 +551,8 @@ impl KubeStandin {
         let mut command = Command::new("python3");
         command
             .arg(root_path("tests/peers/kube_standin.py"))
-            .args(["--token", &token, "--git-version", options.git_version])
+            .args(["--token", &token])
+            .args(options.git_version.map(|version| ["--git-version", version]).into_iter().flatten())
             .args(["--ready-ms", &options.ready_ms.to_string()])
             .arg("--dump")
             .arg(&dump)
@@ -552,9 +561,14 @@ impl KubeStandin {
             .arg("--timeline")
             .arg(&timeline)
             .arg("--preload")
-            .arg(&preload)
-            .args(options.emulate.map(|version| ["--emulate", version]).into_iter().flatten())
-            .args(&options.extra_args);
+            .arg(&preload);
+        if let Some(version) = options.emulate {
+            command.args(["--emulate", version]);
+        }
+        // The control endpoint is served in plain HTTP on a port of its own (the API port may be TLS).
+        let control_port = free_port();
+        command.args(["--control-port", &control_port.to_string()]);
+        command.args(&options.extra_args);
         let (cert, key, ca) = match options.server_cert {
             Some((cert, key)) => (cert.clone(), key, cert),
             None => (shared_ca().server_cert.clone(), shared_ca().server_key.clone(), shared_ca().ca_cert.clone()),
@@ -563,7 +577,28 @@ impl KubeStandin {
             command.arg("--tls-cert").arg(&cert).arg("--tls-key").arg(&key);
         }
         let (daemon, port) = spawn_with_port(&mut command);
-        KubeStandin { port, token, tls: options.tls, ca, dump, log, timeline, dir, _daemon: daemon }
+        KubeStandin { port, control_port, token, tls: options.tls, ca, dump, log, timeline, dir, _daemon: daemon }
+    }
+
+    /// Runs one of the stand-in's happenings now (`POST /_standin/<action>` on the plain control
+    /// port): "put" (`{"object": {...}}`), "delete" (`{"kind", "namespace", "name"}`),
+    /// "close-watches", "compact"; `body` may also carry `after_ms` and `since` as a script step
+    /// does. Returns the stand-in's JSON answer; panics if it refuses.
+    pub fn control(&self, action: &str, body: serde_json::Value) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let body = body.to_string();
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.control_port)).unwrap();
+        write!(
+            stream,
+            "POST /_standin/{action} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        let (head, json) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+        assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "control {action}: {reply}");
+        serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
     }
 
     /// "<epoch seconds> <what>" lines of cluster happenings (e.g. "pod-ready ns/name").

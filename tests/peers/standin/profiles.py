@@ -1,0 +1,81 @@
+"""What differs between the Kubernetes versions the stand-in emulates (--emulate).
+
+Each entry names where the behaviour comes from; see README.md in this folder for the table.
+"""
+
+PROFILES = {
+    "1.14": {
+        # /version of a kubeadm 1.14.10 cluster.
+        "version": {"major": "1", "minor": "14", "gitVersion": "v1.14.10"},
+        # staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (kubernetes-1.14.10) AllowsConversion:
+        # PartialObjectMetadata only as meta.k8s.io/v1beta1.
+        "metadata_versions": ("v1beta1",),
+        # pkg/features/kube_features.go (1.14): WatchBookmark does not exist yet (alpha in 1.15).
+        "bookmarks": False,
+        # ServerSideApply alpha in 1.14 (off by default): apply-patch+yaml is not an accepted patch type.
+        "server_side_apply": False,
+        # The scheduler's predicates era: pkg/scheduler/algorithm/predicates/error.go.
+        "scheduler": "predicates",
+        # kube-scheduler writes core/v1 Events through the old recorder until 1.19.
+        "events_api": False,
+        "job_failure_target": False,
+        "control_plane_taint": "node-role.kubernetes.io/master",
+        # storage/cacher/watch_cache.go: errors.NewGone before NewResourceExpired existed.
+        "expired_reason": "Gone",
+    },
+    "1.16": {
+        "version": {"major": "1", "minor": "16", "gitVersion": "v1.16.15"},
+        "metadata_versions": ("v1", "v1beta1"),
+        "bookmarks": True,  # WatchBookmark beta, on by default in 1.16
+        "server_side_apply": True,  # ServerSideApply beta, on by default in 1.16
+        "scheduler": "predicates",
+        "events_api": False,
+        "job_failure_target": False,
+        "control_plane_taint": "node-role.kubernetes.io/master",
+        "expired_reason": "Expired",
+    },
+    "1.20": {
+        # EKS's form: a build suffix in gitVersion and a "+" in minor.
+        "version": {"major": "1", "minor": "20+", "gitVersion": "v1.20.4-eks-6b7464"},
+        "metadata_versions": ("v1", "v1beta1"),
+        "bookmarks": True,
+        "server_side_apply": True,
+        # pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go (1.20):
+        # "node(s) had taint {%s: %s}, that the pod didn't tolerate"; no preemption summary yet.
+        "scheduler": "framework-1.20",
+        # pkg/scheduler/scheduler.go 1.19+: events through events.k8s.io/v1beta1 (k8s.io/client-go/tools/events).
+        "events_api": True,
+        "job_failure_target": False,
+        "control_plane_taint": "node-role.kubernetes.io/master",
+        "expired_reason": "Expired",
+    },
+    "1.33": {
+        "version": {"major": "1", "minor": "33", "gitVersion": "v1.33.2"},
+        "metadata_versions": ("v1", "v1beta1"),
+        "bookmarks": True,
+        "server_side_apply": True,
+        # taint_toleration.go (1.25+): "node(s) had untolerated taint {%s: %s}"; FitError with the
+        # PostFilter (preemption) message, pkg/scheduler/framework/types.go.
+        "scheduler": "framework-1.33",
+        "events_api": True,
+        # pkg/controller/job/job_controller.go (1.31+, JobPodReplacementPolicy/JobManagedBy era):
+        # FailureTarget is added before Failed.
+        "job_failure_target": True,
+        "control_plane_taint": "node-role.kubernetes.io/control-plane",
+        "expired_reason": "Expired",
+    },
+}
+
+
+def version_info(profile, git_version=None):
+    info = dict(profile["version"])
+    if git_version:
+        # --git-version overrides only the version strings.
+        info["gitVersion"] = git_version
+        parts = git_version.lstrip("v").split(".")
+        info["major"] = parts[0]
+        info["minor"] = parts[1] if len(parts) > 1 else ""
+    info.update({"gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
+                 "buildDate": "2024-01-01T00:00:00Z", "goVersion": "go1.22", "compiler": "gc",
+                 "platform": "linux/amd64"})
+    return info
