@@ -577,18 +577,28 @@ fn a_410_during_the_wait_is_resumed() {
     }
 }
 
-/// A slow Deployment controller: the upgrade from a crash-looping revision to a good one is
-/// judged on the new generation only, even with no grace at all; the previous revision's broken
-/// pod is not blamed and `--atomic` does not roll back a good release.
+/// A slow Deployment controller: the upgrade from a revision whose image does not exist (a final
+/// failure) to a good one is judged on the new generation only; until the controller has observed
+/// it, the Deployment's status and newest ReplicaSet are the previous revision's, whose pod is not
+/// blamed, and `--atomic` does not roll back a good release.
 #[test]
 fn the_previous_generation_is_not_blamed() {
     for cell in cells(&ONE_PER_VERSION) {
         let kube = cluster_in(cell, vec![], 200, &["--controller-lag-ms", "1500"]);
-        assert_eq!(deploy_in(&kube, cell, &["--set", "image.tag=crash"]).code, 0);
-        std::thread::sleep(std::time::Duration::from_millis(2500)); // the old pod is crash-looping now
-        let out = deploy_in(&kube, cell, &["--timeout", "60s", "--grace", "0", "--atomic"]);
+        assert_eq!(deploy_in(&kube, cell, &["--set", "image.tag=pull-missing"]).code, 0);
+        let pulling = |kube: &KubeStandin| {
+            kube.objects().iter().any(|o| {
+                o["kind"] == "Pod" && o.to_string().contains("ImagePullBackOff") && o.to_string().contains("pull-missing")
+            })
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !pulling(&kube) {
+            assert!(std::time::Instant::now() < deadline, "the first revision's pod never failed its pull");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let out = deploy_in(&kube, cell, &["--timeout", "60s", "--atomic"]);
         assert_eq!(out.code, 0, "{cell:?}: {out:?}");
-        assert!(!out.stderr.contains("CrashLoopBackOff"), "{out:?}");
+        assert!(!out.stderr.contains("ImagePull"), "{out:?}");
         assert_eq!(image(&kube), "registry.example/shop/web:ready");
     }
 }
