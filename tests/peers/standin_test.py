@@ -240,6 +240,18 @@ class ApiServer(Case):
         _, events = old.watch(f"{path.replace('timeoutSeconds=2', 'timeoutSeconds=1')}&resourceVersion={rv}", timeout=5)
         self.assertEqual(events, [], "1.14 ignores allowWatchBookmarks")
 
+    def test_streaming_list_on_133_refused_on_120(self):
+        query = "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+        s = self.start()
+        s.ok("POST", f"/api/v1/namespaces/{NS}/configmaps", {"metadata": {"name": "one"}})
+        code, events = s.watch(f"/api/v1/namespaces/{NS}/configmaps?{query}", limit=2)
+        self.assertEqual([e["type"] for e in events], ["ADDED", "BOOKMARK"])
+        self.assertEqual(events[1]["object"]["metadata"]["annotations"], {"k8s.io/initial-events-end": "true"})
+        old = self.start("--emulate", "1.20")
+        code, reply = old.get(f"/api/v1/namespaces/{NS}/configmaps?{query}")
+        self.assertEqual((code, reply["reason"]), (422, "Invalid"))
+        self.assertIn("resourceVersionMatch is forbidden for watch", reply["message"])
+
     def test_close_watches_ends_every_stream(self):
         s = self.start()
         import threading
@@ -431,6 +443,11 @@ class Scheduler(Case):
         self.assertEqual(self.failed_scheduling(s, "picky"), "0/1 nodes are available: 1 node(s) didn't match Pod's "
                          "node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for "
                          "scheduling..")
+        # The scheduler tries again (back-off 1 s, doubling): through events.k8s.io a repeat is a series.
+        event = until(lambda: next((e for e in s.events() if e["reason"] == "FailedScheduling"
+                                    and e.get("series")), None), timeout=5)
+        self.assertGreaterEqual(event["series"]["count"], 2)
+        self.assertNotIn("count", event)
         s.ok("POST", f"/api/v1/namespaces/{NS}/pods", pod("huge", cpu="2"))
         self.assertEqual(self.failed_scheduling(s, "huge"), "0/1 nodes are available: 1 Insufficient cpu. preemption: "
                          "0/1 nodes are available: 1 No preemption victims found for incoming pod..")

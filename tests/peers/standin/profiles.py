@@ -22,6 +22,11 @@ PROFILES = {
         "control_plane_taint": "node-role.kubernetes.io/master",
         # storage/cacher/watch_cache.go: errors.NewGone before NewResourceExpired existed.
         "expired_reason": "Gone",
+        # Streaming lists (sendInitialEvents, WatchList: alpha 1.27, beta and on from 1.32): unknown
+        # query parameters are ignored by a 1.14/1.16 server; 1.19+ refuses resourceVersionMatch on
+        # a watch (staging/src/k8s.io/apimachinery/pkg/apis/meta/internalversion/validation).
+        "watch_list": False,
+        "rv_match_on_watch_refused": False,
     },
     "1.16": {
         "version": {"major": "1", "minor": "16", "gitVersion": "v1.16.15"},
@@ -33,6 +38,8 @@ PROFILES = {
         "job_failure_target": False,
         "control_plane_taint": "node-role.kubernetes.io/master",
         "expired_reason": "Expired",
+        "watch_list": False,
+        "rv_match_on_watch_refused": False,
     },
     "1.20": {
         # EKS's form: a build suffix in gitVersion and a "+" in minor.
@@ -48,6 +55,8 @@ PROFILES = {
         "job_failure_target": False,
         "control_plane_taint": "node-role.kubernetes.io/master",
         "expired_reason": "Expired",
+        "watch_list": False,
+        "rv_match_on_watch_refused": True,
     },
     "1.33": {
         "version": {"major": "1", "minor": "33", "gitVersion": "v1.33.2"},
@@ -63,6 +72,10 @@ PROFILES = {
         "job_failure_target": True,
         "control_plane_taint": "node-role.kubernetes.io/control-plane",
         "expired_reason": "Expired",
+        # WatchList on: ADDED events, then a BOOKMARK annotated k8s.io/initial-events-end (what
+        # client-go's reflector, so helm 4's --wait, waits for).
+        "watch_list": True,
+        "rv_match_on_watch_refused": False,
     },
 }
 
