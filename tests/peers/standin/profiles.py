@@ -6,7 +6,8 @@ Each entry names where the behaviour comes from; see README.md in this folder fo
 PROFILES = {
     "1.14": {
         # /version of a kubeadm 1.14.10 cluster.
-        "version": {"major": "1", "minor": "14", "gitVersion": "v1.14.10"},
+        "version": {"major": "1", "minor": "14", "gitVersion": "v1.14.10",
+                    "goVersion": "go1.12.12", "buildDate": "2019-12-11T12:32:32Z"},
         # staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go (kubernetes-1.14.10) AllowsConversion:
         # PartialObjectMetadata only as meta.k8s.io/v1beta1.
         "metadata_versions": ("v1beta1",),
@@ -29,7 +30,8 @@ PROFILES = {
         "rv_match_on_watch_refused": False,
     },
     "1.16": {
-        "version": {"major": "1", "minor": "16", "gitVersion": "v1.16.15"},
+        "version": {"major": "1", "minor": "16", "gitVersion": "v1.16.15",
+                    "goVersion": "go1.13.15", "buildDate": "2020-09-02T11:11:02Z"},
         "metadata_versions": ("v1", "v1beta1"),
         "bookmarks": True,  # WatchBookmark beta, on by default in 1.16
         "server_side_apply": True,  # ServerSideApply beta, on by default in 1.16
@@ -43,7 +45,8 @@ PROFILES = {
     },
     "1.20": {
         # EKS's form: a build suffix in gitVersion and a "+" in minor.
-        "version": {"major": "1", "minor": "20+", "gitVersion": "v1.20.4-eks-6b7464"},
+        "version": {"major": "1", "minor": "20+", "gitVersion": "v1.20.4-eks-6b7464",
+                    "goVersion": "go1.15.7", "buildDate": "2021-03-19T02:33:37Z"},
         "metadata_versions": ("v1", "v1beta1"),
         "bookmarks": True,
         "server_side_apply": True,
@@ -59,7 +62,8 @@ PROFILES = {
         "rv_match_on_watch_refused": True,
     },
     "1.33": {
-        "version": {"major": "1", "minor": "33", "gitVersion": "v1.33.2"},
+        "version": {"major": "1", "minor": "33", "gitVersion": "v1.33.2",
+                    "goVersion": "go1.24.4", "buildDate": "2025-06-17T18:36:28Z"},
         "metadata_versions": ("v1", "v1beta1"),
         "bookmarks": True,
         "server_side_apply": True,
@@ -89,6 +93,5 @@ def version_info(profile, git_version=None):
         info["major"] = parts[0]
         info["minor"] = parts[1] if len(parts) > 1 else ""
     info.update({"gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
-                 "buildDate": "2024-01-01T00:00:00Z", "goVersion": "go1.22", "compiler": "gc",
-                 "platform": "linux/amd64"})
+                 "compiler": "gc", "platform": "linux/amd64"})
     return info
