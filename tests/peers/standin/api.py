@@ -167,9 +167,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 store.log(f"  -> {code}")
             if method != "GET" and code < 300:
                 store.dump()
-        if isinstance(reply, str):
-            return self.send(code, reply.encode(), "text/plain")
-        self.send(code, reply)
+            # Serialised under the lock: controllers change stored objects in place.
+            data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
+        self.send(code, data, "text/plain" if isinstance(reply, str) else "application/json")
 
     def control(self, method, action, raw):
         if method != "POST":
@@ -275,8 +275,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     if not query.get("fieldManager"):
                         return store.status(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
                                             "Required value: is required for apply patch")
+                    if old is None and ns and ("Namespace", "", ns) not in store.objects:
+                        return store.status(404, "NotFound", f'namespaces "{ns}" not found',
+                                            {"name": ns, "kind": "namespaces"})
                     body = dict(body or {})
                     body["kind"], body["apiVersion"] = kind, store.api_version(kind)
+                    if sub != "status":
+                        body.pop("status", None)
                     obj, conflict = patch.server_side_apply(old, body, query["fieldManager"],
                                                             query.get("force") in ("true", "1"))
                     if conflict:
@@ -381,6 +386,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if since == "0" or streaming:
                 pending = [("ADDED", shown(o)) for o in store.objects.values() if wanted(o)]
                 since = store.rv[0]
+                pending = [(t, json.loads(json.dumps(o))) for t, o in pending]  # a snapshot, taken under the lock
                 if streaming:
                     pending.append(("BOOKMARK", {
                         "kind": "PartialObjectMetadata" if shape[0] == "meta" else kind,

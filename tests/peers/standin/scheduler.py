@@ -302,4 +302,5 @@ def loop():
 
 def start():
     store.listeners.append(on_change)
+    _wake.set()  # the preloaded pending pods at once
     threading.Thread(target=loop, daemon=True).start()
