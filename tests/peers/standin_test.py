@@ -146,6 +146,15 @@ class ApiServer(Case):
         s = self.start("--emulate", "1.20", "--git-version", "v1.20.15")
         self.assertEqual(s.ok("GET", "/version")["gitVersion"], "v1.20.15")
 
+    def test_ingress_group_version_per_profile(self):
+        old = self.start("--emulate", "1.16")
+        groups = {g["name"]: g["preferredVersion"]["version"] for g in old.ok("GET", "/apis")["groups"]}
+        self.assertEqual(groups["networking.k8s.io"], "v1beta1")
+        self.assertEqual(old.get("/apis/networking.k8s.io/v1")[0], 404)
+        self.assertEqual(old.ok("GET", "/apis/networking.k8s.io/v1beta1")["resources"][0]["kind"], "Ingress")
+        new = self.start("--emulate", "1.20")
+        self.assertEqual(new.ok("GET", "/apis/networking.k8s.io/v1")["resources"][0]["kind"], "Ingress")
+
     def test_metadata_only_reads_406_on_114_and_served_from_116(self):
         old = self.start("--emulate", "1.14")
         path = f"/api/v1/namespaces/{NS}/configmaps"

@@ -152,6 +152,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if parts[:2] == ["api", "v1"] and len(parts) == 2:
             return self.send(200, discovery("", "v1"))
         if parts[0] == "apis" and len(parts) == 3:
+            if not any((g, v) == (parts[1], parts[2]) for g, v, *_ in store.RESOURCES):
+                return self.send(*store.status(404, "NotFound", "the server could not find the requested resource"))
             return self.send(200, discovery(parts[1], parts[2]))
         if parts[0] == "api":
             group, version, rest = "", parts[1] if len(parts) > 1 else "", parts[2:]

@@ -82,6 +82,8 @@ def nodes_and_pods(spec):
 def main(argv=None):
     store.args = args = parse_args(argv)
     store.profile = profiles.PROFILES[args.emulate]
+    store.serve([(g, store.profile["ingress_version"] if plural == "ingresses" else v, plural, kind, ns)
+                 for g, v, plural, kind, ns in store.RESOURCES])
     kubelet.start_listener()
     controllers.start()
     with store.lock:

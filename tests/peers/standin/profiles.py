@@ -28,6 +28,8 @@ PROFILES = {
         # a watch (staging/src/k8s.io/apimachinery/pkg/apis/meta/internalversion/validation).
         "watch_list": False,
         "rv_match_on_watch_refused": False,
+        # networking.k8s.io/v1 Ingress is served from 1.19 (v1beta1 from 1.14).
+        "ingress_version": "v1beta1",
     },
     "1.16": {
         "version": {"major": "1", "minor": "16", "gitVersion": "v1.16.15",
@@ -42,6 +44,7 @@ PROFILES = {
         "expired_reason": "Expired",
         "watch_list": False,
         "rv_match_on_watch_refused": False,
+        "ingress_version": "v1beta1",
     },
     "1.20": {
         # EKS's form: a build suffix in gitVersion and a "+" in minor.
@@ -60,6 +63,7 @@ PROFILES = {
         "expired_reason": "Expired",
         "watch_list": False,
         "rv_match_on_watch_refused": True,
+        "ingress_version": "v1",
     },
     "1.33": {
         "version": {"major": "1", "minor": "33", "gitVersion": "v1.33.2",
@@ -80,6 +84,7 @@ PROFILES = {
         # client-go's reflector, so helm 4's --wait, waits for).
         "watch_list": True,
         "rv_match_on_watch_refused": False,
+        "ingress_version": "v1",
     },
 }
 
