@@ -342,8 +342,9 @@ class Controllers(Case):
         self.assertTrue(ready(old_pods[0]))
         until(lambda: [p["spec"]["containers"][0]["image"] for p in s.pods()] == ["registry.example/shop/web:ready-after-800"],
               timeout=10)
-        d = s.ok("GET", f"{path}/web")
-        self.assertEqual((d["status"]["updatedReplicas"], d["status"]["readyReplicas"]), (1, 1))
+        # The Deployment's status follows the ReplicaSets' (after the controllers' lag).
+        until(lambda: (lambda st: (st.get("replicas"), st.get("updatedReplicas"), st.get("readyReplicas")) == (1, 1, 1))(
+            s.ok("GET", f"{path}/web")["status"]))
 
     def test_replica_failure_clears_once_the_quota_frees_up(self):
         quota = {"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": NS},
@@ -390,6 +391,30 @@ class Controllers(Case):
         old.ok("POST", f"/apis/batch/v1/namespaces/{NS}/jobs", {**job, "spec": {**job["spec"], "backoffLimit": 0}})
         j = until(lambda: condition(old.ok("GET", path), "Failed") and old.ok("GET", path), timeout=10)
         self.assertNotIn("FailureTarget", [c["type"] for c in j["status"]["conditions"]])
+
+    def test_statefulset_ordered_and_daemonset_per_eligible_node(self):
+        s = self.start("--nodes", "three", "--ready-ms", "150")
+        s.ok("POST", f"/apis/apps/v1/namespaces/{NS}/statefulsets", {
+            "kind": "StatefulSet", "metadata": {"name": "db"},
+            "spec": {"replicas": 2, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                     "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [
+                         {"name": "db", "image": "registry.example/shop/db:ready"}]}}}})
+        s.ok("POST", f"/apis/apps/v1/namespaces/{NS}/daemonsets", {
+            "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [
+                         {"name": "a", "image": "registry.example/shop/agent:ready"}]}}}})
+        # OrderedReady: db-1 only once db-0 is ready.
+        until(lambda: any(p["metadata"]["name"] == "db-0" for p in s.pods()))
+        pods = {p["metadata"]["name"]: p for p in s.pods()}
+        self.assertNotIn("db-1", pods)
+        until(lambda: (lambda st: st.get("readyReplicas") == 2 and st["updatedReplicas"] == 2)(
+            s.ok("GET", f"/apis/apps/v1/namespaces/{NS}/statefulsets/db")["status"]))
+        ds = until(lambda: (lambda st: st.get("numberReady") == 2 and st)(
+            s.ok("GET", f"/apis/apps/v1/namespaces/{NS}/daemonsets/agent")["status"]))
+        self.assertEqual(ds["desiredNumberScheduled"], 2, "the control-plane node's taint keeps the agent off it")
+        nodes = sorted(p["spec"]["nodeName"] for p in s.pods() if p["metadata"]["name"].startswith("agent-"))
+        self.assertEqual(nodes, ["standin-worker-a", "standin-worker-b"])
 
     def test_job_fail_once_succeeds_on_retry(self):
         s = self.start("--ready-ms", "50")
@@ -509,6 +534,12 @@ class Kubelet(Case):
         self.assertTrue(all(e["involvedObject"]["uid"] for e in s.events()))
         waiting = s.ok("GET", f"/api/v1/namespaces/{NS}/pods/p")["status"]["containerStatuses"][0]["state"]["waiting"]
         self.assertEqual(waiting["reason"], "ImagePullBackOff")
+
+    def test_crio_wording(self):
+        s = self.start("--runtime", "crio")
+        s.ok("POST", f"/api/v1/namespaces/{NS}/pods", pod("p", "pull-missing"))
+        failed = until(lambda: next((e for e in s.events() if e["message"].startswith("Failed to pull image")), None))
+        self.assertIn("reading manifest pull-missing in registry.example/shop/app: manifest unknown", failed["message"])
 
     def test_pull_never_invalid_name_and_flaky_pull(self):
         s = self.start("--ready-ms", "50")
