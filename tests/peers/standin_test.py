@@ -146,6 +146,15 @@ class ApiServer(Case):
         s = self.start("--emulate", "1.20", "--git-version", "v1.20.15")
         self.assertEqual(s.ok("GET", "/version")["gitVersion"], "v1.20.15")
 
+    def test_ingress_group_version_per_profile(self):
+        old = self.start("--emulate", "1.16")
+        groups = {g["name"]: g["preferredVersion"]["version"] for g in old.ok("GET", "/apis")["groups"]}
+        self.assertEqual(groups["networking.k8s.io"], "v1beta1")
+        self.assertEqual(old.get("/apis/networking.k8s.io/v1")[0], 404)
+        self.assertEqual(old.ok("GET", "/apis/networking.k8s.io/v1beta1")["resources"][0]["kind"], "Ingress")
+        new = self.start("--emulate", "1.20")
+        self.assertEqual(new.ok("GET", "/apis/networking.k8s.io/v1")["resources"][0]["kind"], "Ingress")
+
     def test_metadata_only_reads_406_on_114_and_served_from_116(self):
         old = self.start("--emulate", "1.14")
         path = f"/api/v1/namespaces/{NS}/configmaps"
@@ -240,6 +249,18 @@ class ApiServer(Case):
         _, events = old.watch(f"{path.replace('timeoutSeconds=2', 'timeoutSeconds=1')}&resourceVersion={rv}", timeout=5)
         self.assertEqual(events, [], "1.14 ignores allowWatchBookmarks")
 
+    def test_streaming_list_on_133_refused_on_120(self):
+        query = "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+        s = self.start()
+        s.ok("POST", f"/api/v1/namespaces/{NS}/configmaps", {"metadata": {"name": "one"}})
+        code, events = s.watch(f"/api/v1/namespaces/{NS}/configmaps?{query}", limit=2)
+        self.assertEqual([e["type"] for e in events], ["ADDED", "BOOKMARK"])
+        self.assertEqual(events[1]["object"]["metadata"]["annotations"], {"k8s.io/initial-events-end": "true"})
+        old = self.start("--emulate", "1.20")
+        code, reply = old.get(f"/api/v1/namespaces/{NS}/configmaps?{query}")
+        self.assertEqual((code, reply["reason"]), (422, "Invalid"))
+        self.assertIn("resourceVersionMatch is forbidden for watch", reply["message"])
+
     def test_close_watches_ends_every_stream(self):
         s = self.start()
         import threading
@@ -321,8 +342,9 @@ class Controllers(Case):
         self.assertTrue(ready(old_pods[0]))
         until(lambda: [p["spec"]["containers"][0]["image"] for p in s.pods()] == ["registry.example/shop/web:ready-after-800"],
               timeout=10)
-        d = s.ok("GET", f"{path}/web")
-        self.assertEqual((d["status"]["updatedReplicas"], d["status"]["readyReplicas"]), (1, 1))
+        # The Deployment's status follows the ReplicaSets' (after the controllers' lag).
+        until(lambda: (lambda st: (st.get("replicas"), st.get("updatedReplicas"), st.get("readyReplicas")) == (1, 1, 1))(
+            s.ok("GET", f"{path}/web")["status"]))
 
     def test_replica_failure_clears_once_the_quota_frees_up(self):
         quota = {"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": NS},
@@ -369,6 +391,30 @@ class Controllers(Case):
         old.ok("POST", f"/apis/batch/v1/namespaces/{NS}/jobs", {**job, "spec": {**job["spec"], "backoffLimit": 0}})
         j = until(lambda: condition(old.ok("GET", path), "Failed") and old.ok("GET", path), timeout=10)
         self.assertNotIn("FailureTarget", [c["type"] for c in j["status"]["conditions"]])
+
+    def test_statefulset_ordered_and_daemonset_per_eligible_node(self):
+        s = self.start("--nodes", "three", "--ready-ms", "150")
+        s.ok("POST", f"/apis/apps/v1/namespaces/{NS}/statefulsets", {
+            "kind": "StatefulSet", "metadata": {"name": "db"},
+            "spec": {"replicas": 2, "serviceName": "db", "selector": {"matchLabels": {"app": "db"}},
+                     "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [
+                         {"name": "db", "image": "registry.example/shop/db:ready"}]}}}})
+        s.ok("POST", f"/apis/apps/v1/namespaces/{NS}/daemonsets", {
+            "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": {"matchLabels": {"app": "agent"}},
+                     "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [
+                         {"name": "a", "image": "registry.example/shop/agent:ready"}]}}}})
+        # OrderedReady: db-1 only once db-0 is ready.
+        until(lambda: any(p["metadata"]["name"] == "db-0" for p in s.pods()))
+        pods = {p["metadata"]["name"]: p for p in s.pods()}
+        self.assertNotIn("db-1", pods)
+        until(lambda: (lambda st: st.get("readyReplicas") == 2 and st["updatedReplicas"] == 2)(
+            s.ok("GET", f"/apis/apps/v1/namespaces/{NS}/statefulsets/db")["status"]))
+        ds = until(lambda: (lambda st: st.get("numberReady") == 2 and st)(
+            s.ok("GET", f"/apis/apps/v1/namespaces/{NS}/daemonsets/agent")["status"]))
+        self.assertEqual(ds["desiredNumberScheduled"], 2, "the control-plane node's taint keeps the agent off it")
+        nodes = sorted(p["spec"]["nodeName"] for p in s.pods() if p["metadata"]["name"].startswith("agent-"))
+        self.assertEqual(nodes, ["standin-worker-a", "standin-worker-b"])
 
     def test_job_fail_once_succeeds_on_retry(self):
         s = self.start("--ready-ms", "50")
@@ -431,6 +477,11 @@ class Scheduler(Case):
         self.assertEqual(self.failed_scheduling(s, "picky"), "0/1 nodes are available: 1 node(s) didn't match Pod's "
                          "node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for "
                          "scheduling..")
+        # The scheduler tries again (back-off 1 s, doubling): through events.k8s.io a repeat is a series.
+        event = until(lambda: next((e for e in s.events() if e["reason"] == "FailedScheduling"
+                                    and e.get("series")), None), timeout=5)
+        self.assertGreaterEqual(event["series"]["count"], 2)
+        self.assertNotIn("count", event)
         s.ok("POST", f"/api/v1/namespaces/{NS}/pods", pod("huge", cpu="2"))
         self.assertEqual(self.failed_scheduling(s, "huge"), "0/1 nodes are available: 1 Insufficient cpu. preemption: "
                          "0/1 nodes are available: 1 No preemption victims found for incoming pod..")
@@ -483,6 +534,12 @@ class Kubelet(Case):
         self.assertTrue(all(e["involvedObject"]["uid"] for e in s.events()))
         waiting = s.ok("GET", f"/api/v1/namespaces/{NS}/pods/p")["status"]["containerStatuses"][0]["state"]["waiting"]
         self.assertEqual(waiting["reason"], "ImagePullBackOff")
+
+    def test_crio_wording(self):
+        s = self.start("--runtime", "crio")
+        s.ok("POST", f"/api/v1/namespaces/{NS}/pods", pod("p", "pull-missing"))
+        failed = until(lambda: next((e for e in s.events() if e["message"].startswith("Failed to pull image")), None))
+        self.assertIn("reading manifest pull-missing in registry.example/shop/app: manifest unknown", failed["message"])
 
     def test_pull_never_invalid_name_and_flaky_pull(self):
         s = self.start("--ready-ms", "50")

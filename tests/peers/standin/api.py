@@ -13,7 +13,7 @@ Behaviours and their sources (kubernetes/kubernetes, staging/src/k8s.io/apiserve
 - watches from the watch cache (storage/cacher/cacher.go: an ERROR event carrying the 410 Status for
   a resourceVersion older than the kind's window; bookmarks with allowWatchBookmarks from 1.16).
 """
-import http.server, json, socketserver, time
+import http.server, json, os, socketserver, sys, time
 from urllib.parse import parse_qs, urlsplit
 
 from . import admission, patch, profiles, protobuf, script, selection, store
@@ -119,6 +119,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path, query = url.path, {k: v[-1] for k, v in parse_qs(url.query).items()}
         with store.lock:
             store.log(f"{method} {path}")
+        if os.environ.get("STANDIN_DEBUG"):
+            sys.stderr.write(f"{method} {self.path} accept={self.headers.get('Accept')!r} "
+                             f"type={self.headers.get('Content-Type')!r}\n")
         # Read every body (DELETE carries DeleteOptions) so the kept-alive connection stays in step.
         raw = self.read_raw()
         if path.startswith("/_standin/"):
@@ -149,6 +152,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if parts[:2] == ["api", "v1"] and len(parts) == 2:
             return self.send(200, discovery("", "v1"))
         if parts[0] == "apis" and len(parts) == 3:
+            if not any((g, v) == (parts[1], parts[2]) for g, v, *_ in store.RESOURCES):
+                return self.send(*store.status(404, "NotFound", "the server could not find the requested resource"))
             return self.send(200, discovery(parts[1], parts[2]))
         if parts[0] == "api":
             group, version, rest = "", parts[1] if len(parts) > 1 else "", parts[2:]
@@ -164,9 +169,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 store.log(f"  -> {code}")
             if method != "GET" and code < 300:
                 store.dump()
-        if isinstance(reply, str):
-            return self.send(code, reply.encode(), "text/plain")
-        self.send(code, reply)
+            # Serialised under the lock: controllers change stored objects in place.
+            data = reply.encode() if isinstance(reply, str) else json.dumps(reply).encode()
+        self.send(code, data, "text/plain" if isinstance(reply, str) else "application/json")
 
     def control(self, method, action, raw):
         if method != "POST":
@@ -272,8 +277,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     if not query.get("fieldManager"):
                         return store.status(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: '
                                             "Required value: is required for apply patch")
+                    if old is None and ns and ("Namespace", "", ns) not in store.objects:
+                        return store.status(404, "NotFound", f'namespaces "{ns}" not found',
+                                            {"name": ns, "kind": "namespaces"})
                     body = dict(body or {})
                     body["kind"], body["apiVersion"] = kind, store.api_version(kind)
+                    if sub != "status":
+                        body.pop("status", None)
                     obj, conflict = patch.server_side_apply(old, body, query["fieldManager"],
                                                             query.get("force") in ("true", "1"))
                     if conflict:
@@ -351,6 +361,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         reqs = selection.parse_label_selector(query.get("labelSelector"))
         deadline = time.time() + int(query.get("timeoutSeconds", "1800"))
         bookmarks = store.profile["bookmarks"] and query.get("allowWatchBookmarks") in ("true", "1")
+        streaming = store.profile["watch_list"] and query.get("sendInitialEvents") in ("true", "1")
+        if streaming and not bookmarks:
+            return self.send(*store.status(422, "Invalid", 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: '
+                                           "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true"))
+        if query.get("resourceVersionMatch") and store.profile["rv_match_on_watch_refused"]:
+            return self.send(*store.status(422, "Invalid", 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: '
+                                           "Forbidden: resourceVersionMatch is forbidden for watch"))
 
         def wanted(obj):
             return obj["kind"] == kind and (not ns or obj["metadata"].get("namespace") == ns) \
@@ -368,9 +385,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with store.lock:
             since = query.get("resourceVersion") or "0"
             gone = None
-            if since == "0":
+            if since == "0" or streaming:
                 pending = [("ADDED", shown(o)) for o in store.objects.values() if wanted(o)]
                 since = store.rv[0]
+                pending = [(t, json.loads(json.dumps(o))) for t, o in pending]  # a snapshot, taken under the lock
+                if streaming:
+                    pending.append(("BOOKMARK", {
+                        "kind": "PartialObjectMetadata" if shape[0] == "meta" else kind,
+                        "apiVersion": f"meta.k8s.io/{shape[1]}" if shape[0] == "meta" else store.api_version(kind),
+                        "metadata": {"resourceVersion": str(since),
+                                     "annotations": {"k8s.io/initial-events-end": "true"}}}))
             else:
                 since = int(since)
                 gone = store.too_old(kind, since)

@@ -329,11 +329,12 @@ def sync_daemonset(ds):
             for p in ps:
                 store.remove(store.key_of(p))
     stale = [p for p in store.owned("Pod", ds) if p["metadata"]["labels"].get("controller-revision-hash") != h]
-    for p in stale:
-        # RollingUpdate with maxUnavailable 1: one old pod at a time, when the rest are ready.
-        if all(is_ready(o) for o in store.owned("Pod", ds) if o is not p) or True:
-            store.remove(store.key_of(p))
-            break
+    on_delete = (ds["spec"].get("updateStrategy") or {}).get("type") == "OnDelete"
+    if stale and not on_delete:
+        # RollingUpdate with maxUnavailable 1: one old pod at a time, once every other pod is ready.
+        others = [o for o in store.owned("Pod", ds) if o is not stale[0]]
+        if all(is_ready(o) for o in others):
+            store.remove(store.key_of(stale[0]))
     have = {p["spec"].get("nodeName") for p in store.owned("Pod", ds)}
     for node_name in nodes:
         if node_name not in have:

@@ -211,6 +211,7 @@ def pulled(pod):
             job_attempts[uid] = job_attempts.get(uid, 0) + 1
             if job_attempts[uid] > 1:
                 return run_ready(pod)
+        container_events(pod)
         store.pod_logs[pod["metadata"]["uid"]] = ("starting web 1.0\nlistening on :8080\n"
                                                   "connecting to database db:5432\n"
                                                   "fatal: cannot connect to database db:5432: connection refused\n")
@@ -222,7 +223,18 @@ def pulled(pod):
         run_ready(pod)
 
 
+def container_events(pod):
+    image, name = image_of(pod), pod["spec"]["containers"][0]["name"]
+    if behaviour_of(pod).startswith("pull-flaky-"):
+        pass  # "Successfully pulled" said already
+    else:
+        events.event(pod, "Pulled", f'Container image "{image}" already present on machine', "Normal")
+    events.event(pod, "Created", f"Created container {name}", "Normal")
+    events.event(pod, "Started", f"Started container {name}", "Normal")
+
+
 def run_ready(pod):
+    container_events(pod)
     behaviour = behaviour_of(pod)
     delay = int(behaviour[len("ready-after-"):]) if behaviour.startswith("ready-after-") else store.args.ready_ms
     store.pod_logs[pod["metadata"]["uid"]] = "starting web 1.0\nlistening on :8080\n"

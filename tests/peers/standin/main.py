@@ -86,6 +86,8 @@ def main(argv=None):
     store.args = args = parse_args(argv)
     store.rv[0] = args.initial_resource_version
     store.profile = profiles.PROFILES[args.emulate]
+    store.serve([(g, store.profile["ingress_version"] if plural == "ingresses" else v, plural, kind, ns)
+                 for g, v, plural, kind, ns in store.RESOURCES])
     kubelet.start_listener()
     controllers.start()
     with store.lock:

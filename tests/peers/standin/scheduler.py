@@ -20,7 +20,7 @@ pkg/scheduler/framework/types.go FitError.Error (1.33)):
   periods: the PostFilter message ends in "." and FitError.Error adds " %v." - as real 1.27+
   clusters print it).
 """
-import threading
+import threading, time
 
 from . import events, store
 
@@ -255,37 +255,52 @@ def schedule_one(pod):
         return
     before = [dict(c) for c in pod.get("status", {}).get("conditions", [])]
     store.set_condition(pod, "PodScheduled", "False", "Unschedulable", result)
-    if pod["status"]["conditions"] == before:
-        return  # the same verdict again: nothing new to say
-    store.put(pod)
+    if pod["status"]["conditions"] != before:
+        store.put(pod)
+    # Every failed attempt is reported; a repeat becomes a `series` (events.k8s.io) or a `count`.
     events.event(pod, "FailedScheduling", result, "Warning", "default-scheduler", action="Scheduling")
 
 
-def schedule_all():
+# Unschedulable pods wait before the next attempt: 1 s doubling up to 10 s
+# (pkg/scheduler/internal/queue: podInitialBackoffDuration, podMaxBackoffDuration), unless the
+# cluster changes (MoveAllToActiveOrBackoffQueue on node, pod and volume events).
+_backoff = {}  # pod uid -> (next attempt time, current back-off)
+
+
+def schedule_all(changed):
+    now = time.time()
     for pod in pending_pods():
-        current = store.get("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
-        if current is pod:
-            schedule_one(pod)
+        uid = pod["metadata"]["uid"]
+        due, backoff = _backoff.get(uid, (0.0, 0.5))
+        if not changed and now < due:
+            continue
+        schedule_one(pod)
+        if not pod["spec"].get("nodeName"):
+            backoff = min(backoff * 2, 10.0)
+            _backoff[uid] = (now + backoff, backoff)
+        else:
+            _backoff.pop(uid, None)
 
 
 def on_change(type_, old, new):
     obj = new or old
     if obj["kind"] in ("Node", "PersistentVolumeClaim", "PersistentVolume") or \
-            (obj["kind"] == "Pod" and (new is None or not new["spec"].get("nodeName")
+            (obj["kind"] == "Pod" and (type_ in ("ADDED", "DELETED")
                                        or new.get("status", {}).get("phase") in ("Succeeded", "Failed"))):
         _wake.set()
 
 
 def loop():
     while True:
-        _wake.wait(1.0)
+        changed = _wake.wait(1.0)
         _wake.clear()
         with store.lock:
             if pending_pods():
-                schedule_all()
+                schedule_all(changed)
                 store.dump()
 
 
 def start():
     store.listeners.append(on_change)
+    _wake.set()  # the preloaded pending pods at once
     threading.Thread(target=loop, daemon=True).start()

@@ -30,8 +30,21 @@ RESOURCES = [
     ("rbac.authorization.k8s.io", "v1", "roles", "Role", True),
     ("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", True),
 ]
-BY_PATH = {(g, v, plural): (kind, ns) for g, v, plural, kind, ns in RESOURCES}
-BY_KIND = {kind: (g, v, plural, ns) for g, v, plural, kind, ns in RESOURCES}
+BY_PATH = {}
+BY_KIND = {}
+
+
+def serve(resources):
+    """Sets the served resources (per profile: networking.k8s.io/v1 Ingress exists from 1.19; older
+    servers serve networking.k8s.io/v1beta1)."""
+    RESOURCES[:] = resources
+    BY_PATH.clear()
+    BY_KIND.clear()
+    BY_PATH.update({(g, v, plural): (kind, ns) for g, v, plural, kind, ns in RESOURCES})
+    BY_KIND.update({kind: (g, v, plural, ns) for g, v, plural, kind, ns in RESOURCES})
+
+
+serve(list(RESOURCES))
 WORKLOADS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job")
 
 lock = threading.RLock()
