@@ -588,7 +588,9 @@ fn the_previous_generation_is_not_blamed() {
         assert_eq!(deploy_in(&kube, cell, &["--set", "image.tag=pull-missing"]).code, 0);
         let pulling = |kube: &KubeStandin| {
             kube.objects().iter().any(|o| {
-                o["kind"] == "Pod" && o.to_string().contains("ImagePullBackOff") && o.to_string().contains("pull-missing")
+                o["kind"] == "Pod"
+                    && o.to_string().contains("ImagePullBackOff")
+                    && o.to_string().contains("pull-missing")
             })
         };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);

@@ -93,7 +93,10 @@ pub fn bad_kubeconfig(source: &str, why: &str) -> String {
     format!("{source} cannot be used: {why}")
 }
 
+/// `doing` is worded to be followed by the server ("read secret x in web on"); here the server
+/// comes first.
 pub fn api_refused(server: &str, doing: &str, code: u16, message: &str) -> String {
+    let doing = doing.strip_suffix(" on").unwrap_or(doing);
     format!("the cluster {server} refused to {doing} (HTTP {code}): {message}")
 }
 
