@@ -1057,3 +1057,54 @@ fn a_signal_while_helm_runs_is_passed_on_to_helm() {
     assert!(std::fs::read_to_string(&marks).unwrap().contains("got-signal"), "helm was told");
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "the temporary kubeconfig is removed");
 }
+
+/// helm 4 applies server-side (`fieldManager=helm`, `force=false`): a field another manager has
+/// changed since (`kubectl edit`, `kubectl scale`, an autoscaler) conflicts, and the error says
+/// how to take it over; `--helm-arg=--force-conflicts` does.
+#[test]
+fn a_server_side_apply_conflict_says_how_to_take_the_field() {
+    let cell = cell("1.33", HELM4);
+    let kube = cluster_in(cell, vec![], 100, &[]);
+    assert_eq!(deploy_in(&kube, cell, &["--timeout", "60s"]).code, 0);
+    let mut edit = Command::new(peers_bin().join(format!("kubectl-for-helm-{HELM4}")));
+    edit.args(["patch", "deployment", WORKLOAD, "-n", NS, "--type", "merge", "-p", r#"{"spec":{"replicas":2}}"#]);
+    edit.args(["--field-manager", "kubectl-edit", "--kubeconfig"]).arg(kube.kubeconfig_file());
+    let edited = run(&mut edit);
+    assert_eq!(edited.code, 0, "{edited:?}");
+
+    let out = deploy_in(&kube, cell, &["--timeout", "60s", "--replicas", "3"]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains(r#"conflict with "kubectl-edit""#), "{out:?}");
+    assert!(out.stderr.contains("--helm-arg=--force-conflicts"), "{out:?}");
+    let out = deploy_in(&kube, cell, &["--timeout", "60s", "--replicas", "3", "--helm-arg=--force-conflicts"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(deployment(&kube)["spec"]["replicas"], 3);
+}
+
+/// `HELM_DRIVER=configmap`: helm keeps the release in ConfigMaps, and chart-deploy reads and
+/// records there too (a failed rollout recorded failed, as `helm history` then shows).
+#[test]
+fn releases_kept_in_configmaps_are_read_and_recorded() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 100);
+    let with_driver = |args: &[&str]| run(deploy_cmd(&kube, &helm, args).env("HELM_DRIVER", "configmap"));
+    assert_eq!(with_driver(&["--timeout", "60s"]).code, 0);
+    let out = with_driver(&["--timeout", "2s", "--set", "image.tag=never"]);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("revision 2 is recorded failed"), "{out:?}");
+    let stored: Vec<(String, String)> = kube
+        .objects()
+        .into_iter()
+        .filter(|o| o["kind"] == "ConfigMap" && o["metadata"]["labels"]["owner"] == "helm")
+        .map(|o| {
+            let labels = &o["metadata"]["labels"];
+            (labels["version"].as_str().unwrap().to_string(), labels["status"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(stored, [("1".into(), "superseded".into()), ("2".into(), "failed".into())]);
+    assert!(revisions(&kube).is_empty(), "no release Secrets");
+    let mut history = helm.cmd();
+    history.args(["history", RELEASE, "-n", NS, "-o", "json", "--kubeconfig"]).arg(kube.kubeconfig_file());
+    let history = run(history.env("HELM_DRIVER", "configmap"));
+    assert!(history.stdout.contains(r#""status":"failed""#), "{history:?}");
+}

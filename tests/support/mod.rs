@@ -49,7 +49,7 @@ pub fn step(name: &str) -> Command {
     cmd
 }
 
-fn peers_bin() -> PathBuf {
+pub fn peers_bin() -> PathBuf {
     std::env::var_os("DECKHAND_PEERS")
         .map(|p| PathBuf::from(p).join("bin"))
         .unwrap_or_else(|| target_dir().join("peers/bin"))
