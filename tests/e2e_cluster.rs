@@ -18,6 +18,24 @@ fn kubectl(args: &[&str]) -> Run {
     run(std::process::Command::new(bin).args(args).env("KUBECONFIG", kubeconfig()))
 }
 
+/// The image the workloads run: `E2E_IMAGE` (default registry.k8s.io/pause:3.9; set a mirror in
+/// air-gapped clusters), as (repository, tag).
+fn e2e_image() -> (String, String) {
+    let image = std::env::var("E2E_IMAGE").unwrap_or_else(|_| "registry.k8s.io/pause:3.9".into());
+    let (repository, tag) = image.rsplit_once(':').expect("E2E_IMAGE is repository:tag");
+    (repository.to_string(), tag.to_string())
+}
+
+/// chart-deploy of the test chart as release `web` in `ns`, with the E2E image's repository.
+fn chart_deploy(helm: &Helm, ns: &str, args: &[&str]) -> Run {
+    let mut cmd = step("chart-deploy");
+    cmd.arg(root().join("tests/fixtures/charts/web")).args(["--release", "web", "-n", ns, "--helm"]);
+    cmd.arg(helm.binary()).args(["--set", &format!("image.repository={}", e2e_image().0)]).args(args);
+    cmd.env("KUBECONFIG", kubeconfig());
+    helm.homes(&mut cmd);
+    run(&mut cmd)
+}
+
 #[test]
 #[ignore = "needs a real cluster: set DECKHAND_E2E_KUBECONFIG and run tests/run"]
 fn pull_secret_on_a_real_cluster() {
@@ -41,23 +59,15 @@ fn pull_secret_on_a_real_cluster() {
 /// The stand-in scenarios of chart-deploy on a real cluster: install and wait, upgrade, a broken
 /// revision deployed without waiting, a missing image found fast and rolled back with --atomic to
 /// the last revision seen healthy (not the broken one) and recorded failed in helm's history, a
-/// missing imagePullSecret caught by the pre-flight. Images: `E2E_IMAGE` (default registry.k8s.io/pause:3.9; set a mirror in
-/// air-gapped clusters).
+/// missing imagePullSecret caught by the pre-flight.
 #[test]
 #[ignore = "needs a real cluster: set DECKHAND_E2E_KUBECONFIG and run tests/run"]
 fn chart_deploy_on_a_real_cluster() {
     let ns = format!("deckhand-e2e-deploy-{}", std::process::id());
-    let image = std::env::var("E2E_IMAGE").unwrap_or_else(|_| "registry.k8s.io/pause:3.9".into());
-    let (repository, tag) = image.rsplit_once(':').expect("E2E_IMAGE is repository:tag");
+    let (repository, tag) = e2e_image();
+    let image = format!("{repository}:{tag}");
     let helm = Helm::new(HELM3);
-    let deploy = |extra: &[&str]| {
-        let mut cmd = step("chart-deploy");
-        cmd.arg(root().join("tests/fixtures/charts/web")).args(["--release", "web", "-n", &ns, "--helm"]);
-        cmd.arg(helm.binary()).args(["--set", &format!("image.repository={repository}")]).args(extra);
-        cmd.env("KUBECONFIG", kubeconfig());
-        helm.homes(&mut cmd);
-        run(&mut cmd)
-    };
+    let deploy = |extra: &[&str]| chart_deploy(&helm, &ns, extra);
     let tag_set = format!("image.tag={tag}");
     let install = deploy(&["--create-namespace", "--timeout", "5m", "--set", &tag_set]);
     let upgrade = deploy(&["--timeout", "5m", "--replicas", "2", "--set", &tag_set]);
@@ -93,18 +103,12 @@ fn chart_deploy_on_a_real_cluster() {
 #[ignore = "needs a real cluster: set DECKHAND_E2E_KUBECONFIG and run tests/run"]
 fn chart_deploy_waits_out_transient_states_on_a_real_cluster() {
     let ns = format!("deckhand-e2e-transient-{}", std::process::id());
-    let image = std::env::var("E2E_IMAGE").unwrap_or_else(|_| "registry.k8s.io/pause:3.9".into());
-    let (repository, tag) = image.rsplit_once(':').expect("E2E_IMAGE is repository:tag");
+    let tag_set = format!("image.tag={}", e2e_image().1);
     let helm = Helm::new(HELM3);
     kubectl(&["create", "namespace", &ns]);
     let deploy = |extra: &[&str]| {
-        let mut cmd = step("chart-deploy");
-        cmd.arg(root().join("tests/fixtures/charts/web")).args(["--release", "web", "-n", &ns, "--helm"]);
-        cmd.arg(helm.binary()).args(["--set", &format!("image.repository={repository}"), "--set"]);
-        cmd.arg(format!("image.tag={tag}")).args(["--timeout", "5m", "--grace", "3m"]).args(extra);
-        cmd.env("KUBECONFIG", kubeconfig());
-        helm.homes(&mut cmd);
-        run(&mut cmd)
+        let args = [&["--set", &tag_set, "--timeout", "5m", "--grace", "3m"][..], extra].concat();
+        chart_deploy(&helm, &ns, &args)
     };
     let later = |seconds: u64, args: Vec<String>| {
         std::thread::spawn(move || {
