@@ -202,6 +202,10 @@ def sync_deployment(d):
     progressing = next((c for c in st["conditions"] if c["type"] == "Progressing"), None)
     new_name = new["metadata"]["name"]
     if new_status.get("readyReplicas", 0) >= want and total <= want:
+        if not (progressing and progressing.get("reason") == "NewReplicaSetAvailable"
+                and new_name in progressing.get("message", "")):
+            # When the Deployment's status first says the rollout is complete (for the benchmarks).
+            store.timeline(f"deployment-complete {d['metadata']['namespace']}/{d['metadata']['name']}")
         store.set_condition(d, "Progressing", "True", "NewReplicaSetAvailable",
                             f'ReplicaSet "{new_name}" has successfully progressed.')
     elif not progressing or progressing.get("reason") != "ProgressDeadlineExceeded" or \
