@@ -16,7 +16,15 @@ const PASSWORD: &str = "Smtp-Canary-Pw-4c1e";
 /// build-notify with none of the caller's mail or workspace settings.
 fn bn() -> Command {
     let mut cmd = step("build-notify");
-    for var in ["SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "MAIL_FROM", "LANG", "WORKSPACE"] {
+    for var in [
+        "DECKHAND_SMTP_HOST",
+        "DECKHAND_SMTP_PORT",
+        "DECKHAND_SMTP_USERNAME",
+        "DECKHAND_SMTP_PASSWORD",
+        "DECKHAND_MAIL_FROM",
+        "LANG",
+        "WORKSPACE",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -94,7 +102,7 @@ fn implicit_tls_html_attachments_and_log_tail() {
     let mut args = vec!["--from", USER, "--to", "dev@example.com", "--subject", "报告", "--body", html];
     args.extend(["--mime-type", "text/html", "--charset", "GB18030", "--attach", &pattern]);
     args.extend(["--attach-log", &log_path, "--log-tail", "3", "--compress-log", "--output", "json"]);
-    // The password from SMTP_PASSWORD, as a Jenkins credentials binding gives it.
+    // The password from DECKHAND_SMTP_PASSWORD, as a Jenkins credentials binding gives it.
     args.extend(["--username", USER]);
     let out = run(bn()
         .current_dir(dir.path())
@@ -102,7 +110,7 @@ fn implicit_tls_html_attachments_and_log_tail() {
         .arg(&shared_ca().ca_cert)
         .args(&args)
         .env("JOB_NAME", "商城/web")
-        .env("SMTP_PASSWORD", PASSWORD));
+        .env("DECKHAND_SMTP_PASSWORD", PASSWORD));
     assert_eq!(out.code, 0, "{out:?}");
     assert!(!out.all().contains(PASSWORD), "{out:?}");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -539,18 +547,20 @@ fn parse_mail(raw: &[u8]) -> Value {
 #[test]
 fn secret_variables_are_never_expanded() {
     let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let body = "pw ${SMTP_PASSWORD} t ${deploy_token:-none} note ${BUILD_NOTE} key ${SIGNING_KEY} job ${JOB_NAME}";
+    let body =
+        "pw ${DECKHAND_SMTP_PASSWORD} t ${deploy_token:-none} note ${BUILD_NOTE} key ${SIGNING_KEY} job ${JOB_NAME}";
     let out = run(bn()
         .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
         .args(["--from", USER, "--to", "dev@example.com", "--subject", "${DB_PASSWD} ${JOB_NAME}", "--body", body])
-        .env("SMTP_PASSWORD", PASSWORD)
+        .env("DECKHAND_SMTP_PASSWORD", PASSWORD)
         .env("deploy_token", "Token-Canary-31")
         .env("SIGNING_KEY", "Key-Canary-32")
         .env("DB_PASSWD", "Passwd-Canary-33")
         .env("BUILD_NOTE", PASSWORD)
         .env("JOB_NAME", "shop"));
     assert_eq!(out.code, 0, "{out:?}");
-    let warning = "secret variables left as written: BUILD_NOTE, DB_PASSWD, SIGNING_KEY, SMTP_PASSWORD, deploy_token";
+    let warning =
+        "secret variables left as written: BUILD_NOTE, DB_PASSWD, DECKHAND_SMTP_PASSWORD, SIGNING_KEY, deploy_token";
     assert!(out.stderr.contains(warning), "{out:?}");
     let mail = &server.received()[0].parsed;
     assert_eq!(mail["headers"]["Subject"], "${DB_PASSWD} shop");
@@ -575,7 +585,7 @@ fn a_secret_in_the_text_is_redacted_before_encoding() {
             .args(["--from", USER, "--to", "dev@example.com", "--subject", "report"])
             .args(["--body", &format!("pw={password}")])
             .args(extra)
-            .env("SMTP_PASSWORD", password))
+            .env("DECKHAND_SMTP_PASSWORD", password))
     };
     let dry = send(&["--dry-run"]);
     assert_eq!(dry.code, 0, "{dry:?}");
@@ -797,8 +807,8 @@ fn hostile_addresses_with_line_breaks_are_refused() {
 
 #[test]
 fn help_never_shows_a_secret_env_value() {
-    let out = run(bn().arg("--help").env("SMTP_PASSWORD", PASSWORD).env("SMTP_USERNAME", USER));
+    let out = run(bn().arg("--help").env("DECKHAND_SMTP_PASSWORD", PASSWORD).env("DECKHAND_SMTP_USERNAME", USER));
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("[env: SMTP_PASSWORD]"), "{out:?}");
+    assert!(out.stdout.contains("[env: DECKHAND_SMTP_PASSWORD]"), "{out:?}");
     assert!(!out.all().contains(PASSWORD), "{out:?}");
 }

@@ -1108,3 +1108,26 @@ fn releases_kept_in_configmaps_are_read_and_recorded() {
     let history = run(history.env("HELM_DRIVER", "configmap"));
     assert!(history.stdout.contains(r#""status":"failed""#), "{history:?}");
 }
+
+/// Jenkins exports job parameters as environment variables: unrelated `TIMEOUT`, `NAMESPACE`,
+/// `RELEASE_NAME` and `REPLICAS` change nothing (the step reads `DECKHAND_*` and helm's own
+/// `HELM_NAMESPACE`).
+#[test]
+fn generic_environment_names_change_nothing() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![namespace("other")], 100);
+    let mut cmd = deploy_cmd(&kube, &helm, &[]);
+    cmd.env("TIMEOUT", "1").env("NAMESPACE", "other").env("RELEASE_NAME", "x").env("REPLICAS", "9");
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("release web in namespace shop"), "{out:?}");
+    assert!(out.stdout.contains("not waited for"), "{out:?}");
+    assert_eq!(deployment(&kube)["spec"]["replicas"], 1);
+    let mut cmd = step("chart-deploy");
+    cmd.arg(chart()).args(["--kubeconfig"]).arg(kube.kubeconfig_file()).arg("--helm").arg(helm.binary());
+    cmd.env("HELM_NAMESPACE", "other").env("DECKHAND_RELEASE", "api").env("DECKHAND_TIMEOUT", "60s");
+    helm.homes(&mut cmd);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("release api in namespace other") && out.stdout.contains("ready after"), "{out:?}");
+}

@@ -333,7 +333,7 @@ fn drone_plugin_settings_and_precedence() {
         .env("PLUGIN_CHART", "demo")
         .env("PLUGIN_REPO", server.url())
         .env("PLUGIN_VERSION", "0.1.0")
-        .env("CHART_VERSION", "0.2.0")
+        .env("DECKHAND_CHART_VERSION", "0.2.0")
         .env("PLUGIN_DESTINATION", dest.path()));
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(listing(dest.path()), ["demo-0.1.0.tgz"], "PLUGIN_* beats the step's own env");

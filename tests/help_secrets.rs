@@ -70,7 +70,7 @@ fn no_help_shows_the_value_of_an_environment_variable() {
             }
         }
     }
-    for secret in ["HELM_REPO_PASSWORD", "REGISTRY_PASSWORD", "SMTP_PASSWORD", "JENKINS_API_TOKEN"] {
+    for secret in ["HELM_REPO_PASSWORD", "DECKHAND_REGISTRY_PASSWORD", "DECKHAND_SMTP_PASSWORD", "JENKINS_API_TOKEN"] {
         assert!(seen.iter().any(|n| n == secret), "{secret} was checked: {seen:?}");
     }
     assert!(checked >= 2 * STEPS.len() + 3 * 3, "every step and checkout-guard's subcommands: {checked}");

@@ -57,13 +57,13 @@ fn create_then_unchanged_then_updated_in_place() {
     assert!(out.stdout.contains(&format!("login checked with: {host}")), "{out:?}");
     assert_eq!(auths(&kube, "web", "harbor-pull")[&host]["username"], REG_USER);
 
-    // The same password from REGISTRY_PASSWORD instead of the flag: nothing to change.
+    // The same password from DECKHAND_REGISTRY_PASSWORD instead of the flag: nothing to change.
     let without_flag: Vec<&str> = args.iter().copied().filter(|a| *a != "--password" && *a != REG_PASS).collect();
     let again = run(step("pull-secret")
         .args(&without_flag)
         .arg("--kubeconfig")
         .arg(kube.kubeconfig_file())
-        .env("REGISTRY_PASSWORD", REG_PASS));
+        .env("DECKHAND_REGISTRY_PASSWORD", REG_PASS));
     assert_eq!(again.code, 0, "{again:?}");
     assert!(again.stdout.contains(": unchanged"), "{again:?}");
     assert!(!again.all().contains(REG_PASS), "{again:?}");

@@ -35,7 +35,7 @@ pub fn step(name: &str) -> Command {
         "HELM_REPO_URL",
         "HELM_REPO_USERNAME",
         "HELM_REPO_PASSWORD",
-        "CHART_VERSION",
+        "DECKHAND_CHART_VERSION",
         "bk_data_dir",
         "bk_data_input",
         "bk_data_output",

@@ -39,13 +39,13 @@ enum MimeType {
 /// clear text. Every address is checked before connecting; one refused recipient is reported while
 /// the others get the mail.
 #[derive(Parser, Debug)]
-#[command(name = "build-notify", version, mut_arg("password", |a| a.env("SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "build-notify", version, mut_arg("password", |a| a.env("DECKHAND_SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The mail server.
-    #[arg(long, value_name = "HOST", env = "SMTP_HOST", default_value = "")]
+    #[arg(long, value_name = "HOST", env = "DECKHAND_SMTP_HOST", default_value = "")]
     smtp_host: String,
     /// Its port (default: 465 with --tls tls, 25 with --tls none, else 587).
-    #[arg(long, value_name = "PORT", env = "SMTP_PORT")]
+    #[arg(long, value_name = "PORT", env = "DECKHAND_SMTP_PORT")]
     smtp_port: Option<u16>,
     /// none | starttls (required, never falls back) | tls (implicit). Default by port: 465 -> tls, else starttls.
     #[arg(long, value_enum)]
@@ -58,7 +58,7 @@ struct Cli {
     #[arg(long)]
     insecure_skip_tls_verify: bool,
     /// SMTP login.
-    #[arg(long, env = "SMTP_USERNAME")]
+    #[arg(long, env = "DECKHAND_SMTP_USERNAME")]
     username: Option<String>,
     #[command(flatten)]
     password: PasswordArgs,
@@ -69,7 +69,7 @@ struct Cli {
     #[arg(long, default_value_t = 3)]
     retries: u32,
     /// The sender, e.g. "CI <ci@example.com>".
-    #[arg(long, value_name = "ADDRESS", env = "MAIL_FROM", default_value = "")]
+    #[arg(long, value_name = "ADDRESS", env = "DECKHAND_MAIL_FROM", default_value = "")]
     from: String,
     /// Recipients (repeatable; or one list separated by , or ;).
     #[arg(long, value_name = "ADDRESSES")]
@@ -198,7 +198,7 @@ mod tests {
     fn help_hides_the_password_env_value() {
         let command = <super::Cli as clap::CommandFactory>::command();
         let password = command.get_arguments().find(|a| a.get_id() == "password").expect("--password");
-        assert_eq!(password.get_env().and_then(|e| e.to_str()), Some("SMTP_PASSWORD"));
+        assert_eq!(password.get_env().and_then(|e| e.to_str()), Some("DECKHAND_SMTP_PASSWORD"));
         assert!(password.is_hide_env_values_set());
     }
 }

@@ -36,10 +36,10 @@ struct Cli {
     #[arg(value_name = "CHART")]
     chart: PathBuf,
     /// The release name.
-    #[arg(long, value_name = "NAME", env = "RELEASE_NAME")]
+    #[arg(long, value_name = "NAME", env = "DECKHAND_RELEASE")]
     release: String,
     /// The namespace to deploy into.
-    #[arg(short = 'n', long, value_name = "NS", env = "NAMESPACE")]
+    #[arg(short = 'n', long, value_name = "NS", env = "HELM_NAMESPACE")]
     namespace: String,
     /// A values file (repeatable; later ones win).
     #[arg(short = 'f', long = "values", value_name = "FILE")]
@@ -51,13 +51,13 @@ struct Cli {
     #[arg(long = "set-string", value_name = "KEY=VALUE")]
     set_string: Vec<String>,
     /// Overrides the chart's replica count (set as --replicas-key).
-    #[arg(long, value_name = "N", env = "REPLICAS")]
+    #[arg(long, value_name = "N", env = "DECKHAND_REPLICAS")]
     replicas: Option<u32>,
     /// The chart value that holds the replica count.
     #[arg(long, value_name = "KEY", default_value = "replicaCount")]
     replicas_key: String,
     /// How long to wait for the workloads: unset = do not wait, 0 = forever, else a duration.
-    #[arg(long, value_name = "DURATION", env = "TIMEOUT")]
+    #[arg(long, value_name = "DURATION", env = "DECKHAND_TIMEOUT")]
     timeout: Option<String>,
     /// On a failed rollout, roll back to the last revision seen healthy (or uninstall a first
     /// install); waits 5m when --timeout is not given, as helm's --atomic implies --wait.

@@ -33,7 +33,7 @@ struct Cli {
     #[arg(long, value_name = "URL", env = "HELM_REPO_URL")]
     repo: Option<String>,
     /// Version or constraint (1.2.3, ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2); default: latest stable.
-    #[arg(long, value_name = "CONSTRAINT", env = "CHART_VERSION")]
+    #[arg(long, value_name = "CONSTRAINT", env = "DECKHAND_CHART_VERSION")]
     version: Option<String>,
     /// With no --version, take the latest version including prereleases.
     #[arg(long)]

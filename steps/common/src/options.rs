@@ -220,7 +220,7 @@ mod tests {
     struct Demo {
         /// The chart.
         chart: String,
-        #[arg(long, env = "DEMO_REPO_URL")]
+        #[arg(long, env = "DECKHAND_DEMO_REPO_URL")]
         repo: Option<String>,
         #[arg(long)]
         ca_file: Option<String>,

@@ -7,7 +7,7 @@ use crate::{redact, Error, Result};
 
 /// `--password`, `--password-stdin` and `--password-file`, flattened into a step's options. The
 /// step names its own environment variable for the value:
-/// `#[command(mut_arg("password", |a| a.env("SMTP_PASSWORD")))]`.
+/// `#[command(mut_arg("password", |a| a.env("DECKHAND_SMTP_PASSWORD")))]`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct PasswordArgs {
     /// Password or token (prefer --password-stdin, --password-file or the environment variable:

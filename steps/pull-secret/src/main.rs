@@ -25,7 +25,7 @@ Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI in
 /// missing); a re-run with the same credentials reports "unchanged". The credentials are checked
 /// with each registry's /v2/ first, so a wrong password fails here, not later as ImagePullBackOff.
 #[derive(Parser, Debug)]
-#[command(name = "pull-secret", version, mut_arg("password", |a| a.env("REGISTRY_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "pull-secret", version, mut_arg("password", |a| a.env("DECKHAND_REGISTRY_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Name of the secret.
     #[arg(value_name = "NAME")]
@@ -38,7 +38,7 @@ struct Cli {
     #[arg(long = "registry", value_name = "HOST")]
     registries: Vec<String>,
     /// Registry username.
-    #[arg(long, env = "REGISTRY_USERNAME")]
+    #[arg(long, env = "DECKHAND_REGISTRY_USERNAME")]
     username: Option<String>,
     #[command(flatten)]
     password: PasswordArgs,
