@@ -63,6 +63,7 @@ fn chinese_arrives_intact_in_every_charset_over_starttls() {
         let out = notify(&server, "starttls", &args);
         assert_eq!(out.code, 0, "{out:?}");
         assert!(out.stdout.contains("accepted: dev@example.com, qa@example.com, lead@example.com, audit@example.com"));
+        assert!(out.stdout.contains(&format!(":{} (STARTTLS)", server.port)), "said in words: {out:?}");
         let received = &server.received()[index];
         assert_eq!(received.envelope["tls"], true, "sent over TLS");
         assert_eq!(received.envelope["auth"], true);

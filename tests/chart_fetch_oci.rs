@@ -63,6 +63,9 @@ fn oci_versions_constraints_and_digests_match_helm_pull() {
     let result: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!((result["version"].as_str(), result["verified"].as_bool()), (Some("0.1.0"), Some(true)));
     assert_eq!(only_file(dest.path()).0, "demo-0.1.0.tgz");
+    assert_eq!(result["source"]["reference"].as_str(), Some(format!("{r}@{digest}").as_str()), "pinned as written");
+    let (out, _) = fetch(&[&format!("{r}@{digest}"), "--plain-http"]);
+    assert!(out.stdout.contains(&format!("from {r}@{digest}")), "{out:?}");
 
     // A pin to a manifest that does not exist, a tag/--version conflict, a missing chart.
     let (out, dest) = fetch(&[&format!("{r}@sha256:{}", "0".repeat(64)), "--plain-http"]);
@@ -72,6 +75,13 @@ fn oci_versions_constraints_and_digests_match_helm_pull() {
     assert_eq!(out.code, 2, "{out:?}");
     let (out, _) = fetch(&[&format!("oci://{}/charts/nothing", registry.host()), "--plain-http"]);
     assert_ne!(out.code, 0, "{out:?}");
+
+    // The plain-HTTP registry asked over https: said at once, no retries, with the way out.
+    let (out, _) = fetch(&[r]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(out.stderr.contains("did not answer in TLS: it looks like a plain-HTTP server"), "{out:?}");
+    assert!(out.stderr.contains("pass --plain-http"), "{out:?}");
+    assert!(!out.stderr.contains("retry"), "{out:?}");
 }
 
 #[test]

@@ -9,6 +9,15 @@ pub mod address;
 pub mod capped;
 pub mod compose;
 pub mod messages;
+
+/// How the connection was protected, in words.
+fn tls_said(mode: smtp::TlsMode) -> &'static str {
+    match mode {
+        smtp::TlsMode::None => messages::TLS_NONE,
+        smtp::TlsMode::Starttls => messages::TLS_STARTTLS,
+        smtp::TlsMode::Tls => messages::TLS_IMPLICIT,
+    }
+}
 pub mod smtp;
 pub mod tail;
 pub mod template;
@@ -318,7 +327,7 @@ impl Outcome for Sent {
         if self.rendered.is_some() {
             return String::new();
         }
-        let mut lines = vec![format!("mail {} sent via {} ({:?} TLS)", self.message_id, self.server, self.tls)];
+        let mut lines = vec![format!("mail {} sent via {} ({})", self.message_id, self.server, tls_said(self.tls))];
         lines.push(format!("  subject: {}", self.subject));
         lines.push(format!("  accepted: {}", self.accepted.join(", ")));
         for refusal in &self.refused {

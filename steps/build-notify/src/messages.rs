@@ -4,6 +4,10 @@ use std::path::Path;
 use std::time::Duration;
 
 /// `place`: "the subject", "the body", or [`display_name_of`] an address.
+pub const TLS_NONE: &str = "no TLS";
+pub const TLS_STARTTLS: &str = "STARTTLS";
+pub const TLS_IMPLICIT: &str = "implicit TLS";
+
 pub fn unencodable(c: char, charset: &str, place: &str) -> String {
     format!("{place} holds {c:?} (U+{:04X}), which {charset} cannot encode: use --charset GB18030 or UTF-8", c as u32)
 }

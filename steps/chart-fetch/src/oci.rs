@@ -228,7 +228,9 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
             pick_tag(&registry.tags()?, requested.as_deref(), req.devel, &shown)?.replace('+', "_")
         }
     };
-    let what = format!("{shown}:{manifest_ref}");
+    // A digest pin reads `name@sha256:...`, as it is written; a tag `name:tag`.
+    let separator = if reference.digest.is_some() { '@' } else { ':' };
+    let what = format!("{shown}{separator}{manifest_ref}");
     let manifest_url = registry.url(&format!("manifests/{manifest_ref}"))?;
     let body = registry.bytes(
         &manifest_url,

@@ -203,6 +203,8 @@ impl HttpClient {
         let cause = chain(err);
         if err.is_redirect() {
             Error::remote(messages::redirect_refused(url, &cause))
+        } else if answered_without_tls(&cause) {
+            Error::remote(messages::not_tls(url)).hint(messages::HINT_PLAIN_HTTP)
         } else if is_tls_failure(&cause) {
             Error::remote(messages::tls_failed(url, &cause)).hint(messages::HINT_TLS)
         } else if err.is_timeout() {
@@ -417,7 +419,14 @@ fn retryable_status(status: StatusCode) -> bool {
 /// Transport failures are worth retrying, except a certificate problem or a refused redirect: they
 /// will not go away.
 fn retryable_transport(err: &reqwest::Error) -> bool {
-    !err.is_builder() && !err.is_redirect() && !is_tls_failure(&chain(err))
+    let cause = chain(err);
+    !err.is_builder() && !err.is_redirect() && !is_tls_failure(&cause) && !answered_without_tls(&cause)
+}
+
+/// rustls's words for a server that answered a TLS hello with something else: a plain-HTTP
+/// server (a registry run without TLS) on an `https://` URL. Retrying cannot help.
+fn answered_without_tls(cause: &str) -> bool {
+    cause.contains("InvalidContentType") || cause.contains("received corrupt message")
 }
 
 fn is_tls_failure(cause: &str) -> bool {

@@ -47,6 +47,13 @@ pub fn transfer_cut(what: &str, url: &Url, why: &str, retries: u32) -> String {
     format!("the download of {what} from {} was cut short ({why}), also after {retries} retries", display_url(url))
 }
 
+pub fn not_tls(url: &Url) -> String {
+    format!("{} did not answer in TLS: it looks like a plain-HTTP server", origin(url))
+}
+
+pub const HINT_PLAIN_HTTP: &str = "if the server really speaks plain HTTP (a registry run without TLS), pass \
+--plain-http for oci:// references, or write http:// for a chart repository; otherwise check the port";
+
 pub fn tls_failed(url: &Url, cause: &str) -> String {
     format!("TLS with {} failed: {cause}", origin(url))
 }
