@@ -75,3 +75,20 @@ fn no_help_shows_the_value_of_an_environment_variable() {
     }
     assert!(checked >= 2 * STEPS.len() + 3 * 3, "every step and checkout-guard's subcommands: {checked}");
 }
+
+/// Every step says its own version and the commit it was built from with `--tool-version`, even
+/// without the options a run needs.
+#[test]
+fn every_step_prints_its_version_and_commit() {
+    let head = run(std::process::Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).current_dir(root()));
+    for name in STEPS {
+        let out = run(&mut step(name).arg("--tool-version"));
+        assert_eq!(out.code, 0, "{name}: {out:?}");
+        let said = out.stdout.trim();
+        assert!(said.starts_with(&format!("{name} {} (commit ", env!("CARGO_PKG_VERSION"))), "{said}");
+        if head.code == 0 {
+            // Built from this checkout (the test command builds first).
+            assert!(said.contains(head.stdout.trim()) || said.contains("unknown"), "{said} vs {}", head.stdout);
+        }
+    }
+}

@@ -31,6 +31,15 @@ pub struct CommonArgs {
     /// Also print each request, retry and decision.
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// Print this step's own version and commit, and exit (`--version` is left to what helm
+    /// means by it: a chart version).
+    #[arg(long, global = true)]
+    pub tool_version: bool,
+}
+
+/// What `--tool-version` prints: `chart-fetch 0.1.0 (commit 3f9afd3c1a2b)`.
+pub fn tool_version(step: &str) -> String {
+    format!("{step} {} (commit {})", env!("CARGO_PKG_VERSION"), env!("DECKHAND_COMMIT"))
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

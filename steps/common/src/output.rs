@@ -65,6 +65,11 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
     body: impl FnOnce(C) -> Result<O>,
 ) -> ExitCode {
     install_endings(code_of);
+    // Before parsing: a step's required options are not needed to say what it is.
+    if std::env::args_os().skip(1).any(|a| a == "--tool-version") {
+        println!("{}", options::tool_version(<C as clap::CommandFactory>::command().get_name()));
+        return ExitCode::SUCCESS;
+    }
     let sources = match Sources::from_process() {
         Ok(sources) => sources,
         Err(err) => return fail(Format::Text, &err, code_of),
