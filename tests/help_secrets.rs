@@ -82,7 +82,7 @@ fn no_help_shows_the_value_of_an_environment_variable() {
 fn every_step_prints_its_version_and_commit() {
     let head = run(std::process::Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).current_dir(root()));
     for name in STEPS {
-        let out = run(&mut step(name).arg("--tool-version"));
+        let out = run(step(name).arg("--tool-version"));
         assert_eq!(out.code, 0, "{name}: {out:?}");
         let said = out.stdout.trim();
         assert!(said.starts_with(&format!("{name} {} (commit ", env!("CARGO_PKG_VERSION"))), "{said}");
