@@ -813,3 +813,23 @@ fn help_never_shows_a_secret_env_value() {
     assert!(out.stdout.contains("[env: DECKHAND_SMTP_PASSWORD]"), "{out:?}");
     assert!(!out.all().contains(PASSWORD), "{out:?}");
 }
+
+/// Drone/Woodpecker `settings: {to: [...]}` arrive comma-joined (Drone) or as JSON (Woodpecker):
+/// a display name holding a comma stays one recipient either way.
+#[test]
+fn plugin_recipients_with_commas_in_display_names() {
+    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
+    for to in [r#"dev@example.com,"Zhang, San" <z@corp.cn>"#, r#"["dev@example.com","\"Zhang, San\" <z@corp.cn>"]"#] {
+        let out = run(bn()
+            .args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", "none"])
+            .args(["--from", USER, "--subject", "s", "--body", "b"])
+            .env("PLUGIN_TO", to));
+        assert_eq!(out.code, 0, "{to}: {out:?}");
+        assert!(out.stdout.contains("accepted: dev@example.com, z@corp.cn"), "{out:?}");
+    }
+    for received in server.received() {
+        let rcpt: Vec<&str> =
+            received.envelope["rcpt_tos"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+        assert_eq!(rcpt, ["dev@example.com", "z@corp.cn"]);
+    }
+}

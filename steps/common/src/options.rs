@@ -212,8 +212,15 @@ pub fn parse_from<T: CommandFactory + FromArgMatches>(
     T::from_arg_matches(&matches)
 }
 
+/// Repeatable options whose values may themselves hold commas: mail addresses (`"Zhang, San"
+/// <z@corp.cn>`, split by build-notify itself, quotes respected), helm's `--set` (`a={x,y}`, split
+/// by helm), raw helm arguments and a wrapped command's words. From plain text (Drone's
+/// comma-joined lists) they are one value; a JSON list still gives several.
+const KEEPS_COMMAS: [&str; 8] = ["to", "cc", "bcc", "reply_to", "set", "set_string", "helm_args", "command"];
+
 fn list_values_for(arg: &clap::Arg, raw: &str) -> Vec<String> {
-    if matches!(arg.get_action(), ArgAction::Append) {
+    let json_list = raw.trim_start().starts_with('[');
+    if matches!(arg.get_action(), ArgAction::Append) && (json_list || !KEEPS_COMMAS.contains(&arg.get_id().as_str())) {
         list_values(raw)
     } else {
         vec![raw.to_string()]
@@ -237,6 +244,8 @@ mod tests {
         devel: bool,
         #[arg(long = "set")]
         set: Vec<String>,
+        #[arg(long = "registry")]
+        registries: Vec<String>,
     }
 
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -269,10 +278,14 @@ mod tests {
     }
 
     #[test]
-    fn drone_lists_are_comma_separated() {
-        let d: Demo =
-            parse_from(args(&["demo", "x"]), &Sources::new(map(&[("set", "a=1, b=2")]), BTreeMap::new())).unwrap();
-        assert_eq!(d.set, vec!["a=1", "b=2"]);
+    fn drone_lists_are_comma_separated_where_no_value_holds_a_comma() {
+        let plugin = map(&[("registries", "a.example, b.example"), ("set", "a=1,list={x,y}")]);
+        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new())).unwrap();
+        assert_eq!(d.registries, vec!["a.example", "b.example"]);
+        assert_eq!(d.set, vec!["a=1,list={x,y}"], "one --set: helm splits it, braces and all");
+        let plugin = map(&[("set", r#"["a=1","list={x,y}"]"#)]);
+        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new())).unwrap();
+        assert_eq!(d.set, vec!["a=1", "list={x,y}"], "a JSON list is a list");
     }
 
     #[test]
