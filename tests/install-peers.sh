@@ -10,7 +10,8 @@ mkdir -p "$peers/bin"
 
 need_apt=()
 for pair in docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl hyperfine:hyperfine \
-            /usr/bin/time:time unzip:unzip git:git npm:npm java:default-jre-headless; do
+            /usr/bin/time:time unzip:unzip git:git npm:npm java:default-jre-headless buildah:buildah \
+            /bin/busybox:busybox-static; do
   cmd=${pair%%:*} pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
