@@ -11,7 +11,7 @@ mkdir -p "$peers/bin"
 need_apt=()
 for pair in docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl hyperfine:hyperfine \
             /usr/bin/time:time unzip:unzip git:git npm:npm java:default-jre-headless buildah:buildah \
-            /bin/busybox:busybox-static; do
+            /bin/busybox:busybox-static go:golang-go; do
   cmd=${pair%%:*} pkg=${pair#*:}
   command -v "$cmd" >/dev/null 2>&1 || need_apt+=("$pkg")
 done

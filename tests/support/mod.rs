@@ -24,10 +24,14 @@ fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
 }
 
+/// The folder of the built step binaries (for a PATH that has them, as an agent image does).
+pub fn step_dir() -> PathBuf {
+    target_dir().join(if cfg!(debug_assertions) { "debug" } else { "release" })
+}
+
 /// A Deckhand step binary, built by `cargo build` (the test command builds first).
 pub fn step(name: &str) -> Command {
-    let profile = if cfg!(debug_assertions) { "debug" } else { "release" };
-    let path = target_dir().join(profile).join(name);
+    let path = step_dir().join(name);
     assert!(path.exists(), "{} is not built: run `cargo build --workspace` first (tests/run does)", path.display());
     let mut cmd = Command::new(path);
     // The steps must behave the same whatever the caller's environment holds.
