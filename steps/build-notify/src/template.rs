@@ -222,7 +222,7 @@ mod tests {
             "HARMLESS" => Some("registered-canary-9f".to_string()),
             _ => Some("value-of-a-secret".to_string()),
         };
-        let text = "${DECKHAND_SMTP_PASSWORD} ${env.github_token:-x} ${AWS_SECRET_ACCESS_KEY} ${DB_PASSWD} ${GIT_CREDENTIALS} \
+        let text = "${SMTP_PASSWORD} ${env.github_token:-x} ${AWS_SECRET_ACCESS_KEY} ${DB_PASSWD} ${GIT_CREDENTIALS} \
 ${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
         let done = expand(text, &lookup);
         assert_eq!(done.text, text.replace("${JOB_NAME}", "value-of-a-secret"));
@@ -234,7 +234,7 @@ ${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
             "HARMLESS",
             "NEXUS_PASS",
             "SIGNING_KEY",
-            "DECKHAND_SMTP_PASSWORD",
+            "SMTP_PASSWORD",
             "github_token",
         ];
         assert_eq!(withheld, expected);
