@@ -192,6 +192,12 @@ impl Helm {
         }
     }
 
+    /// Whether this helm adopts an existing resource labelled and annotated for the release
+    /// (helm 3.2+); older helm refuses every existing resource outside the release.
+    pub fn adopts_labelled(&self) -> bool {
+        self.version.major >= 4 || (self.version.major == 3 && self.version.minor >= 2)
+    }
+
     /// Whether `helm template` takes `--kube-version` (helm 2, and helm 3.6 onward).
     pub fn templates_for_kube_version(&self) -> bool {
         self.version.major != 3 || self.version.minor >= 6
@@ -541,6 +547,8 @@ mod tests {
         );
         assert!(!helm("3.5.4").templates_for_kube_version() && helm("3.6.0").templates_for_kube_version());
         assert!(helm("2.16.12").templates_for_kube_version());
+        assert!(!helm("3.1.3").adopts_labelled() && helm("3.2.0").adopts_labelled() && helm("4.1.4").adopts_labelled());
+        assert!(!helm("2.17.0").adopts_labelled());
     }
 
     #[test]

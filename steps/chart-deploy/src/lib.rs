@@ -242,13 +242,11 @@ impl Deploy {
         }
     }
 
-    /// Writes our wait's outcome into helm's record of `revision`; says whether it did.
+    /// Writes our wait's outcome into helm's record of `revision`; says whether it did. A record
+    /// that cannot be written is a warning: the rollout's own outcome stands.
     async fn record(&self, cluster: &Cluster, storage: Storage, revision: u32, outcome: release::Outcome<'_>) -> bool {
-        if !storage.in_cluster() || storage == Storage::Tiller {
-            return false;
-        }
         match release::record(cluster, storage, &self.target, revision, outcome).await {
-            Ok(()) => true,
+            Ok(written) => written,
             Err(e) => {
                 log::warn(messages::record_not_written(&e.message));
                 false
@@ -363,7 +361,7 @@ impl Deploy {
         let resources = manifest::parse(&rendered).map_err(|e| Error::input(messages::bad_manifest(&e)))?;
         let ownership = Ownership {
             take_ownership: self.helm_args.iter().any(|a| a.starts_with("--take-ownership")),
-            adopts_labelled: helm.major() >= 4 || (helm.major() == 3 && helm.version.minor >= 2),
+            adopts_labelled: helm.adopts_labelled(),
             current: match self.current_manifest(helm, history, kubeconfig, kube_args)? {
                 Some(manifest) => Ownership::current_from(&manifest, &self.target.namespace),
                 None => Default::default(),

@@ -257,14 +257,15 @@ pub enum Outcome<'a> {
 }
 
 /// Records the outcome of our wait in revision `number`'s record, as helm itself records the
-/// outcome of its own `--wait`. Helm 2's protobuf records and records out of reach are left alone.
+/// outcome of its own `--wait`; says whether it was written. Helm 2's protobuf records and records
+/// out of reach are left alone, and so is a record already saying so.
 pub async fn record(
     cluster: &Cluster,
     storage: Storage,
     target: &Target,
     number: u32,
     outcome: Outcome<'_>,
-) -> Result<()> {
+) -> Result<bool> {
     let name = format!("sh.helm.release.v1.{}.v{number}", target.release);
     let fail = |e| api_error(&cluster.server, &messages::recording_outcome(&name), e);
     // A replace that meets a newer write (409) is read again and redone.
@@ -272,8 +273,8 @@ pub async fn record(
         let done = match storage {
             Storage::Secrets => {
                 let api = secrets(cluster, target);
-                let Some(mut secret) = api.get_opt(&name).await.map_err(fail)? else { return Ok(()) };
-                let Some(text) = secret_record(&secret).and_then(|r| changed(r, &outcome)) else { return Ok(()) };
+                let Some(mut secret) = api.get_opt(&name).await.map_err(fail)? else { return Ok(false) };
+                let Some(text) = secret_record(&secret).and_then(|r| changed(r, &outcome)) else { return Ok(false) };
                 secret
                     .data
                     .get_or_insert_with(Default::default)
@@ -283,20 +284,20 @@ pub async fn record(
             }
             Storage::ConfigMaps => {
                 let api = configmaps(cluster, &target.namespace);
-                let Some(mut map) = api.get_opt(&name).await.map_err(fail)? else { return Ok(()) };
-                let Some(text) = configmap_record(&map).and_then(|r| changed(r, &outcome)) else { return Ok(()) };
+                let Some(mut map) = api.get_opt(&name).await.map_err(fail)? else { return Ok(false) };
+                let Some(text) = configmap_record(&map).and_then(|r| changed(r, &outcome)) else { return Ok(false) };
                 map.data.get_or_insert_with(Default::default).insert("release".into(), text);
                 relabel(&mut map.metadata, &outcome);
                 api.replace(&name, &PostParams::default(), &map).await.map(|_| ())
             }
-            Storage::Tiller | Storage::Elsewhere => return Ok(()),
+            Storage::Tiller | Storage::Elsewhere => return Ok(false),
         };
         match done {
             Err(e) if is_status(&e, 409) => continue,
-            other => return other.map_err(fail),
+            other => return other.map(|()| true).map_err(fail),
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// The record with the outcome written in; `None` when it is already there.

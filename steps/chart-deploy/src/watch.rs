@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::diagnose::{self, Diagnosis, Evidence, Failure};
 use crate::manifest::WorkloadKind;
 use crate::{messages, quantity};
-use deckhand_common::kube::{is_rbac_denial, metadata_opt};
+use deckhand_common::kube::{metadata_opt, refuses_the_account};
 
 /// A workload of the release.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,12 +70,6 @@ pub struct Patience {
     pub timeout: Option<Duration>,
     pub grace: Duration,
     pub kube_timeout: Duration,
-}
-
-/// A transient failure being waited out.
-struct Trouble {
-    since: tokio::time::Instant,
-    line: String,
 }
 
 /// What the watches have seen so far.
@@ -125,6 +119,18 @@ impl Seen {
 
     fn owned_pods(&self, uid: Option<&String>) -> Vec<&Pod> {
         self.pods.values().filter(|p| owned_by(p.meta(), uid)).collect()
+    }
+
+    /// The pods of `owner` whose `key` label names `revision` (or that carry no such label); all
+    /// of them when the revision is not known.
+    fn pods_of_revision(
+        &self,
+        owner: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+        key: &str,
+        revision: Option<&str>,
+    ) -> Vec<&Pod> {
+        let of_revision = |p: &&Pod| revision.is_none() || label(p.meta(), key).is_none_or(|v| Some(v) == revision);
+        self.owned_pods(owner.uid.as_ref()).into_iter().filter(of_revision).collect()
     }
 
     /// The ReplicaSet of a Deployment's current revision.
@@ -186,11 +192,7 @@ impl Seen {
                 }
                 // The pods of the revision being rolled out; OnDelete leaves old ones by design.
                 let revision = status.update_revision.as_deref();
-                let pods = self.owned_pods(s.meta().uid.as_ref()).into_iter().filter(|p| {
-                    revision.is_none()
-                        || label(p.meta(), "controller-revision-hash").is_none_or(|h| Some(h) == revision)
-                });
-                (state, pod_failure(pods.collect()))
+                (state, pod_failure(self.pods_of_revision(s.meta(), "controller-revision-hash", revision)))
             }
             WorkloadKind::DaemonSet => {
                 let Some(ds) = self.daemonsets.get(&workload.name) else { return (state, None) };
@@ -206,10 +208,7 @@ impl Seen {
                 }
                 // A DaemonSet's pods carry the generation of the template they were made from.
                 let generation = ds.meta().generation.map(|g| g.to_string());
-                let pods = self.owned_pods(ds.meta().uid.as_ref()).into_iter().filter(|p| {
-                    label(p.meta(), "pod-template-generation").is_none_or(|g| Some(g) == generation.as_deref())
-                });
-                (state, pod_failure(pods.collect()))
+                (state, pod_failure(self.pods_of_revision(ds.meta(), "pod-template-generation", generation.as_deref())))
             }
             WorkloadKind::Job => {
                 let Some(job) = self.jobs.get(&workload.name) else { return (state, None) };
@@ -274,9 +273,10 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
     let _doing = process::doing(messages::WHILE_WAITING);
     let mut seen = Seen::default();
     let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
-    let mut troubles: BTreeMap<(String, String), Trouble> = BTreeMap::new();
+    // The transient failures being waited out, and since when.
+    let mut troubles: BTreeMap<(String, String), tokio::time::Instant> = BTreeMap::new();
     loop {
-        let next_grace = troubles.values().map(|t| t.since + patience.grace).min().unwrap_or(far);
+        let next_grace = troubles.values().map(|since| *since + patience.grace).min().unwrap_or(far);
         tokio::select! {
             change = changes.next() => match change {
                 Some(Ok(change)) => seen.apply(change),
@@ -286,7 +286,8 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
             () = tokio::time::sleep_until(deadline.min(next_grace)) => {
                 if tokio::time::Instant::now() >= deadline {
                     let states = workloads.iter().map(|w| seen.evaluate(w).0).collect();
-                    return Ok(Waited::TimedOut(states, troubles.into_values().map(|t| t.line).collect()));
+                    let lines = troubles.into_keys().map(|(what, reason)| format!("{what}: {reason}")).collect();
+                    return Ok(Waited::TimedOut(states, lines));
                 }
             }
         }
@@ -314,10 +315,10 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
         });
         for failure in failing {
             let key = trouble_key(&failure);
-            let lasted = troubles.get(&key).filter(|t| t.since.elapsed() >= patience.grace).is_some();
-            if troubles.contains_key(&key) && !lasted {
-                continue;
-            }
+            let lasted = match troubles.get(&key) {
+                Some(since) if since.elapsed() < patience.grace => continue,
+                known => known.is_some(),
+            };
             let diagnosis = explain(cluster, namespace, &seen, failure).await;
             if diagnosis.permanent || patience.grace.is_zero() {
                 return Ok(Waited::Failed(Box::new(diagnosis), None));
@@ -326,10 +327,7 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
                 return Ok(Waited::Failed(Box::new(diagnosis), Some(patience.grace)));
             }
             log::info(messages::waiting_out(&key.0, &key.1, patience.grace));
-            troubles.insert(
-                key.clone(),
-                Trouble { since: tokio::time::Instant::now(), line: format!("{}: {}", key.0, key.1) },
-            );
+            troubles.insert(key, tokio::time::Instant::now());
         }
     }
 }
@@ -424,9 +422,7 @@ fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
         }
         watcher::Error::NoResourceVersion => None,
     };
-    if let Some((code, message)) =
-        status.filter(|(code, message)| *code == 401 || (*code == 403 && is_rbac_denial(message)))
-    {
+    if let Some((code, message)) = status.filter(|(code, message)| refuses_the_account(*code, message)) {
         let error = Error::new(ErrorKind::Auth, messages::watch_refused(&cluster.server, &format!("{code} {message}")));
         return Err(error.hint(if code == 401 {
             deckhand_common::messages::HINT_KUBE_401

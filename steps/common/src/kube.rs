@@ -241,17 +241,16 @@ fn client(config: kube::Config) -> std::result::Result<kube::Client, kube::Error
 pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
     match err {
         kube::Error::Api(status) => {
-            let denied = status.code == 403 && is_rbac_denial(&status.message);
+            let refused = refuses_the_account(status.code, &status.message);
             let kind = match status.code {
-                401 => ErrorKind::Auth,
-                403 if denied => ErrorKind::Auth,
+                _ if refused => ErrorKind::Auth,
                 403 | 404 | 409 | 422 | 400 => ErrorKind::Input,
                 _ => ErrorKind::Remote,
             };
             let error = Error::new(kind, messages::api_refused(server, doing, status.code, &status.message));
             match status.code {
                 401 => error.hint(messages::HINT_KUBE_401),
-                403 if denied => error.hint(messages::HINT_KUBE_403),
+                403 if refused => error.hint(messages::HINT_KUBE_403),
                 403 => error.hint(messages::HINT_KUBE_ADMISSION),
                 _ => error,
             }
@@ -362,6 +361,12 @@ pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) 
         Err(e) if is_status(&e, 409) => Ok(false),
         Err(e) => Err(api_error(&cluster.server, &format!("create namespace {namespace} on"), e)),
     }
+}
+
+/// Whether the server refuses the account itself (a credential problem): 401, or a 403 that is
+/// RBAC's (see [`is_rbac_denial`]).
+pub fn refuses_the_account(code: u16, message: &str) -> bool {
+    code == 401 || (code == 403 && is_rbac_denial(message))
 }
 
 /// Whether a 403's message is RBAC saying the user may not do the verb (`User "x" cannot get
