@@ -8,6 +8,7 @@
 pub mod address;
 pub mod capped;
 pub mod compose;
+pub mod form;
 pub mod messages;
 
 /// How the connection was protected, in words.

@@ -126,7 +126,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, build_notify::form::FORM);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {

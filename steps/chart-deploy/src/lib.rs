@@ -7,6 +7,7 @@
 //! and `--atomic` undo.
 
 pub mod diagnose;
+pub mod form;
 pub mod helm;
 pub mod manifest;
 pub mod messages;

@@ -97,7 +97,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, chart_deploy::form::FORM);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {

@@ -6,6 +6,7 @@
 //! rest; [`constraint`] implements helm's version constraints; [`oci`] the registry protocol.
 
 pub mod constraint;
+pub mod form;
 pub mod index;
 pub mod messages;
 pub mod oci;

@@ -75,7 +75,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, chart_fetch::form::FORM);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {

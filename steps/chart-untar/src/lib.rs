@@ -7,6 +7,7 @@
 
 mod archive;
 pub mod cli;
+pub mod form;
 mod messages;
 pub mod metadata;
 

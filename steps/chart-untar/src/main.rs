@@ -32,7 +32,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, chart_untar::form::FORM);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {

@@ -11,6 +11,7 @@
 //! Both walk folders through [`nofollow`]: never through a symlink, never twice, never deeper than
 //! [`locks::MAX_DEPTH`].
 
+pub mod form;
 pub mod guard;
 pub mod jenkins;
 pub mod lint;

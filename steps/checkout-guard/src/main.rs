@@ -92,7 +92,7 @@ enum Command {
     },
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, checkout_guard::form::FORM);
 
 /// sysexits-style codes, so that 1 and 2 stay the linter's warnings and errors.
 fn exit_code_of(kind: ErrorKind) -> u8 {

@@ -1,5 +1,7 @@
 //! Plumbing every Deckhand step shares, kept in one place so that a new step is one folder:
 //!
+//! - [`host`]: a step's form in the CI hosts, from which the host files are generated;
+//! - [`bk_ci`]: running as a BK-CI atom (declared inputs only, the workspace, chosen credentials);
 //! - [`options`]: where option values come from (flags, `PLUGIN_*`, BK-CI `input.json`, env, defaults);
 //! - [`output`]: printing a step's result as text, JSON and BK-CI `output.json`, and its exit code;
 //! - [`error`]: the error type every step returns, with its exit code;
@@ -14,8 +16,10 @@
 //! - [`process`]: how a run ends early (SIGINT/SIGTERM at once, with clean-up; a panic as an
 //!   internal error), and child processes that get our signals and are waited for.
 
+pub mod bk_ci;
 pub mod error;
 pub mod files;
+pub mod host;
 pub mod http;
 pub mod kube;
 pub mod log;

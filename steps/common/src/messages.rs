@@ -185,3 +185,35 @@ pub fn exec_exit(status: &str) -> String {
 }
 
 pub const OVER_THE_LIMIT: &str = "more bytes than the limit allows";
+
+pub const BK_INPUT_UNREADABLE: &str = "cannot read the BK-CI input";
+
+pub fn bk_input_not_object(path: &Path, why: &str) -> String {
+    format!("the BK-CI input {} is not a JSON object: {why}", path.display())
+}
+
+pub const HINT_BK_INPUT: &str = "bk_data_input must name the input.json the BK-CI worker wrote";
+
+pub const BK_SDK_UNREADABLE: &str =
+    "cannot read the BK-CI build API settings (.sdk.json) to fetch the chosen credential";
+
+pub fn bk_sdk_invalid(path: &Path, why: &str) -> String {
+    format!("the BK-CI build API settings {} are not usable: {why}", path.display())
+}
+
+pub fn bk_ticket_unreachable(id: &str, why: &str) -> String {
+    format!("cannot reach BK-CI's credential service for credential {id}: {why}")
+}
+
+pub fn bk_ticket_refused(id: &str, why: &str) -> String {
+    format!("BK-CI's credential service did not give credential {id}: {why}")
+}
+
+pub const BK_TICKET_NO_SECRET: &str = "the credential holds no password or token";
+
+pub const HINT_BK_TICKET: &str = "check that the credential exists in this project, is of the type the field \
+asks for, and that the pipeline may use it (凭证管理 -> 使用权限)";
+
+pub fn workspace_unusable(path: &Path, why: &str) -> String {
+    format!("cannot enter the BK-CI workspace {}: {why}", path.display())
+}

@@ -12,12 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::path::PathBuf;
 
 use clap::parser::ValueSource;
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, ValueEnum};
 
-use crate::{Error, Result};
+use crate::host::Form;
+use crate::{bk_ci, Error, Result};
 
 /// Options every step has.
 #[derive(Args, Debug, Clone)]
@@ -53,75 +53,45 @@ pub enum Format {
 pub struct Sources {
     plugin: BTreeMap<String, String>,
     bk_input: BTreeMap<String, String>,
+    /// Repeatable options whose plain-text values stay whole (the form's `keeps_commas`).
+    keeps_commas: Vec<&'static str>,
 }
 
 impl Sources {
-    /// Reads `PLUGIN_*` and, under BK-CI, `input.json` from the process environment.
-    pub fn from_process() -> Result<Self> {
-        let plugin = std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("PLUGIN_").map(|name| (name.to_ascii_lowercase(), v)))
-            .collect();
-        let bk_input = match bk_input_path() {
-            Some(path) => read_bk_input(&path)?,
-            None => BTreeMap::new(),
+    /// Reads `PLUGIN_*` or, under BK-CI, the declared keys of `input.json` (and the credentials
+    /// chosen there), then enters the BK-CI workspace, so that relative paths mean it.
+    pub fn from_process(form: &Form) -> Result<Self> {
+        let keeps_commas = form.inputs.iter().filter(|i| i.keeps_commas).map(|i| i.option).collect();
+        let Some(worker) = bk_ci::Worker::from_env() else {
+            let plugin = std::env::vars()
+                .filter_map(|(k, v)| k.strip_prefix("PLUGIN_").map(|name| (name.to_ascii_lowercase(), v)))
+                .collect();
+            return Ok(Sources { plugin, bk_input: BTreeMap::new(), keeps_commas });
         };
-        Ok(Sources { plugin, bk_input })
+        let (bk_input, workspace) = bk_ci::read_inputs(&worker, form)?;
+        if let Some(dir) = workspace {
+            std::env::set_current_dir(&dir)
+                .map_err(|e| Error::input(crate::messages::workspace_unusable(&dir, &e.to_string())))?;
+        }
+        Ok(Sources { plugin: BTreeMap::new(), bk_input, keeps_commas })
     }
 
     /// Builds sources from explicit maps (for tests and embedding).
-    pub fn new(plugin: BTreeMap<String, String>, bk_input: BTreeMap<String, String>) -> Self {
-        Sources { plugin, bk_input }
+    pub fn new(plugin: BTreeMap<String, String>, bk_input: BTreeMap<String, String>, form: &Form) -> Self {
+        Sources {
+            plugin,
+            bk_input,
+            keeps_commas: form.inputs.iter().filter(|i| i.keeps_commas).map(|i| i.option).collect(),
+        }
     }
 
     /// The value for option `id` (snake_case), from the highest-precedence source that has a
     /// non-empty one. BK-CI forms send `""` for an empty field: that is "not given".
     fn lookup(&self, id: &str) -> Option<&str> {
         let from_plugin = self.plugin.get(id);
-        let from_bk = self.bk_input.get(id).or_else(|| self.bk_input.get(&camel_case(id)));
+        let from_bk = self.bk_input.get(id).or_else(|| self.bk_input.get(&bk_ci::camel_case(id)));
         from_plugin.or(from_bk).map(String::as_str).filter(|v| !v.trim().is_empty())
     }
-}
-
-/// `$bk_data_dir/$bk_data_input`, when the BK-CI worker runs us.
-pub fn bk_input_path() -> Option<PathBuf> {
-    let dir = std::env::var_os("bk_data_dir")?;
-    let input = std::env::var_os("bk_data_input")?;
-    Some(PathBuf::from(dir).join(input))
-}
-
-fn read_bk_input(path: &std::path::Path) -> Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read the BK-CI input", path, e))?;
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&text).map_err(|e| {
-        Error::input(format!("the BK-CI input {} is not a JSON object: {e}", path.display()))
-            .hint("bk_data_input must name the input.json the BK-CI worker wrote")
-    })?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            let text = match v {
-                serde_json::Value::String(s) => s,
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            (k, text)
-        })
-        .collect())
-}
-
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A list value: JSON text (`["a","b"]`, as BK-CI and Woodpecker send) or comma-separated (Drone).
@@ -152,7 +122,9 @@ fn hide_env_values(command: clap::Command) -> clap::Command {
     command.mut_args(|a| a.hide_env_values(true)).mut_subcommands(hide_env_values)
 }
 
-/// Parses `args` with values filled in from `sources` where the command line has none.
+/// Parses `args` with values filled in from `sources` where the command line has none. A step
+/// with subcommands takes its subcommand from the command line or, failing that, from the
+/// sources' `subcommand`.
 pub fn parse_from<T: CommandFactory + FromArgMatches>(
     args: Vec<OsString>,
     sources: &Sources,
@@ -160,8 +132,13 @@ pub fn parse_from<T: CommandFactory + FromArgMatches>(
     let cmd = command::<T>();
     // A required value may come from another source, so the first pass requires nothing; help,
     // version and malformed flags surface here.
-    let lenient = cmd.clone().mut_args(|a| a.required(false)).subcommand_required(false).arg_required_else_help(false);
-    let given = match lenient.try_get_matches_from(&args) {
+    let lenient = |c: clap::Command| {
+        c.mut_args(|a| a.required(false))
+            .subcommand_required(false)
+            .arg_required_else_help(false)
+            .mut_subcommands(|s| s.mut_args(|a| a.required(false)))
+    };
+    let given = match lenient(cmd.clone()).try_get_matches_from(&args) {
         Ok(given) => given,
         // Help is rendered from the real command, which shows what is required.
         Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
@@ -169,61 +146,103 @@ pub fn parse_from<T: CommandFactory + FromArgMatches>(
         }
         Err(e) => return Err(e),
     };
+    let top = filled(&cmd, &given, sources);
+    let mut full: Vec<OsString> = args.iter().take(1).cloned().collect();
+    full.extend(top.flags.iter().cloned());
+    let rest: Vec<OsString> = args.iter().skip(1).cloned().collect();
+    let chosen = given.subcommand().map(|(name, sub)| (name.to_string(), sub.clone(), true)).or_else(|| {
+        let name = sources.lookup(crate::host::SUBCOMMAND)?.trim().to_string();
+        let sub = lenient(cmd.find_subcommand(&name)?.clone()).try_get_matches_from([name.as_str()]).ok()?;
+        Some((name, sub, false))
+    });
+    match chosen.and_then(|(name, sub_given, from_cli)| Some((cmd.find_subcommand(&name)?, sub_given, from_cli))) {
+        Some((sub_cmd, sub_given, from_cli)) => {
+            let inner = filled(sub_cmd, &sub_given, sources);
+            let name = OsString::from(sub_cmd.get_name());
+            // The subcommand's own filled flags go right after its name.
+            let at = if from_cli { rest.iter().position(|a| *a == name) } else { None };
+            match at {
+                Some(at) => {
+                    full.extend(rest[..=at].iter().cloned());
+                    full.extend(inner.flags.iter().cloned());
+                    full.extend(rest[at + 1..].iter().cloned());
+                }
+                None => {
+                    full.extend(rest);
+                    full.push(name);
+                    full.extend(inner.flags.iter().cloned());
+                }
+            }
+            push_positionals(&mut full, inner);
+        }
+        None => {
+            full.extend(rest);
+            push_positionals(&mut full, top);
+        }
+    }
+    let matches = cmd.try_get_matches_from(full)?;
+    T::from_arg_matches(&matches)
+}
 
-    let mut flags: Vec<OsString> = Vec::new();
-    let mut positionals: Vec<OsString> = Vec::new();
-    let mut positional_given = false;
+/// Flags and positional values one command gets from the sources.
+struct Filled {
+    flags: Vec<OsString>,
+    positionals: Vec<OsString>,
+    positional_given: bool,
+}
+
+fn filled(cmd: &clap::Command, given: &clap::ArgMatches, sources: &Sources) -> Filled {
+    let mut out = Filled { flags: Vec::new(), positionals: Vec::new(), positional_given: false };
     for arg in cmd.get_arguments() {
         let id = arg.get_id().as_str();
-        if given.value_source(id) == Some(ValueSource::CommandLine) {
-            positional_given |= arg.is_positional();
+        if given.try_contains_id(id).is_ok() && given.value_source(id) == Some(ValueSource::CommandLine) {
+            out.positional_given |= arg.is_positional();
             continue;
         }
         let Some(raw) = sources.lookup(id) else { continue };
         let Some(long) = arg.get_long() else {
             if arg.is_positional() {
-                positionals.extend(list_values_for(arg, raw).into_iter().map(OsString::from));
+                out.positionals.extend(list_values_for(arg, raw, sources).into_iter().map(OsString::from));
             }
             continue;
         };
         match arg.get_action() {
             ArgAction::SetTrue => {
                 if truthy(raw) {
-                    flags.push(format!("--{long}").into());
+                    out.flags.push(format!("--{long}").into());
                 }
             }
             ArgAction::Count => {
                 let n: usize = raw.trim().parse().unwrap_or(usize::from(truthy(raw)));
-                flags.extend(std::iter::repeat_n(OsString::from(format!("--{long}")), n));
+                out.flags.extend(std::iter::repeat_n(OsString::from(format!("--{long}")), n));
             }
             ArgAction::Help | ArgAction::Version | ArgAction::HelpShort | ArgAction::HelpLong => {}
-            _ => flags.extend(list_values_for(arg, raw).into_iter().map(|v| OsString::from(format!("--{long}={v}")))),
+            _ => out.flags.extend(
+                list_values_for(arg, raw, sources).into_iter().map(|v| OsString::from(format!("--{long}={v}"))),
+            ),
         }
     }
-
-    let mut full: Vec<OsString> = args.iter().take(1).cloned().collect();
-    full.extend(flags);
-    full.extend(args.iter().skip(1).cloned());
-    if !positionals.is_empty() && !positional_given && !args.iter().any(|a| a == "--") {
-        full.push("--".into());
-        full.extend(positionals);
-    }
-    let matches = cmd.try_get_matches_from(full)?;
-    T::from_arg_matches(&matches)
+    out
 }
 
-/// Repeatable options whose values may themselves hold commas: mail addresses (`"Zhang, San"
-/// <z@corp.cn>`, split by build-notify itself, quotes respected), helm's `--set` (`a={x,y}`, split
-/// by helm), raw helm arguments and a wrapped command's words. From plain text (Drone's
-/// comma-joined lists) they are one value; a JSON list still gives several.
-const KEEPS_COMMAS: [&str; 8] = ["to", "cc", "bcc", "reply_to", "set", "set_string", "helm_args", "command"];
+/// Appends positional values from the sources after `--`, unless the command line gave some.
+fn push_positionals(full: &mut Vec<OsString>, filled: Filled) {
+    if !filled.positionals.is_empty() && !filled.positional_given && !full.iter().any(|a| a == "--") {
+        full.push("--".into());
+        full.extend(filled.positionals);
+    }
+}
 
-fn list_values_for(arg: &clap::Arg, raw: &str) -> Vec<String> {
+/// A repeatable option's values: a JSON list, or comma-separated text unless the option keeps
+/// commas (see [`crate::host::Input::keeps_commas`]); then one value per line.
+fn list_values_for(arg: &clap::Arg, raw: &str, sources: &Sources) -> Vec<String> {
     let json_list = raw.trim_start().starts_with('[');
-    if matches!(arg.get_action(), ArgAction::Append) && (json_list || !KEEPS_COMMAS.contains(&arg.get_id().as_str())) {
-        list_values(raw)
-    } else {
-        vec![raw.to_string()]
+    let keeps = sources.keeps_commas.contains(&arg.get_id().as_str());
+    match arg.get_action() {
+        ArgAction::Append if json_list || !keeps => list_values(raw),
+        // One per line (a BK-CI text area): no address or `--set` holds a line break.
+        ArgAction::Append => raw.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        _ => vec![raw.to_string()],
     }
 }
 
@@ -248,6 +267,58 @@ mod tests {
         registries: Vec<String>,
     }
 
+    const FORM: Form = Form {
+        atom_code: "demo",
+        name: crate::host::text("", ""),
+        summary: crate::host::text("", ""),
+        category: "",
+        timeout_minutes: 1,
+        groups: &[],
+        inputs: &[crate::host::Input::new("set", crate::host::text("", "")).keeps_commas()],
+        credentials: &[],
+        outputs: &[],
+    };
+
+    #[derive(Parser, Debug)]
+    struct Tool {
+        #[command(subcommand)]
+        command: ToolCommand,
+        #[arg(long, global = true)]
+        quiet: bool,
+    }
+
+    #[derive(clap::Subcommand, Debug, PartialEq)]
+    enum ToolCommand {
+        Lint {
+            files: Vec<String>,
+            #[arg(long)]
+            all: bool,
+        },
+        Clean {
+            #[arg(required = true)]
+            roots: Vec<String>,
+            #[arg(long)]
+            dry_run: bool,
+        },
+    }
+
+    #[test]
+    fn a_subcommand_and_its_options_come_from_the_sources() {
+        let bk =
+            map(&[("subcommand", "clean"), ("roots", r#"["/ws","/cache"]"#), ("dry_run", "true"), ("quiet", "true")]);
+        let t: Tool = parse_from(args(&["tool"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
+        assert_eq!(t.command, ToolCommand::Clean { roots: vec!["/ws".into(), "/cache".into()], dry_run: true });
+        assert!(t.quiet);
+        let plugin = map(&[("all", "true"), ("subcommand", "clean")]);
+        let t: Tool =
+            parse_from(args(&["tool", "lint", "a.xml"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        assert_eq!(
+            t.command,
+            ToolCommand::Lint { files: vec!["a.xml".into()], all: true },
+            "the command line's subcommand wins"
+        );
+    }
+
     fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
@@ -258,8 +329,11 @@ mod tests {
 
     #[test]
     fn flag_beats_plugin_beats_bk_input() {
-        let sources =
-            Sources::new(map(&[("repo", "http://plugin")]), map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]));
+        let sources = Sources::new(
+            map(&[("repo", "http://plugin")]),
+            map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]),
+            &FORM,
+        );
         let d: Demo = parse_from(args(&["demo", "nginx"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://plugin"));
         assert_eq!(d.ca_file.as_deref(), Some("/ca.pem"));
@@ -270,7 +344,7 @@ mod tests {
     #[test]
     fn positional_bool_and_list_from_bk_strings() {
         let bk = map(&[("chart", "redis"), ("devel", "true"), ("set", r#"["a=1","b=2"]"#), ("repo", "")]);
-        let d: Demo = parse_from(args(&["demo"]), &Sources::new(BTreeMap::new(), bk)).unwrap();
+        let d: Demo = parse_from(args(&["demo"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
         assert_eq!(d.chart, "redis");
         assert!(d.devel);
         assert_eq!(d.set, vec!["a=1", "b=2"]);
@@ -280,12 +354,15 @@ mod tests {
     #[test]
     fn drone_lists_are_comma_separated_where_no_value_holds_a_comma() {
         let plugin = map(&[("registries", "a.example, b.example"), ("set", "a=1,list={x,y}")]);
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new())).unwrap();
+        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
         assert_eq!(d.registries, vec!["a.example", "b.example"]);
         assert_eq!(d.set, vec!["a=1,list={x,y}"], "one --set: helm splits it, braces and all");
         let plugin = map(&[("set", r#"["a=1","list={x,y}"]"#)]);
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new())).unwrap();
+        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
         assert_eq!(d.set, vec!["a=1", "list={x,y}"], "a JSON list is a list");
+        let plugin = map(&[("set", "a=1,b=2\n list={x,y}\n")]);
+        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        assert_eq!(d.set, vec!["a=1,b=2", "list={x,y}"], "one value per line");
     }
 
     #[test]

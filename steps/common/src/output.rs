@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::options::{self, CommonArgs, Format, Sources};
 use crate::redact::scrub;
-use crate::{log, messages, process, Error, ErrorKind, Result};
+use crate::{bk_ci, host, log, messages, process, Error, ErrorKind, Result};
 
 /// A step's successful result.
 pub trait Outcome: Serialize {
@@ -29,16 +29,22 @@ pub trait Outcome: Serialize {
 /// A step's command line, which always carries the [`CommonArgs`].
 pub trait StepCli: clap::CommandFactory + clap::FromArgMatches {
     fn common(&self) -> &CommonArgs;
+    /// The step's form in the CI hosts.
+    fn form() -> &'static host::Form;
 }
 
-/// Implements [`StepCli`] for a step's clap struct (which has a `common: CommonArgs` field) and
-/// adds a unit test that its command line is consistent (clap's debug asserts).
+/// Implements [`StepCli`] for a step's clap struct (which has a `common: CommonArgs` field) with
+/// its host form, and adds unit tests that its command line is consistent (clap's debug asserts)
+/// and that every input the form declares is a real option.
 #[macro_export]
 macro_rules! step_cli {
-    ($cli:ident) => {
+    ($cli:ident, $form:expr) => {
         impl $crate::output::StepCli for $cli {
             fn common(&self) -> &$crate::options::CommonArgs {
                 &self.common
+            }
+            fn form() -> &'static $crate::host::Form {
+                &$form
             }
         }
 
@@ -47,6 +53,12 @@ macro_rules! step_cli {
             #[test]
             fn command_line_is_consistent() {
                 <super::$cli as clap::CommandFactory>::command().debug_assert();
+            }
+
+            #[test]
+            fn the_host_form_declares_real_options() {
+                let command = <super::$cli as clap::CommandFactory>::command();
+                assert_eq!($crate::host::problems(&command, &$form), Vec::<String>::new());
             }
         }
     };
@@ -65,12 +77,19 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
     body: impl FnOnce(C) -> Result<O>,
 ) -> ExitCode {
     install_endings(code_of);
+    bk_output_dir();
     // Before parsing: a step's required options are not needed to say what it is.
     if std::env::args_os().skip(1).any(|a| a == "--tool-version") {
         println!("{}", options::tool_version(<C as clap::CommandFactory>::command().get_name()));
         return ExitCode::SUCCESS;
     }
-    let sources = match Sources::from_process() {
+    // For `cargo xtask hosts`: the form joined with the options, from which host files are made.
+    if std::env::args_os().nth(1).is_some_and(|a| a == HOST_SPEC) {
+        let spec = host::spec(&options::command::<C>(), C::form());
+        println!("{}", serde_json::to_string_pretty(&spec).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let sources = match Sources::from_process(C::form()) {
         Ok(sources) => sources,
         Err(err) => return fail(Format::Text, &err, code_of),
     };
@@ -87,6 +106,9 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         Err(err) => fail(format, &err, code_of),
     }
 }
+
+/// The hidden first argument that prints the step's host spec (see [`host::spec`]).
+pub const HOST_SPEC: &str = "--host-spec";
 
 /// `--output json`, for a run ended by a signal or a panic.
 static JSON_OUTPUT: AtomicBool = AtomicBool::new(false);
@@ -199,14 +221,18 @@ fn clap_failure(err: clap::Error, code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// BK-CI's data folder, made absolute at the start of the run, before the workspace becomes the
+/// current folder.
+fn bk_output_dir() -> Option<&'static std::path::PathBuf> {
+    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| bk_ci::Worker::from_env().map(|w| w.data_dir)).as_ref()
+}
+
 /// Writes `$bk_data_dir/$bk_data_output` when the BK-CI worker runs us; atomically, so the worker
 /// never reads half a file.
 fn write_bk_output(body: Value) {
-    let (Some(dir), Some(name)) = (std::env::var_os("bk_data_dir"), std::env::var_os("bk_data_output")) else {
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    let written = tempfile::NamedTempFile::new_in(&dir).and_then(|mut tmp| {
+    let (Some(dir), Some(name)) = (bk_output_dir(), std::env::var_os("bk_data_output")) else { return };
+    let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
         tmp.write_all(serde_json::to_string(&body).unwrap_or_default().as_bytes())?;
         tmp.persist(dir.join(name)).map(|_| ()).map_err(|e| e.error)
     });

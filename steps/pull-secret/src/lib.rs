@@ -7,6 +7,7 @@
 
 pub mod apply;
 pub mod docker_config;
+pub mod form;
 pub mod messages;
 
 use deckhand_common::http::{Auth, HttpClient};

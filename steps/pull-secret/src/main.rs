@@ -66,7 +66,7 @@ struct Cli {
     common: CommonArgs,
 }
 
-deckhand_common::step_cli!(Cli);
+deckhand_common::step_cli!(Cli, pull_secret::form::FORM);
 
 fn main() -> ExitCode {
     run_step(|cli: Cli| {
