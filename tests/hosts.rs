@@ -10,7 +10,10 @@ use std::process::Command;
 use support::*;
 
 fn xtask_check(against: &std::path::Path) -> Run {
-    run(Command::new(env!("CARGO")).args(["run", "-q", "-p", "xtask", "--", "check", "--against"]).arg(against).current_dir(root()))
+    run(Command::new(env!("CARGO"))
+        .args(["run", "-q", "-p", "xtask", "--", "check", "--against"])
+        .arg(against)
+        .current_dir(root()))
 }
 
 #[test]
@@ -31,7 +34,11 @@ fn a_changed_missing_or_left_over_host_file_is_stale() {
     std::fs::write(copy.path().join("hosts/bk-ci/old-step.json"), "{}").unwrap();
     let out = xtask_check(copy.path());
     assert_eq!(out.code, 1, "{out:?}");
-    for stale in ["hosts/bk-ci/chart-fetch/task.json", "hosts/bk-ci/chart-untar/task.json", "hosts/bk-ci/old-step.json (left over)"] {
+    for stale in [
+        "hosts/bk-ci/chart-fetch/task.json",
+        "hosts/bk-ci/chart-untar/task.json",
+        "hosts/bk-ci/old-step.json (left over)",
+    ] {
         assert!(out.stderr.contains(stale), "{stale} not named: {}", out.stderr);
     }
 }

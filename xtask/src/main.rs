@@ -1,9 +1,11 @@
 //! `cargo xtask hosts`: writes every generated host file from the steps' own definitions.
 //! `cargo xtask check [--against DIR]`: fails when a generated file is missing, different or left
 //! over (in the workspace, or in a copy of it at DIR).
-//! `cargo xtask dist`: builds the release into `dist/`.
+//! `cargo xtask dist [--no-images]`: builds the release into `dist/` (see [`dist`]).
 
 mod bk_ci;
+mod dist;
+mod docs;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -14,12 +16,13 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 1] = ["hosts/bk-ci"];
+const GENERATED_DIRS: [&str; 2] = ["hosts/bk-ci", "docs/options"];
 
 fn generate(steps: &[spec::Step]) -> Files {
     let mut files = Files::new();
     for step in steps {
         files.extend(bk_ci::files(step));
+        files.extend(docs::files(step));
     }
     files
 }
@@ -35,7 +38,11 @@ fn main() -> ExitCode {
             };
             spec::load_all().and_then(|steps| check(&generate(&steps), &against))
         }
-        _ => Err("usage: cargo xtask hosts | check [--against DIR]".to_string()),
+        "dist" => {
+            let images = !std::env::args().any(|a| a == "--no-images");
+            spec::load_all().and_then(|steps| dist::run(&steps, &generate(&steps), images))
+        }
+        _ => Err("usage: cargo xtask hosts | check [--against DIR] | dist [--no-images]".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
