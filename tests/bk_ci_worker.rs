@@ -63,6 +63,9 @@ fn pipeline_variables() -> Vec<(&'static str, &'static str)> {
         ("name", "evil"),
         ("subcommand", "clean"),
         ("kubeconfig_content_env", "PATH"),
+        ("tls", "none"),
+        ("template", "failure"),
+        ("lang", "en"),
         ("PLUGIN_DRY_RUN", "true"),
         ("PLUGIN_OUTPUT", "json"),
         ("PLUGIN_NAMESPACE", "kube-system"),
@@ -521,6 +524,27 @@ fn every_atom_runs_as_the_worker_runs_it() {
         .as_str()
         .unwrap_or("")
         .contains(mail.data("mail_message_id").trim_matches(['<', '>'])));
+
+    // The selectors left as they are (tls by port, no template): the `tls`, `template` and
+    // `lang` variables must not fill them in.
+    let plain = job.atom(
+        "build-notify",
+        &[
+            ("smtp_host", "127.0.0.1"),
+            ("smtp_port", &port),
+            ("credential", "mail-bot"),
+            ("ca_file", "certs/ca.pem"),
+            ("from", "ci@example.com"),
+            ("to", "ops@example.com"),
+            ("subject", "上线通知"),
+            ("body", "web 0.3.0 已发布"),
+        ],
+    );
+    plain.succeeded();
+    expected_tickets.push("mail-bot");
+    let received = smtp.received();
+    assert_eq!(received.len(), 2);
+    assert_eq!(received[1].parsed["headers"]["Subject"], "上线通知");
 
     // checkout-guard lint: the subcommand input (not the `subcommand` variable); a relative
     // config.xml, then the jobs of a Jenkins reached with the Jenkins credential.

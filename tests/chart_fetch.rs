@@ -474,4 +474,3 @@ fn proxies_from_the_environment() {
     assert_eq!(out.code, 5, "NO_PROXY sends it direct, where the host does not exist: {out:?}");
     assert_eq!(proxy.proxied(), before);
 }
-
