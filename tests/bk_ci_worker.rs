@@ -153,8 +153,12 @@ fn exported(vars: &BTreeMap<String, String>) -> Vec<(String, String)> {
 
 impl Job {
     fn new(credentials: Value, agent_env: Vec<(String, String)>) -> Job {
-        let ticket = BkTicket::start(&identity(), &credentials);
-        let mut sdk = identity();
+        Self::with_identity(identity(), credentials, agent_env)
+    }
+
+    fn with_identity(identity: Value, credentials: Value, agent_env: Vec<(String, String)>) -> Job {
+        let ticket = BkTicket::start(&identity, &credentials);
+        let mut sdk = identity;
         sdk["gateway"] = json!(ticket.gateway());
         let home = tempfile::tempdir().unwrap();
         let mut env = vec![
@@ -671,4 +675,21 @@ fn the_gateway_refuses_a_wrong_identity() {
     stream.read_to_string(&mut reply).unwrap();
     assert!(reply.starts_with("HTTP/1.0 401") || reply.starts_with("HTTP/1.1 401"), "{reply}");
     assert!(!reply.contains(REPO_PASS), "{reply}");
+}
+
+/// A public build machine (buildType WORKER): the worker writes an empty agent id and secret key
+/// and the gateway knows the build by its address; the credential is read all the same.
+#[test]
+fn a_public_build_machine_reads_credentials_too() {
+    let helm = Helm::new(HELM3);
+    let (_repo, server) = chart_repo(&helm);
+    let worker = json!({"buildType": "WORKER", "projectId": "shop", "agentId": "", "secretKey": "",
+                        "buildId": "b-77e1", "vmSeqId": "2"});
+    let credentials = json!({"helm-repo": {"type": "USERNAME_PASSWORD", "v1": REPO_USER, "v2": REPO_PASS}});
+    let job = Job::with_identity(worker, credentials, vec![]);
+    let fetch = job.atom("chart-fetch", &[("repo", &server.url()), ("chart", "web"), ("credential", "helm-repo")]);
+    fetch.succeeded();
+    assert_eq!(fetch.data("chart_version"), "0.3.0");
+    assert!(job.ws().join("charts/web-0.3.0.tgz").is_file());
+    assert_eq!(job.ticket_requests(), [("/ticket/api/build/credentials/helm-repo/detail".to_string(), 200)]);
 }
