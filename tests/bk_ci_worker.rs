@@ -604,7 +604,13 @@ fn every_atom_runs_as_the_worker_runs_it() {
     assert_eq!(tickets.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(), paths);
     assert!(tickets.iter().all(|(_, status)| *status == 200), "{tickets:?}");
 
-    // Every atom ran, and every output it declares was written by some run.
+    // Every step has an atom, every atom ran, and every output it declares was written by some run.
+    let steps: BTreeSet<String> = std::fs::read_dir(root().join("steps"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "common")
+        .collect();
+    assert_eq!(atoms(), steps, "a step without a BK-CI atom in hosts/bk-ci (or an atom without a step)");
     let outputs = job.outputs.borrow();
     assert_eq!(outputs.keys().cloned().collect::<BTreeSet<_>>(), atoms(), "an atom of hosts/bk-ci did not run");
     for (step, written) in outputs.iter() {
