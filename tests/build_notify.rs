@@ -395,40 +395,6 @@ fn attachments_over_the_limit() {
     assert!(server.received().is_empty());
 }
 
-/// The BK-CI atom (examples/bk-ci/build-notify/task.json): every input it declares is an option,
-/// a run from input.json sends, and every output written is declared.
-#[test]
-fn bk_ci_atom() {
-    let task: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/bk-ci/build-notify/task.json")).unwrap())
-            .unwrap();
-    let help = run(bn().arg("--help")).stdout;
-    for key in task["input"].as_object().unwrap().keys() {
-        assert!(help.contains(&format!("--{}", key.replace('_', "-"))), "task.json input {key:?} is not an option");
-    }
-    let server = SmtpServer::start(SmtpOptions { mode: "plain", ..Default::default() });
-    let bk = tempfile::tempdir().unwrap();
-    let input = serde_json::json!({"smtp_host": "127.0.0.1", "smtp_port": server.port.to_string(), "tls": "none",
-        "from": "构建机器人 <ci@example.com>", "to": "a@example.com;b@example.com", "cc": "", "template": "success",
-        "lang": "zh", "subject": "", "body": "", "mime_type": "text/plain", "charset": "GB18030", "attach": "",
-        "username": "", "password": ""});
-    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let out = run(bn()
-        .env("bk_data_dir", bk.path())
-        .env("bk_data_input", "input.json")
-        .env("bk_data_output", "output.json")
-        .env("BK_CI_PIPELINE_NAME", "商城发布")
-        .env("BK_CI_BUILD_NUM", "8")
-        .current_dir(bk.path()));
-    assert_eq!(out.code, 0, "{out:?}");
-    let output: Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
-    assert_eq!(output["data"]["mail_accepted"]["value"], "a@example.com,b@example.com");
-    for key in output["data"].as_object().unwrap().keys() {
-        assert!(task["output"].as_object().unwrap().contains_key(key), "output {key:?} is not declared");
-    }
-    assert_eq!(server.received()[0].parsed["headers"]["Subject"], "构建成功: 商城发布 #8");
-}
-
 /// A HOSTILE SMTP server on loopback (tests/peers/hostile_smtp.py, plain asyncio): it drops the
 /// connection after the final dot, never answers it, answers garbage, 421 at RCPT, or echoes AUTH.
 struct HostileSmtp {

@@ -961,41 +961,6 @@ fn sigterm_during_the_wait() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "the temporary kubeconfig is removed");
 }
 
-/// The BK-CI atom (examples/bk-ci/chart-deploy/task.json): every input it declares is an option,
-/// a run from input.json deploys, and every output written is declared.
-#[test]
-fn bk_ci_atom() {
-    let task: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/bk-ci/chart-deploy/task.json")).unwrap())
-            .unwrap();
-    let help = run(step("chart-deploy").arg("--help")).stdout;
-    for key in task["input"].as_object().unwrap().keys() {
-        let shown = if key == "chart" { "<CHART>".to_string() } else { format!("--{}", key.replace('_', "-")) };
-        assert!(help.contains(&shown), "task.json input {key:?} is not a chart-deploy option");
-    }
-    let helm = Helm::new(HELM3);
-    let kube = cluster(&helm, vec![], 100);
-    let bk = tempfile::tempdir().unwrap();
-    let input = json!({"kubeconfig_content_env": "KUBECONFIG_CONTENT", "namespace": NS, "chart": chart(),
-                       "release": RELEASE, "timeout": "60", "replicas": "2", "values": "", "set": "image.tag=ready",
-                       "atomic": "true", "create_namespace": "false", "recover_pending": ""});
-    std::fs::write(bk.path().join("input.json"), input.to_string()).unwrap();
-    let mut cmd = step("chart-deploy");
-    cmd.env("bk_data_dir", bk.path()).env("bk_data_input", "input.json").env("bk_data_output", "output.json");
-    cmd.env("KUBECONFIG_CONTENT", kube.kubeconfig(&kube.token)).env_remove("KUBECONFIG").env("HELM_BIN", helm.binary());
-    helm.homes(&mut cmd);
-    let out = run(cmd.current_dir(bk.path()));
-    assert_eq!(out.code, 0, "{out:?}");
-    let output: Value = serde_json::from_str(&std::fs::read_to_string(bk.path().join("output.json")).unwrap()).unwrap();
-    assert_eq!(output["status"], "success");
-    assert_eq!(output["data"]["release_revision"]["value"], "1");
-    assert_eq!(deployment(&kube)["spec"]["replicas"], 2);
-    let declared = task["output"].as_object().unwrap();
-    for key in output["data"].as_object().unwrap().keys() {
-        assert!(declared.contains_key(key), "output {key:?} is not declared in task.json");
-    }
-}
-
 /// SIGTERM or SIGINT while the cluster accepts the connection and never answers: the step stops
 /// at once with 130 (not after --kube-timeout) and the temporary kubeconfig is removed.
 #[test]

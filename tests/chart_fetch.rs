@@ -474,26 +474,3 @@ fn proxies_from_the_environment() {
     assert_eq!(out.code, 5, "NO_PROXY sends it direct, where the host does not exist: {out:?}");
     assert_eq!(proxy.proxied(), before);
 }
-
-#[test]
-fn the_bk_ci_atom_declares_only_real_options() {
-    let task: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root_path("examples/bk-ci/chart-fetch/task.json")).unwrap())
-            .unwrap();
-    let help = run(step("chart-fetch").arg("--help")).stdout;
-    for key in task["input"].as_object().unwrap().keys() {
-        let shown = if key == "chart" { "<CHART>".to_string() } else { format!("--{}", key.replace('_', "-")) };
-        assert!(help.contains(&shown), "task.json input {key:?} is not a chart-fetch option");
-    }
-    let outputs: Vec<&String> = task["output"].as_object().unwrap().keys().collect();
-    let (_dir, server) = serve(ServeOptions::default(), false);
-    let bk = tempfile::tempdir().unwrap();
-    let (out, output) = run_as_bk_atom(
-        bk.path(),
-        &serde_json::json!({"chart": "demo", "repo": server.url(), "destination": bk.path().join("c")}),
-    );
-    assert_eq!(out.code, 0, "{out:?}");
-    for key in output["data"].as_object().unwrap().keys() {
-        assert!(outputs.contains(&key), "output {key:?} is not declared in task.json");
-    }
-}

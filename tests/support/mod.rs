@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+pub mod bk_ticket;
+
 pub const HELM3: &str = "3.17.3";
 pub const HELM4: &str = "4.1.4";
 /// The old helm of Kubernetes 1.14-1.17 users: no `helm template --kube-version` (3.6+).

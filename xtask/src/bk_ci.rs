@@ -114,9 +114,10 @@ fn input_field(step: &Step, field: &Input) -> Value {
         "choice" => {
             let options: Vec<Value> = field.choices.iter().map(|c| json!({"id": c, "name": c})).collect();
             out.insert("options".into(), json!(options));
-            if let Some(default) = &field.default {
-                out.insert("default".into(), json!(default));
-            }
+            // Never absent: the worker writes only stored values into input.json, over the
+            // pipeline variables, so a selector with no default would let a variable of its
+            // name (`lang`, `template`) choose for the user. An empty one means "not given".
+            out.insert("default".into(), json!(field.default.clone().unwrap_or_default()));
         }
         _ => {
             out.insert("default".into(), json!(field.default.clone().unwrap_or_default()));

@@ -48,7 +48,12 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
         }
         match (credential.kind, credential.secret_option) {
             // The step reads kubeconfig content from this variable (`--kubeconfig-content-env`).
-            (CredentialKind::Kubeconfig, _) => set_env(KUBECONFIG_CONTENT, &ticket.secret),
+            // The build machine's own KUBECONFIG would come first (a path beats content), so the
+            // cluster the user chose here would lose to whatever the agent has configured.
+            (CredentialKind::Kubeconfig, _) => {
+                set_env(KUBECONFIG_CONTENT, &ticket.secret);
+                std::env::remove_var(KUBECONFIG);
+            }
             (_, Some(option)) => {
                 inputs.entry(option.to_string()).or_insert_with(|| ticket.secret.clone());
             }
@@ -58,6 +63,9 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
     let workspace = value("bkWorkspace").map(PathBuf::from);
     Ok((inputs, workspace))
 }
+
+/// The kubeconfig path variable (the `--kubeconfig` option's `env`).
+const KUBECONFIG: &str = "KUBECONFIG";
 
 /// Sets a variable of our own environment; called while parsing options, before any thread starts.
 fn set_env(name: &str, value: &str) {
@@ -178,6 +186,56 @@ mod tests {
     fn camel_case_of_snake_keys() {
         assert_eq!(camel_case("ca_file"), "caFile");
         assert_eq!(camel_case("repo"), "repo");
+    }
+
+    /// Serves one HTTP reply with `body` on loopback; the gateway address.
+    fn one_reply(body: &'static str) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(format!("{head}{body}").as_bytes());
+        });
+        address
+    }
+
+    #[test]
+    fn a_chosen_kubeconfig_credential_beats_the_agents_kubeconfig() {
+        const FORM: Form = Form {
+            atom_code: "demo",
+            name: crate::host::text("", ""),
+            summary: crate::host::text("", ""),
+            category: "",
+            timeout_minutes: 1,
+            groups: &[],
+            inputs: &[],
+            credentials: &[crate::host::Credential {
+                id: "kubeconfig_credential",
+                kind: CredentialKind::Kubeconfig,
+                label: crate::host::text("", ""),
+                username_option: None,
+                secret_option: None,
+                group: None,
+            }],
+            outputs: &[],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let gateway = one_reply(r#"{"status":0,"data":{"password":"apiVersion: v1\nkind: Config\n"},"message":null}"#);
+        std::fs::write(dir.path().join(".sdk.json"), format!(r#"{{"buildType":"WORKER","gateway":"{gateway}"}}"#))
+            .unwrap();
+        std::fs::write(dir.path().join("input.json"), r#"{"kubeconfig_credential":"kube-prod"}"#).unwrap();
+        set_env(KUBECONFIG, "/home/agent/.kube/config");
+        let worker = Worker { data_dir: dir.path().to_path_buf(), input: dir.path().join("input.json") };
+        read_inputs(&worker, &FORM).unwrap();
+        assert_eq!(std::env::var(KUBECONFIG_CONTENT).unwrap(), "apiVersion: v1\nkind: Config\n");
+        assert_eq!(std::env::var_os(KUBECONFIG), None, "the agent's KUBECONFIG would have won");
     }
 
     #[test]
