@@ -4,6 +4,7 @@
 //! `cargo xtask dist`: builds the release into `dist/`.
 
 mod bk_ci;
+mod kubesphere;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -14,13 +15,14 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 1] = ["hosts/bk-ci"];
+const GENERATED_DIRS: [&str; 2] = ["hosts/bk-ci", "hosts/kubesphere"];
 
 fn generate(steps: &[spec::Step]) -> Files {
     let mut files = Files::new();
     for step in steps {
         files.extend(bk_ci::files(step));
     }
+    files.extend(kubesphere::files(steps));
     files
 }
 
