@@ -379,7 +379,9 @@ fn pull_secret_with_a_registry_login_and_a_kubeconfig() {
         .with("cluster", Credential::Kubeconfig(kube.kubeconfig(&kube.token)));
     let ws = tempfile::tempdir().unwrap();
     let params = json!({
-        "name": "harbor-pull", "namespace": "web", "registries": registry.host(), "plain_http": "true",
+        "name": "harbor-pull", "namespace": "web", "registries": registry.host(),
+        // The editor may send a bool as JSON true or as "true": both mean the flag.
+        "plain_http": true,
         "registry_credential": {"name": "harbor", "type": BASIC_AUTH},
         "kubeconfig_credential": {"name": "cluster", "type": KUBECONFIG},
     });
@@ -448,4 +450,10 @@ fn a_quote_in_a_value_is_refused_and_nothing_else_runs_as_a_command() {
         assert!(ws.path().join(value).join("demo/Chart.yaml").is_file(), "{value}: {}", out.log);
         assert!(!canary.exists(), "{value} ran: {}", out.log);
     }
+    // In the dsl runtime too: the release name reaches chart-deploy as written, which refuses it.
+    let params = json!({"chart": ".", "release": "$(touch canary)", "namespace": "a;touch canary"});
+    let out = build(&Jenkins::default(), "chart-deploy", params, None, ws.path());
+    assert_ne!(out.code, 0, "{}", out.log);
+    assert!(out.printed().contains("$(touch canary)"), "{}", out.log);
+    assert!(!canary.exists(), "{}", out.log);
 }
