@@ -457,3 +457,29 @@ fn a_quote_in_a_value_is_refused_and_nothing_else_runs_as_a_command() {
     assert!(out.printed().contains("$(touch canary)"), "{}", out.log);
     assert!(!canary.exists(), "{}", out.log);
 }
+
+#[test]
+fn a_quote_in_any_parameter_of_any_template_is_refused() {
+    let ws = tempfile::tempdir().unwrap();
+    for step in STEPS {
+        let t = template(step);
+        for p in t["spec"]["parameters"].as_array().unwrap() {
+            let name = p["name"].as_str().unwrap();
+            let hostile = match p["type"].as_str().unwrap() {
+                "bool" => continue,
+                "secret" => json!({"name": "x'); touch canary; ('", "type": KUBECONFIG}),
+                _ => json!("x'; touch canary; echo '"),
+            };
+            // A credential binding is written only by the dsl runtime; the shell one gets the
+            // chosen secret's name from KubeSphere, not from a parameter.
+            if p["type"] == "secret" && t["spec"]["runtime"] == "shell" {
+                continue;
+            }
+            let rendered = render(&t, &json!({ name: hostile }), None);
+            let out = Jenkins::default().run(&rendered, ws.path()).unwrap();
+            assert_eq!(out.code, 2, "{step} {name}: {}", out.log);
+            assert!(out.log.contains("cannot hold quote characters"), "{step} {name}: {}", out.log);
+            assert!(!ws.path().join("canary").exists(), "{step} {name}");
+        }
+    }
+}
