@@ -362,6 +362,14 @@ fn checkout_guard_lints_a_job_config() {
     let out = build(&Jenkins::default(), "checkout-guard", params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(out.log.contains("lightweight checkout applies"), "{}", out.log);
+    // exec: a guarded git command, one word per line.
+    let repo = ws.path().join("repo");
+    assert_eq!(run(Command::new("git").args(["init", "-q"]).arg(&repo)).code, 0);
+    let params = json!({"subcommand": "exec", "dir": repo.display().to_string(),
+                        "command": format!("git\n-C\n{}\nrev-parse\n--is-inside-work-tree", repo.display())});
+    let out = build(&Jenkins::default(), "checkout-guard", params, None, ws.path());
+    assert_eq!(out.code, 0, "{}", out.log);
+    assert!(out.printed().lines().any(|l| l.trim() == "true"), "{}", out.log);
     // Another subcommand's options are left out of the line, so they cannot upset it.
     let params =
         json!({"subcommand": "clean", "roots": ws.path().display().to_string(), "dir": "ignored", "files": "x"});
