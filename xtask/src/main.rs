@@ -6,6 +6,7 @@
 mod bk_ci;
 mod dist;
 mod docs;
+mod kubesphere;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 2] = ["hosts/bk-ci", "docs/options"];
+const GENERATED_DIRS: [&str; 3] = ["hosts/bk-ci", "hosts/kubesphere", "docs/options"];
 
 fn generate(steps: &[spec::Step]) -> Files {
     let mut files = Files::new();
@@ -24,6 +25,7 @@ fn generate(steps: &[spec::Step]) -> Files {
         files.extend(bk_ci::files(step));
         files.extend(docs::files(step));
     }
+    files.extend(kubesphere::files(steps));
     files
 }
 
