@@ -176,8 +176,9 @@ fn credential_field(step: &Step, credential: &Credential) -> Value {
     if let Some(group) = &credential.group {
         out["groupName"] = json!(group);
     }
-    let subcommands: Vec<String> =
+    let mut subcommands: Vec<String> =
         step.inputs.iter().filter(|i| fills(credential, &i.id)).flat_map(|i| i.subcommands.iter().cloned()).collect();
+    subcommands.dedup();
     if let Some(rely) = rely(step, &subcommands) {
         out["rely"] = rely;
     }

@@ -31,7 +31,10 @@ pub const FORM: Form = Form {
         Input::new("wait", text("等待锁的时间", "Wait for the guard")).group("exec"),
         Input::new("stale_after", text("锁文件超过多久算失效", "A lock is stale after")).group("exec"),
         Input::new("command", text("要运行的命令", "Command"))
-            .placeholder(text("[\"git\",\"fetch\",\"--prune\",\"origin\"]", "[\"git\",\"fetch\",\"--prune\",\"origin\"]"))
+            .placeholder(text(
+                "[\"git\",\"-C\",\"repo\",\"fetch\",\"--prune\",\"origin\"]（在工作空间中运行）",
+                "[\"git\",\"-C\",\"repo\",\"fetch\",\"--prune\",\"origin\"] (runs in the workspace)",
+            ))
             .keeps_commas()
             .group("exec"),
         Input::new("roots", text("要扫描的目录", "Folders to scan")).group("clean"),
