@@ -36,6 +36,8 @@ pub const FORM: Form = Form {
         Input::new("context", text("kubeconfig 上下文", "kubeconfig context")).group("cluster"),
         Input::new("kube_timeout", text("集群请求超时", "Cluster request timeout")).group("cluster"),
         Input::new("ca_file", text("镜像仓库额外信任的 CA 证书 (PEM)", "Extra CA certificate for the registry (PEM)")).group("tls"),
+        Input::new("cert_file", text("客户端证书 (PEM)", "Client certificate (PEM)")).group("tls"),
+        Input::new("key_file", text("客户端私钥 (PEM)", "Client key (PEM)")).group("tls"),
         Input::new("insecure_skip_tls_verify", text("跳过证书校验（不安全）", "Skip certificate verification (unsafe)")).group("tls"),
         Input::new("http_timeout", text("单个请求超时", "Timeout of one request")).group("tls"),
         Input::new("retries", text("重试次数", "Retries")).group("tls"),
