@@ -51,6 +51,7 @@ pub fn files(step: &Step) -> Files {
     for o in &step.outputs {
         text.push_str(&format!("| `{}` | {} | {} |\n", o.id, o.description.zh, o.description.en));
     }
+    text.push_str(&examples(step));
     Files::from([(format!("docs/options/{}.md", step.step).into(), text)])
 }
 
@@ -71,4 +72,21 @@ fn row(input: &Input) -> String {
         en.push_str(&format!(" One of: {}.", input.choices.join(", ")));
     }
     format!("| `{}` | `{option}`{scope} | {env} | {default} | {} | {en} |\n", input.id, input.label.zh)
+}
+
+/// Where the step's form is in each host, each an example to copy.
+fn examples(step: &Step) -> String {
+    let name = &step.step;
+    let camel = step.camel();
+    let upper = format!("{}{}", camel[..1].to_uppercase(), &camel[1..]);
+    format!(
+        "\n## In each host / 各平台用法\n\n\
+         - BK-CI atom `{atom}`: [`hosts/bk-ci/{name}/task.json`](../../hosts/bk-ci/{name}/task.json) ([docs/bk-ci.md](../bk-ci.md))\n\
+         - KubeSphere: [`hosts/kubesphere/{name}.yaml`](../../hosts/kubesphere/{name}.yaml) ([docs/kubesphere.md](../kubesphere.md))\n\
+         - Jenkins library: `deckhand{upper}(...)`, [`hosts/jenkins/vars/deckhand{upper}.groovy`](../../hosts/jenkins/vars/deckhand{upper}.groovy), \
+         [`hosts/jenkins/Jenkinsfile.example`](../../hosts/jenkins/Jenkinsfile.example)\n\
+         - Drone: [`hosts/drone/{name}.yml`](../../hosts/drone/{name}.yml); Woodpecker: [`hosts/woodpecker/{name}.yml`](../../hosts/woodpecker/{name}.yml)\n\
+         - By hand: `{name} --help`\n",
+        atom = step.atom_code,
+    )
 }
