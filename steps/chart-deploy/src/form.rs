@@ -1,6 +1,6 @@
 //! chart-deploy in the CI hosts' forms (see `deckhand_common::host`).
 
-use deckhand_common::host::{text, Credential, CredentialKind, Form, Group, Input, Output};
+use deckhand_common::host::{text, Form, Group, Input, Output, KUBECONFIG_CREDENTIAL};
 
 pub const FORM: Form = Form {
     atom_code: "deckhandChartDeploy",
@@ -51,14 +51,7 @@ pub const FORM: Form = Form {
         Input::new("no_preflight", text("跳过发布前检查", "Skip the pre-flight checks")).group("advanced"),
         Input::new("ignore_version_skew", text("忽略 helm 与集群版本不匹配", "Ignore helm/cluster version skew")).group("advanced"),
     ],
-    credentials: &[Credential {
-        id: "kubeconfig_credential",
-        kind: CredentialKind::Kubeconfig,
-        label: text("kubeconfig 凭证", "kubeconfig credential"),
-        username_option: None,
-        secret_option: None,
-        group: Some("cluster"),
-    }],
+    credentials: &[KUBECONFIG_CREDENTIAL],
     outputs: &[
         Output { id: "release_name", description: text("发布名称", "the release") },
         Output { id: "release_namespace", description: text("命名空间", "its namespace") },

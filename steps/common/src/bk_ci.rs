@@ -208,24 +208,7 @@ mod tests {
 
     #[test]
     fn a_chosen_kubeconfig_credential_beats_the_agents_kubeconfig() {
-        const FORM: Form = Form {
-            atom_code: "demo",
-            name: crate::host::text("", ""),
-            summary: crate::host::text("", ""),
-            category: "",
-            timeout_minutes: 1,
-            groups: &[],
-            inputs: &[],
-            credentials: &[crate::host::Credential {
-                id: "kubeconfig_credential",
-                kind: CredentialKind::Kubeconfig,
-                label: crate::host::text("", ""),
-                username_option: None,
-                secret_option: None,
-                group: None,
-            }],
-            outputs: &[],
-        };
+        const FORM: Form = crate::host::test_form(&[], &[crate::host::KUBECONFIG_CREDENTIAL]);
         let dir = tempfile::tempdir().unwrap();
         let gateway = one_reply(r#"{"status":0,"data":{"password":"apiVersion: v1\nkind: Config\n"},"message":null}"#);
         std::fs::write(dir.path().join(".sdk.json"), format!(r#"{{"buildType":"WORKER","gateway":"{gateway}"}}"#))

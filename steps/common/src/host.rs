@@ -131,6 +131,32 @@ pub struct Credential {
     pub group: Option<&'static str>,
 }
 
+/// The kubeconfig credential of a step that talks to a cluster (`KubeArgs`), in its `cluster` group.
+pub const KUBECONFIG_CREDENTIAL: Credential = Credential {
+    id: "kubeconfig_credential",
+    kind: CredentialKind::Kubeconfig,
+    label: text("kubeconfig 凭证", "kubeconfig credential"),
+    username_option: None,
+    secret_option: None,
+    group: Some("cluster"),
+};
+
+/// A form with only `inputs` and `credentials`, for the plumbing's own tests.
+#[cfg(test)]
+pub(crate) const fn test_form(inputs: &'static [Input], credentials: &'static [Credential]) -> Form {
+    Form {
+        atom_code: "demo",
+        name: text("", ""),
+        summary: text("", ""),
+        category: "",
+        timeout_minutes: 1,
+        groups: &[],
+        inputs,
+        credentials,
+        outputs: &[],
+    }
+}
+
 /// The environment variable a kubeconfig credential's content is handed over in (Jenkins'
 /// kubeconfigContent binding's default name; `--kubeconfig-content-env` reads it).
 pub const KUBECONFIG_CONTENT: &str = "KUBECONFIG_CONTENT";
@@ -318,29 +344,16 @@ mod tests {
         secret_knob: bool,
     }
 
-    const fn form(inputs: &'static [Input], credentials: &'static [Credential]) -> Form {
-        Form {
-            atom_code: "demo",
-            name: text("", ""),
-            summary: text("", ""),
-            category: "",
-            timeout_minutes: 1,
-            groups: &[],
-            inputs,
-            credentials,
-            outputs: &[],
-        }
-    }
-
     #[test]
     fn a_form_that_matches_its_options_has_no_problems() {
-        const OK: Form = form(&[Input::new("set", text("", "")).keeps_commas(), Input::new("repo", text("", ""))], &[]);
+        const OK: Form =
+            test_form(&[Input::new("set", text("", "")).keeps_commas(), Input::new("repo", text("", ""))], &[]);
         assert_eq!(problems(&Demo::command(), &OK), Vec::<String>::new());
     }
 
     #[test]
     fn an_input_that_is_no_option_is_a_problem() {
-        const BAD: Form = form(
+        const BAD: Form = test_form(
             &[
                 Input::new("dry_run", text("", "")),
                 Input::new("repo", text("", "")).keeps_commas(),
@@ -373,7 +386,7 @@ mod tests {
 
     #[test]
     fn the_spec_takes_kind_default_and_choices_from_clap() {
-        const OK: Form = form(&[Input::new("set", text("值", "values")).keeps_commas()], &[]);
+        const OK: Form = test_form(&[Input::new("set", text("值", "values")).keeps_commas()], &[]);
         let spec = spec(&Demo::command(), &OK);
         assert_eq!(spec["inputs"][0]["kind"], "list");
         assert_eq!(spec["inputs"][0]["flag"], "--set");

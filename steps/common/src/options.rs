@@ -267,17 +267,8 @@ mod tests {
         registries: Vec<String>,
     }
 
-    const FORM: Form = Form {
-        atom_code: "demo",
-        name: crate::host::text("", ""),
-        summary: crate::host::text("", ""),
-        category: "",
-        timeout_minutes: 1,
-        groups: &[],
-        inputs: &[crate::host::Input::new("set", crate::host::text("", "")).keeps_commas()],
-        credentials: &[],
-        outputs: &[],
-    };
+    const FORM: Form =
+        crate::host::test_form(&[crate::host::Input::new("set", crate::host::text("", "")).keeps_commas()], &[]);
 
     #[derive(Parser, Debug)]
     struct Tool {

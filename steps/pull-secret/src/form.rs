@@ -1,6 +1,6 @@
 //! pull-secret in the CI hosts' forms (see `deckhand_common::host`).
 
-use deckhand_common::host::{text, Credential, CredentialKind, Form, Group, Input, Output};
+use deckhand_common::host::{text, Credential, CredentialKind, Form, Group, Input, Output, KUBECONFIG_CREDENTIAL};
 
 pub const FORM: Form = Form {
     atom_code: "deckhandPullSecret",
@@ -51,14 +51,7 @@ pub const FORM: Form = Form {
             secret_option: Some("password"),
             group: Some("registry"),
         },
-        Credential {
-            id: "kubeconfig_credential",
-            kind: CredentialKind::Kubeconfig,
-            label: text("kubeconfig 凭证", "kubeconfig credential"),
-            username_option: None,
-            secret_option: None,
-            group: Some("cluster"),
-        },
+        KUBECONFIG_CREDENTIAL,
     ],
     outputs: &[
         Output { id: "secret_name", description: text("Secret 名称", "the secret") },
