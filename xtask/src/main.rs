@@ -4,6 +4,8 @@
 //! `cargo xtask dist`: builds the release into `dist/`.
 
 mod bk_ci;
+mod drone;
+mod jenkins;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -14,13 +16,16 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 1] = ["hosts/bk-ci"];
+const GENERATED_DIRS: [&str; 4] = ["hosts/bk-ci", "hosts/jenkins", "hosts/drone", "hosts/woodpecker"];
 
 fn generate(steps: &[spec::Step]) -> Files {
     let mut files = Files::new();
     for step in steps {
         files.extend(bk_ci::files(step));
+        files.extend(jenkins::files(step));
+        files.extend(drone::files(step));
     }
+    files.extend(jenkins::library_files(steps));
     files
 }
 
