@@ -6,6 +6,8 @@
 mod bk_ci;
 mod dist;
 mod docs;
+mod drone;
+mod jenkins;
 mod kubesphere;
 mod spec;
 
@@ -17,15 +19,19 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 3] = ["hosts/bk-ci", "hosts/kubesphere", "docs/options"];
+const GENERATED_DIRS: [&str; 6] =
+    ["hosts/bk-ci", "hosts/kubesphere", "hosts/jenkins", "hosts/drone", "hosts/woodpecker", "docs/options"];
 
 fn generate(steps: &[spec::Step]) -> Files {
     let mut files = Files::new();
     for step in steps {
         files.extend(bk_ci::files(step));
         files.extend(docs::files(step));
+        files.extend(jenkins::files(step));
+        files.extend(drone::files(step));
     }
     files.extend(kubesphere::files(steps));
+    files.extend(jenkins::library_files(steps));
     files
 }
 
