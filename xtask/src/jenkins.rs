@@ -424,6 +424,10 @@ fn help(step: &Step) -> String {
         if !input.subcommands.is_empty() {
             notes.push(format!("for {}", input.subcommands.join(", ")));
         }
+        if let Some(env) = &input.env {
+            // The step reads it from there when the argument is not given (as from a withEnv).
+            notes.push(format!("else ${env}"));
+        }
         let _ =
             writeln!(out, "  {} ({}): {} / {}", argument(&input.id), notes.join("; "), input.label.en, input.label.zh);
         if !input.help.is_empty() {
@@ -497,16 +501,17 @@ fn example_call(step: &Step) -> String {
 
 fn readme(steps: &[Step]) -> String {
     let mut out = String::from(README_HEAD);
-    out.push_str("\n| Step | Global variable | Credentials |\n|---|---|---|\n");
+    out.push_str("\n| Step | Global variable | What it does | Credentials |\n|---|---|---|---|\n");
     for step in steps {
         let credentials: Vec<String> =
             step.credentials.iter().map(|c| format!("`{}`", credential_argument(c))).collect();
         let _ = writeln!(
             out,
-            "| {} ({}) | `{}` | {} |",
+            "| {} ({}) | `{}` | {} | {} |",
             step.step,
             step.name.zh,
             global_name(step),
+            step.about.as_deref().unwrap_or(&step.summary.en),
             if credentials.is_empty() { "-".to_string() } else { credentials.join(", ") }
         );
     }
