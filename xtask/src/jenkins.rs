@@ -223,7 +223,9 @@ const INPUTS_DOC: &str = "/** The step's inputs by argument name: option, flag (
 ";
 
 const CALL: &str = r#"
-/** Runs the step in the agent's container and returns its result (JSON text). */
+/** Runs the step in the agent's container and returns its result (JSON text). The helpers below
+ * are not private, so the closures given to container and withCredentials reach them however
+ * Jenkins' CPS transformation dispatches the call. */
 def call(Map args = [:]) {
     List<String> problems = problemsOf(args)
     if (problems) {
@@ -242,7 +244,7 @@ def call(Map args = [:]) {
 /// each bound one way only.
 fn bound(step: &Step) -> String {
     let mut out = String::from(
-        "\n/** Runs the step with the credentials `args` names bound to the variables it reads. */\nprivate bound(Map args) {\n    List bindings = []\n",
+        "\n/** Runs the step with the credentials `args` names bound to the variables it reads. */\nObject bound(Map args) {\n    List bindings = []\n",
     );
     let mut kubeconfig = None;
     for credential in &step.credentials {
@@ -286,7 +288,7 @@ fn bound(step: &Step) -> String {
 }
 
 const COMMON: &str = r#"
-private withBindings(List bindings, Map command) {
+Object withBindings(List bindings, Map command) {
     if (bindings.empty) {
         return runStep(command)
     }
@@ -295,7 +297,7 @@ private withBindings(List bindings, Map command) {
     }
 }
 
-private runStep(Map command) {
+Object runStep(Map command) {
     return withEnv(command.env) {
         sh(script: command.script, returnStdout: true).trim()
     }
@@ -303,7 +305,7 @@ private runStep(Map command) {
 
 /** What is wrong with `args`: unknown or missing arguments, values of the wrong kind. */
 @NonCPS
-private List<String> problemsOf(Map args) {
+List<String> problemsOf(Map args) {
     List<String> problems = []
     List<String> known = []
     known.addAll(SUBCOMMANDS ? ['subcommand'] : [])
@@ -339,7 +341,7 @@ private List<String> problemsOf(Map args) {
 
 /** The step's command line, naming only variables, and the variables that carry the values. */
 @NonCPS
-private Map commandOf(Map args) {
+Map commandOf(Map args) {
     List<String> words = [STEP]
     words.addAll(SUBCOMMANDS.findAll { name -> name == args.subcommand })
     words << '--output=json'
@@ -377,7 +379,7 @@ private Map commandOf(Map args) {
 }
 
 @NonCPS
-private boolean isGiven(Object value) {
+boolean isGiven(Object value) {
     if (value instanceof Collection) {
         return value.any { item -> item != null }
     }
