@@ -190,8 +190,8 @@ fn the_library_runs_the_steps_with_values_only_in_the_environment() {
     let returned: Value = serde_json::from_str(fetched["returned"].as_str().unwrap()).unwrap();
     assert_eq!(returned["version"], "1.2.3", "the call returns the step's JSON result: {returned}");
     assert!(server.requests().iter().all(|r| r.2), "the repository got the credential");
-    let everything = fetched.to_string().replace(&serde_json::to_string(CANARY).unwrap(), "");
-    assert!(!everything.contains("canary"), "the password is only in the binding: {fetched}");
+    // Script, environment, output, errors, result: the password is in none of them.
+    assert!(!fetched.to_string().contains("canary"), "the password is only in the binding: {fetched}");
 
     // checkout-guard exec: each list item is one argument, commas and quotes included; no container.
     let guarded = &results[1];
