@@ -5,8 +5,38 @@
 # build time breaks air-gapped builds), and Debian's git with the libraries it links (for
 # checkout-guard exec -- git ...). The user is jenkins (1000:1000), whose workdir /workspace and
 # home /home/jenkins it owns.
+#
+# `images/build.sh plugins [STEP...]` builds the Drone/Woodpecker plugin images instead
+# (images/plugin.Containerfile): localhost/deckhand-<step>:latest for each step (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = plugins ]; then
+  shift
+  command -v buildah >/dev/null || {
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah ca-certificates >/dev/null; }
+  RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins
+  bins=target/x86_64-unknown-linux-gnu/release
+  steps=("$@")
+  [ ${#steps[@]} -gt 0 ] || mapfile -t steps < <(for d in steps/*/src/main.rs; do basename "$(dirname "$(dirname "$d")")"; done)
+  for step in "${steps[@]}"; do
+    ctx=$(mktemp -d)
+    root=$ctx/rootfs
+    mkdir -p "$root/bin" "$root/etc/ssl/certs" "$root/tmp"
+    chmod 1777 "$root/tmp"
+    cp "$bins/$step" "$root/bin/$step"
+    cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
+    printf 'root:x:0:0::/root:/sbin/nologin\nplugin:x:1000:1000::/tmp:/sbin/nologin\n' > "$root/etc/passwd"
+    if [ "$step" = chart-deploy ]; then
+      [ -x target/peers/bin/helm-3.17.3 ] || tests/install-peers.sh >/dev/null
+      cp target/peers/bin/helm-3.17.3 "$root/bin/helm"
+    fi
+    sed "s/@STEP@/$step/" images/plugin.Containerfile > "$ctx/Containerfile"
+    buildah --storage-driver vfs bud --isolation chroot -q -t "localhost/deckhand-$step:latest" "$ctx" >/dev/null
+    rm -rf "$ctx"
+    echo "built localhost/deckhand-$step:latest"
+  done
+  exit 0
+fi
 command -v buildah >/dev/null && [ -x /bin/busybox ] && [ -x /usr/bin/git ] || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah busybox-static ca-certificates git >/dev/null; }
 RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins

@@ -1,7 +1,9 @@
 //! The agent image (images/build.sh, built with buildah: no Docker engine runs here) smoke-run
 //! inside with `buildah run`, as the user it runs as: every step answers `--tool-version`, the
 //! workdir and HOME are writable, a chart is fetched from a repository on loopback into the
-//! workdir, and checkout-guard guards a real git command.
+//! workdir, and checkout-guard guards a real git command. And two Drone/Woodpecker plugin images
+//! (`images/build.sh plugins`): FROM scratch with the one binary, run from their ENTRYPOINT with
+//! only PLUGIN_* settings in a mounted workspace, as a runner runs them.
 
 mod support;
 
@@ -72,4 +74,68 @@ fn the_agent_image_runs_every_step_as_its_user() {
     assert_eq!(guarded.code, 0, "{guarded:?}");
     let status = container.run(&["git", "-C", "repo", "status", "--short", "--branch"]);
     assert_eq!(status.code, 0, "git runs in the image: {status:?}");
+}
+
+/// The image's configuration as buildah reports it (OCI form).
+fn config(image: &str) -> serde_json::Value {
+    let out = run(buildah().args(["inspect", "--type", "image", image]));
+    assert_eq!(out.code, 0, "{out:?}");
+    let inspected: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    inspected["OCIv1"]["config"].clone()
+}
+
+fn image_size(image: &str) -> String {
+    let out = run(buildah().args(["images", "--format", "{{.Size}}", image]));
+    out.stdout.trim().to_string()
+}
+
+#[test]
+fn plugin_images_run_from_their_entrypoint_with_plugin_settings() {
+    let built = run(Command::new(root().join("images/build.sh")).args(["plugins", "chart-untar", "checkout-guard"]));
+    assert_eq!(built.code, 0, "{built:?}");
+    let work = tempfile::tempdir().unwrap();
+    let workspace = work.path().join("ws");
+    std::fs::create_dir_all(workspace.join("charts")).unwrap();
+    Helm::new(HELM3).package(work.path(), "demo", "1.2.3", &workspace.join("charts"));
+    assert_eq!(run(Command::new("git").args(["init", "-q"]).arg(workspace.join("repo"))).code, 0);
+    let lock = workspace.join("repo/.git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    assert_eq!(run(Command::new("touch").args(["-d", "3 hours ago"]).arg(&lock)).code, 0);
+    // The runner's workspace belongs to the step's user here (Drone's clone step runs as root:
+    // a plugin that writes into the workspace needs it writable by 1000).
+    assert_eq!(run(Command::new("chown").args(["-R", "1000:1000"]).arg(&workspace)).code, 0);
+    let mount = format!("{}:/drone/src", workspace.display());
+
+    for (step, settings) in [
+        ("chart-untar", vec!["PLUGIN_ARCHIVE=charts/demo-1.2.3.tgz", "PLUGIN_DESTINATION=build", "PLUGIN_FORCE=true"]),
+        ("checkout-guard", vec!["PLUGIN_SUBCOMMAND=clean", "PLUGIN_ROOTS=.", "PLUGIN_MIN_AGE=1h"]),
+    ] {
+        let image = format!("localhost/deckhand-{step}:latest");
+        let config = config(&image);
+        assert_eq!(config["Entrypoint"], serde_json::json!([format!("/bin/{step}")]), "{config}");
+        assert_eq!(config["User"], "1000:1000", "{config}");
+        println!("{image}: {}", image_size(&image));
+        let container = Container::of(&image);
+        // What a runner runs: the image's ENTRYPOINT and nothing else, the settings as PLUGIN_*.
+        let entrypoint: Vec<String> =
+            config["Entrypoint"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let mut cmd = buildah();
+        cmd.args(["run", "--isolation", "chroot", "--network", "host", "-v", &mount, "--workingdir", "/drone/src"]);
+        for setting in &settings {
+            cmd.args(["-e", setting]);
+        }
+        cmd.arg(&container.0).arg("--").args(&entrypoint);
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 0, "{step}: {out:?}");
+        if step == "checkout-guard" {
+            // It read its settings and scanned the mounted workspace. (It keeps the lock: chroot
+            // isolation shares the host's /proc, whose other users' processes uid 1000 cannot
+            // read, so staleness cannot be proved; a runner's container has its own PID space.)
+            assert!(out.stdout.contains("1 repositories, 1 lock files"), "{out:?}");
+        }
+        // Nothing else is in the image to run: no shell.
+        let shell = container.run(&["/bin/sh", "-c", "true"]);
+        assert_ne!(shell.code, 0, "{step}: a plugin image has no shell: {shell:?}");
+    }
+    assert!(workspace.join("build/demo/Chart.yaml").is_file(), "chart-untar unpacked in the workspace");
 }

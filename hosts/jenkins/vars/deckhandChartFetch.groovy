@@ -45,7 +45,9 @@ import groovy.transform.Field
 /** The library's own arguments. */
 @Field static final List<String> OWN = ['container']
 
-/** Runs the step in the agent's container and returns its result (JSON text). */
+/** Runs the step in the agent's container and returns its result (JSON text). The helpers below
+ * are not private, so the closures given to container and withCredentials reach them however
+ * Jenkins' CPS transformation dispatches the call. */
 def call(Map args = [:]) {
     List<String> problems = problemsOf(args)
     if (problems) {
@@ -60,7 +62,7 @@ def call(Map args = [:]) {
 }
 
 /** Runs the step with the credentials `args` names bound to the variables it reads. */
-private bound(Map args) {
+Object bound(Map args) {
     List bindings = []
     if (args.credentialsId) {
         bindings << usernamePassword(credentialsId: args.credentialsId,
@@ -71,7 +73,7 @@ private bound(Map args) {
     return withBindings(bindings, command)
 }
 
-private withBindings(List bindings, Map command) {
+Object withBindings(List bindings, Map command) {
     if (bindings.empty) {
         return runStep(command)
     }
@@ -80,7 +82,7 @@ private withBindings(List bindings, Map command) {
     }
 }
 
-private runStep(Map command) {
+Object runStep(Map command) {
     return withEnv(command.env) {
         sh(script: command.script, returnStdout: true).trim()
     }
@@ -88,7 +90,7 @@ private runStep(Map command) {
 
 /** What is wrong with `args`: unknown or missing arguments, values of the wrong kind. */
 @NonCPS
-private List<String> problemsOf(Map args) {
+List<String> problemsOf(Map args) {
     List<String> problems = []
     List<String> known = []
     known.addAll(SUBCOMMANDS ? ['subcommand'] : [])
@@ -124,7 +126,7 @@ private List<String> problemsOf(Map args) {
 
 /** The step's command line, naming only variables, and the variables that carry the values. */
 @NonCPS
-private Map commandOf(Map args) {
+Map commandOf(Map args) {
     List<String> words = [STEP]
     words.addAll(SUBCOMMANDS.findAll { name -> name == args.subcommand })
     words << '--output=json'
@@ -162,7 +164,7 @@ private Map commandOf(Map args) {
 }
 
 @NonCPS
-private boolean isGiven(Object value) {
+boolean isGiven(Object value) {
     if (value instanceof Collection) {
         return value.any { item -> item != null }
     }
