@@ -14,7 +14,7 @@ if [ "${1:-}" = plugins ]; then
   shift
   command -v buildah >/dev/null || {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah ca-certificates >/dev/null; }
-  RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins
+  RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins --exclude xtask
   bins=target/x86_64-unknown-linux-gnu/release
   steps=("$@")
   [ ${#steps[@]} -gt 0 ] || mapfile -t steps < <(for d in steps/*/src/main.rs; do basename "$(dirname "$(dirname "$d")")"; done)
@@ -25,7 +25,7 @@ if [ "${1:-}" = plugins ]; then
     chmod 1777 "$root/tmp"
     cp "$bins/$step" "$root/bin/$step"
     cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/"
-    printf 'root:x:0:0::/root:/sbin/nologin\nplugin:x:1000:1000::/tmp:/sbin/nologin\n' > "$root/etc/passwd"
+    printf 'root:x:0:0::/tmp:/sbin/nologin\n' > "$root/etc/passwd"
     if [ "$step" = chart-deploy ]; then
       [ -x target/peers/bin/helm-3.17.3 ] || tests/install-peers.sh >/dev/null
       cp target/peers/bin/helm-3.17.3 "$root/bin/helm"
@@ -39,7 +39,7 @@ if [ "${1:-}" = plugins ]; then
 fi
 command -v buildah >/dev/null && [ -x /bin/busybox ] && [ -x /usr/bin/git ] || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq buildah busybox-static ca-certificates git >/dev/null; }
-RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins
+RUSTFLAGS='-C target-feature=+crt-static' cargo build -q --release --target x86_64-unknown-linux-gnu --workspace --bins --exclude xtask
 ctx=$(mktemp -d); trap 'rm -rf "$ctx"' EXIT
 root=$ctx/rootfs
 mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc/ssl/certs" "$root/tmp" "$ctx/workspace" "$ctx/home"

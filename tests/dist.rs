@@ -82,4 +82,8 @@ fn dist_holds_the_whole_release() {
         .arg(pulled.stdout.trim()));
     assert_eq!(inspect.code, 0, "{inspect:?}");
     assert_eq!(inspect.stdout.trim(), "1000:1000");
+    for step in STEPS {
+        let plugin = dist.join(format!("images/deckhand-{step}-{version}.oci.tar"));
+        assert!(plugin.is_file(), "the {step} plugin image is in dist/images");
+    }
 }

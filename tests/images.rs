@@ -101,9 +101,7 @@ fn plugin_images_run_from_their_entrypoint_with_plugin_settings() {
     let lock = workspace.join("repo/.git/index.lock");
     std::fs::write(&lock, "").unwrap();
     assert_eq!(run(Command::new("touch").args(["-d", "3 hours ago"]).arg(&lock)).code, 0);
-    // The runner's workspace belongs to the step's user here (Drone's clone step runs as root:
-    // a plugin that writes into the workspace needs it writable by 1000).
-    assert_eq!(run(Command::new("chown").args(["-R", "1000:1000"]).arg(&workspace)).code, 0);
+    // The workspace is root's, 0755, as the runners' clone step (run as root) leaves it.
     let mount = format!("{}:/drone/src", workspace.display());
 
     for (step, settings) in [
@@ -113,7 +111,7 @@ fn plugin_images_run_from_their_entrypoint_with_plugin_settings() {
         let image = format!("localhost/deckhand-{step}:latest");
         let config = config(&image);
         assert_eq!(config["Entrypoint"], serde_json::json!([format!("/bin/{step}")]), "{config}");
-        assert_eq!(config["User"], "1000:1000", "{config}");
+        assert_eq!(config["User"], "0:0", "{config}: the runners' workspace is root's");
         println!("{image}: {}", image_size(&image));
         let container = Container::of(&image);
         // What a runner runs: the image's ENTRYPOINT and nothing else, the settings as PLUGIN_*.
@@ -128,10 +126,9 @@ fn plugin_images_run_from_their_entrypoint_with_plugin_settings() {
         let out = run(&mut cmd);
         assert_eq!(out.code, 0, "{step}: {out:?}");
         if step == "checkout-guard" {
-            // It read its settings and scanned the mounted workspace. (It keeps the lock: chroot
-            // isolation shares the host's /proc, whose other users' processes uid 1000 cannot
-            // read, so staleness cannot be proved; a runner's container has its own PID space.)
+            // It read its settings, scanned the mounted workspace and removed the stale lock.
             assert!(out.stdout.contains("1 repositories, 1 lock files"), "{out:?}");
+            assert!(!lock.exists(), "the stale lock is removed: {out:?}");
         }
         // Nothing else is in the image to run: no shell.
         let shell = container.run(&["/bin/sh", "-c", "true"]);

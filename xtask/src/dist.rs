@@ -142,21 +142,11 @@ fn library_tarball(generated: &Files, to: &Path) -> Result<(), String> {
     tar.into_inner().and_then(|gz| gz.finish()).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Builds the images (images/build*.sh) and names them.
+/// Builds the agent image and the plugin images (images/build.sh) and names them.
 fn build_images() -> Result<Vec<String>, String> {
     let root = spec::root();
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(root.join("images"))
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("build") && n.to_string_lossy().ends_with(".sh"))
-        })
-        .collect();
-    scripts.sort();
-    for script in &scripts {
-        command(Command::new(script).current_dir(&root))?;
-    }
+    command(Command::new(root.join("images/build.sh")).current_dir(&root))?;
+    command(Command::new(root.join("images/build.sh")).arg("plugins").current_dir(&root))?;
     let out = Command::new("buildah")
         .args(["--storage-driver", "vfs", "images", "--format", "{{.Name}}"])
         .output()

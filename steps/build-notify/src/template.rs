@@ -82,7 +82,8 @@ pub struct Build {
 }
 
 impl Build {
-    /// The first variable that is set, of each group.
+    /// The first variable that is set, of each group: Jenkins', BK-CI's, Drone's (`DRONE_*`) and
+    /// Woodpecker's (`CI_*`).
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Build {
         let first = |names: &[&str]| names.iter().find_map(|n| lookup(n).filter(|v| !v.trim().is_empty()));
         let duration = first(&["BUILD_DURATION"]).or_else(|| {
@@ -93,13 +94,20 @@ impl Build {
             Some(humantime::format_duration(std::time::Duration::from_secs(seconds)).to_string())
         });
         Build {
-            name: first(&["JOB_NAME", "BK_CI_PIPELINE_NAME"]).unwrap_or_else(|| "?".into()),
-            number: first(&["BUILD_NUMBER", "BK_CI_BUILD_NUM"]).unwrap_or_else(|| "?".into()),
-            url: first(&["BUILD_URL", "RUN_DISPLAY_URL", "BK_CI_BUILD_URL"]),
+            name: first(&["JOB_NAME", "BK_CI_PIPELINE_NAME", "DRONE_REPO", "CI_REPO"]).unwrap_or_else(|| "?".into()),
+            number: first(&["BUILD_NUMBER", "BK_CI_BUILD_NUM", "DRONE_BUILD_NUMBER", "CI_PIPELINE_NUMBER"])
+                .unwrap_or_else(|| "?".into()),
+            url: first(&["BUILD_URL", "RUN_DISPLAY_URL", "BK_CI_BUILD_URL", "DRONE_BUILD_LINK", "CI_PIPELINE_URL"]),
             duration,
-            commit: first(&["GIT_COMMIT", "BK_CI_GIT_REPO_HEAD_COMMIT_ID", "CI_COMMIT_SHA"]),
-            branch: first(&["GIT_BRANCH", "BRANCH_NAME", "BK_CI_GIT_REPO_BRANCH"]),
-            started_by: first(&["BUILD_USER", "BK_CI_START_USER_NAME"]),
+            commit: first(&["GIT_COMMIT", "BK_CI_GIT_REPO_HEAD_COMMIT_ID", "DRONE_COMMIT_SHA", "CI_COMMIT_SHA"]),
+            branch: first(&[
+                "GIT_BRANCH",
+                "BRANCH_NAME",
+                "BK_CI_GIT_REPO_BRANCH",
+                "DRONE_COMMIT_BRANCH",
+                "CI_COMMIT_BRANCH",
+            ]),
+            started_by: first(&["BUILD_USER", "BK_CI_START_USER_NAME", "DRONE_COMMIT_AUTHOR", "CI_COMMIT_AUTHOR"]),
         }
     }
 }
@@ -250,5 +258,27 @@ ${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
         assert!(mail.html.contains("<th align=\"left\">构建状态</th><td><b style=\"color:#c62828\">失败</b></td>"));
         assert_eq!(Lang::from_locale(Some("zh_CN.UTF-8")), Lang::Zh);
         assert_eq!(Lang::from_locale(None), Lang::En);
+    }
+
+    #[test]
+    fn drone_and_woodpecker_builds_are_named_too() {
+        let drone = |name: &str| match name {
+            "DRONE_REPO" => Some("shop/web".to_string()),
+            "DRONE_BUILD_NUMBER" => Some("7".to_string()),
+            "DRONE_BUILD_LINK" => Some("https://drone.example/shop/web/7".to_string()),
+            _ => None,
+        };
+        let build = Build::from_lookup(&drone);
+        assert_eq!((build.name.as_str(), build.number.as_str()), ("shop/web", "7"));
+        assert_eq!(build.url.as_deref(), Some("https://drone.example/shop/web/7"));
+        let woodpecker = |name: &str| match name {
+            "CI_REPO" => Some("shop/api".to_string()),
+            "CI_PIPELINE_NUMBER" => Some("12".to_string()),
+            "CI_COMMIT_BRANCH" => Some("main".to_string()),
+            _ => None,
+        };
+        let build = Build::from_lookup(&woodpecker);
+        assert_eq!((build.name.as_str(), build.number.as_str()), ("shop/api", "12"));
+        assert_eq!(build.branch.as_deref(), Some("main"));
     }
 }
