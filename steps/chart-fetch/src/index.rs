@@ -5,8 +5,8 @@
 //!
 //! Helm decodes JSON (when the body is valid JSON) with `encoding/json`, and YAML with
 //! sigs.k8s.io/yaml in strict mode: go-yaml v2 refuses repeated keys, and unknown fields are
-//! refused. [`schema`] reproduces both. A block-style index in the usual layout is first proved
-//! acceptable by [`scan`], a line scanner that walks the whole document much faster than a YAML
+//! refused. The `schema` module reproduces both. A block-style index in the usual layout is first proved
+//! acceptable by the `scan` module, a line scanner that walks the whole document much faster than a YAML
 //! parser, and then only the chart's own lines are parsed; anything the scanner cannot prove
 //! goes through the full parse.
 

@@ -268,7 +268,7 @@ fn is_timeout(err: &std::io::Error) -> bool {
 /// Where a download goes; emptied before each attempt.
 pub trait Sink: Write {
     fn empty(&mut self) -> std::io::Result<()>;
-    /// The announced size, to allocate once; a lying server costs at most [`MAX_RESERVE`].
+    /// The announced size, to allocate once; a lying server costs at most `MAX_RESERVE` (256 MiB).
     fn reserve_hint(&mut self, _len: u64) {}
 }
 
