@@ -46,19 +46,7 @@ pub fn global_name(step: &Step) -> String {
 
 /// An input's argument name: its option id in camelCase (`ca_file` -> `caFile`).
 pub fn argument(id: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in id.split('_').enumerate() {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            if i == 0 {
-                out.push(first);
-            } else {
-                out.extend(first.to_uppercase());
-            }
-            out.push_str(chars.as_str());
-        }
-    }
-    out
+    crate::spec::camel_case(id, '_')
 }
 
 /// A credential's argument: `credential` -> `credentialsId`, `kubeconfig_credential` ->

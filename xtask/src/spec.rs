@@ -87,24 +87,29 @@ pub struct Output {
 impl Step {
     /// The step's name in camelCase (`chartFetch`), for Groovy and atom names.
     pub fn camel(&self) -> String {
-        let mut out = String::new();
-        for (i, part) in self.step.split('-').enumerate() {
-            let mut chars = part.chars();
-            if let Some(first) = chars.next() {
-                if i == 0 {
-                    out.push(first);
-                } else {
-                    out.extend(first.to_uppercase());
-                }
-                out.extend(chars);
-            }
-        }
-        out
+        camel_case(&self.step, '-')
     }
 
     pub fn input(&self, id: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.id == id)
     }
+}
+
+/// `text` in camelCase, its words split at `separator` (`chart-fetch` -> `chartFetch`).
+pub fn camel_case(text: &str, separator: char) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split(separator).enumerate() {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            if i == 0 {
+                out.push(first);
+            } else {
+                out.extend(first.to_uppercase());
+            }
+            out.push_str(chars.as_str());
+        }
+    }
+    out
 }
 
 /// The workspace root (xtask's parent folder).
