@@ -17,14 +17,15 @@ peers=${DECKHAND_PEERS:-$root/target/peers}
 [ -x "$peers/bin/helm-3.17.3" ] && python3 -c 'import aiosmtpd' 2>/dev/null || tests/install-peers.sh --demo >/dev/null
 work=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# Starts a peer that prints "PORT <n>" first; echoes the port.
+# Starts a peer that prints "PORT <n>" first, and sets $port (not in a subshell: the peer's pid
+# must reach the clean-up).
 start() { # name command...
   local out=$work/$1.out; shift
   "$@" > "$out" 2>"$out.err" & pids+=($!)
   for _ in $(seq 200); do grep -q '^PORT' "$out" 2>/dev/null && break; sleep 0.05; done
-  awk '/^PORT/ {print $2; exit}' "$out"
+  port=$(awk '/^PORT/ {print $2; exit}' "$out")
 }
 show() { # runs a step as a user would type it, and shows what they would see
   printf '\n\033[1m$ %s\033[0m\n' "$(echo "$*" | sed "s|$bin/||g; s|$work|/tmp/demo|g; s|$root/||g")"
@@ -34,13 +35,15 @@ show() { # runs a step as a user would type it, and shows what they would see
 }
 section() { printf '\n\033[1;34m== %s\033[0m\n' "$*"; }
 
-repo="http://127.0.0.1:$(start repo python3 tests/peers/serve.py --root examples/repo)"
+start repo python3 tests/peers/serve.py --root examples/repo
+repo="http://127.0.0.1:$port"
 # TLS with a self-signed certificate, as many private clusters have (client-go sends no token
 # over plain HTTP). The stand-in reports 1.32, the newest minor helm 3.17 is made for.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/api.key" -out "$work/api.crt" -days 1 \
   -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-kube_port=$(start kube python3 tests/peers/kube_standin.py --token demo-token --git-version v1.32.3 \
-  --tls-cert "$work/api.crt" --tls-key "$work/api.key" --dump "$work/objects.json" --log "$work/kube.log")
+start kube python3 tests/peers/kube_standin.py --token demo-token --git-version v1.32.3 \
+  --tls-cert "$work/api.crt" --tls-key "$work/api.key" --dump "$work/objects.json" --log "$work/kube.log"
+kube_port=$port
 cat > "$work/kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -50,7 +53,8 @@ contexts: [{name: standin, context: {cluster: standin, user: ci}}]
 users: [{name: ci, user: {token: demo-token}}]
 EOF
 mkdir -p "$work/mail"
-smtp_port=$(start smtp python3 tests/peers/smtp_server.py --mode plain --out "$work/mail")
+start smtp python3 tests/peers/smtp_server.py --mode plain --out "$work/mail"
+smtp_port=$port
 export KUBECONFIG=$work/kubeconfig HELM_BIN=$peers/bin/helm-3.17.3
 export HELM_CACHE_HOME=$work/helm/cache HELM_CONFIG_HOME=$work/helm/config HELM_DATA_HOME=$work/helm/data
 export JOB_NAME=shop/web BUILD_NUMBER=42 BUILD_URL=http://jenkins.example/job/shop/job/web/42/
