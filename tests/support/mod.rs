@@ -184,6 +184,20 @@ pub fn spawn_with_port(cmd: &mut Command) -> (Daemon, u16) {
     (Daemon(child), port)
 }
 
+/// Starts the API stand-in, which prints `PORT <n>` and `CONTROL <n>` once it listens.
+fn spawn_with_two_ports(cmd: &mut Command) -> (Daemon, u16, u16) {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("python3 runs the test server");
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut port = |prefix: &str| {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let port = line.trim().strip_prefix(prefix).and_then(|p| p.parse().ok());
+        port.unwrap_or_else(|| panic!("{cmd:?} said {line:?} (run tests/install-peers.sh?)"))
+    };
+    let (api, control) = (port("PORT "), port("CONTROL "));
+    (Daemon(child), api, control)
+}
+
 /// A static HTTP(S) chart repository on loopback (tests/peers/serve.py).
 pub struct StaticServer {
     pub port: u16,
@@ -571,9 +585,9 @@ impl KubeStandin {
         if let Some(version) = options.emulate {
             command.args(["--emulate", version]);
         }
-        // The control endpoint is served in plain HTTP on a port of its own (the API port may be TLS).
-        let control_port = free_port();
-        command.args(["--control-port", &control_port.to_string()]);
+        // The control endpoint is served in plain HTTP on a port of its own (the API port may be
+        // TLS), chosen by the stand-in itself: a port picked here could be taken before it binds.
+        command.args(["--control-port", "0"]);
         command.args(&options.extra_args);
         let (cert, key, ca) = match options.server_cert {
             Some((cert, key)) => (cert.clone(), key, cert),
@@ -582,7 +596,7 @@ impl KubeStandin {
         if options.tls {
             command.arg("--tls-cert").arg(&cert).arg("--tls-key").arg(&key);
         }
-        let (daemon, port) = spawn_with_port(&mut command);
+        let (daemon, port, control_port) = spawn_with_two_ports(&mut command);
         KubeStandin { port, control_port, token, tls: options.tls, ca, dump, log, timeline, dir, _daemon: daemon }
     }
 
