@@ -19,10 +19,15 @@ pub struct Worker {
     pub input: PathBuf,
 }
 
+/// `bk_data_dir`, made absolute (the workspace becomes the current folder later).
+pub fn data_dir() -> Option<PathBuf> {
+    std::path::absolute(std::env::var_os("bk_data_dir")?).ok()
+}
+
 impl Worker {
     /// The worker's files, when it runs us (`bk_data_dir` and `bk_data_input` set).
     pub fn from_env() -> Option<Worker> {
-        let dir = std::path::absolute(std::env::var_os("bk_data_dir")?).ok()?;
+        let dir = data_dir()?;
         let input = dir.join(std::env::var_os("bk_data_input")?);
         Some(Worker { data_dir: dir, input })
     }
@@ -51,7 +56,8 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
             // The build machine's own KUBECONFIG would come first (a path beats content), so the
             // cluster the user chose here would lose to whatever the agent has configured.
             (CredentialKind::Kubeconfig, _) => {
-                set_env(KUBECONFIG_CONTENT, &ticket.secret);
+                // Set while parsing options, before any thread starts.
+                std::env::set_var(KUBECONFIG_CONTENT, &ticket.secret);
                 std::env::remove_var(KUBECONFIG);
             }
             (_, Some(option)) => {
@@ -66,11 +72,6 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
 
 /// The kubeconfig path variable (the `--kubeconfig` option's `env`).
 const KUBECONFIG: &str = "KUBECONFIG";
-
-/// Sets a variable of our own environment; called while parsing options, before any thread starts.
-fn set_env(name: &str, value: &str) {
-    std::env::set_var(name, value);
-}
 
 fn read_input_json(path: &Path) -> Result<BTreeMap<String, String>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(messages::BK_INPUT_UNREADABLE, path, e))?;
@@ -214,7 +215,7 @@ mod tests {
         std::fs::write(dir.path().join(".sdk.json"), format!(r#"{{"buildType":"WORKER","gateway":"{gateway}"}}"#))
             .unwrap();
         std::fs::write(dir.path().join("input.json"), r#"{"kubeconfig_credential":"kube-prod"}"#).unwrap();
-        set_env(KUBECONFIG, "/home/agent/.kube/config");
+        std::env::set_var(KUBECONFIG, "/home/agent/.kube/config");
         let worker = Worker { data_dir: dir.path().to_path_buf(), input: dir.path().join("input.json") };
         read_inputs(&worker, &FORM).unwrap();
         assert_eq!(std::env::var(KUBECONFIG_CONTENT).unwrap(), "apiVersion: v1\nkind: Config\n");

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::options::{self, CommonArgs, Format, Sources};
 use crate::redact::scrub;
-use crate::{host, log, messages, process, Error, ErrorKind, Result};
+use crate::{bk_ci, host, log, messages, process, Error, ErrorKind, Result};
 
 /// A step's successful result.
 pub trait Outcome: Serialize {
@@ -225,7 +225,7 @@ fn clap_failure(err: clap::Error, code: u8) -> ExitCode {
 /// current folder.
 fn bk_output_dir() -> Option<&'static std::path::PathBuf> {
     static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| std::path::absolute(std::env::var_os("bk_data_dir")?).ok()).as_ref()
+    DIR.get_or_init(bk_ci::data_dir).as_ref()
 }
 
 /// Writes `$bk_data_dir/$bk_data_output` when the BK-CI worker runs us; atomically, so the worker
