@@ -312,6 +312,22 @@ class ApiServer(Case):
         self.assertIn("application/strategic-merge-patch+json", reply["message"])
 
 
+    def test_a_new_pod_is_pending_with_its_qos_class_whatever_status_was_sent(self):
+        # pkg/registry/core/pod/strategy.go PrepareForCreate: the client's status is replaced.
+        s = self.start()
+        sent = pod("p", status={"phase": "Running"})
+        sent["status"] = sent["spec"].pop("status")
+        created = s.ok("POST", f"/api/v1/namespaces/{NS}/pods", sent)
+        self.assertEqual(created["status"], {"phase": "Pending", "qosClass": "BestEffort"})
+        self.assertEqual(s.ok("GET", f"/api/v1/namespaces/{NS}/pods/p")["status"]["phase"], "Pending")
+        self.assertEqual(s.ok("POST", f"/api/v1/namespaces/{NS}/pods", pod("b", cpu="100m"))["status"]["qosClass"],
+                         "Burstable")
+        guaranteed = pod("g")
+        guaranteed["spec"]["containers"][0]["resources"] = {"limits": {"cpu": "1", "memory": "1Gi"}}
+        self.assertEqual(s.ok("POST", f"/api/v1/namespaces/{NS}/pods", guaranteed)["status"]["qosClass"],
+                         "Guaranteed")
+
+
 class Controllers(Case):
     def test_generation_moves_at_once_observed_generation_later(self):
         s = self.start("--controller-lag-ms", "300", "--ready-ms", "50")

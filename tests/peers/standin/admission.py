@@ -27,6 +27,28 @@ def quota_refusal(ns, pod_name, spec):
     return None
 
 
+def qos_class(spec):
+    """pkg/apis/core/helper/qos GetPodQOS: BestEffort without any request or limit, Guaranteed when
+    every container limits cpu and memory with requests equal to the limits, else Burstable."""
+    containers = spec.get("containers", []) + spec.get("initContainers", [])
+    resources = [c.get("resources") or {} for c in containers]
+    if not any(r.get("requests") or r.get("limits") for r in resources):
+        return "BestEffort"
+    for r in resources:
+        limits = r.get("limits") or {}
+        requests = r.get("requests") or limits
+        for res in ("cpu", "memory"):
+            if res not in limits or store.quantity(requests.get(res, "0")) != store.quantity(limits[res]):
+                return "Burstable"
+    return "Guaranteed"
+
+
+def initial_pod_status(spec):
+    """What pkg/registry/core/pod/strategy.go PrepareForCreate gives every new pod, whatever status the
+    client sent."""
+    return {"phase": "Pending", "qosClass": qos_class(spec)}
+
+
 def admit(obj, old):
     """The API server's own checks on a write; returns a Status or None."""
     kind, meta = obj["kind"], obj["metadata"]
@@ -40,6 +62,7 @@ def admit(obj, old):
         refusal = quota_refusal(meta.get("namespace", ""), meta["name"], obj.get("spec", {}))
         if refusal:
             return store.status(403, "Forbidden", refusal, {"name": meta["name"], "kind": "pods"})
+        obj["status"] = initial_pod_status(obj.get("spec", {}))
     if kind == "Service":
         spec = obj.setdefault("spec", {})
         if spec.get("type") != "ExternalName" and not spec.get("clusterIP"):

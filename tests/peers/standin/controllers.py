@@ -126,7 +126,7 @@ def create_pod(owner, template, name=None, extra_labels=None, node=None):
     meta = {"name": name, "namespace": ns, "labels": labels, "ownerReferences": [store.owner_ref(owner)]}
     if annotations:
         meta["annotations"] = dict(annotations)
-    store.put({"kind": "Pod", "metadata": meta, "spec": spec, "status": {"phase": "Pending", "qosClass": "BestEffort"}})
+    store.put({"kind": "Pod", "metadata": meta, "spec": spec, "status": admission.initial_pod_status(spec)})
     events.event(owner, "SuccessfulCreate", f"Created pod: {name}", "Normal", f"{owner['kind'].lower()}-controller")
     return None
 
