@@ -74,7 +74,7 @@ section "5. deploy again with an image that does not exist: diagnosed at once, r
 show "$bin/chart-deploy" unpacked/hello --release web -n shop --set image.tag=pull-missing --replicas 2 --timeout 60s --atomic --grace 0s
 section "6. the build's mail (UTF-8, Chinese subject), to a local SMTP server"
 show "$bin/build-notify" --smtp-host 127.0.0.1 --smtp-port "$smtp_port" --tls none \
-  --from '构建机器人 <ci@example.com>' --to '"Zhang, San" <zhangsan@example.com>' --template failure --lang zh
+  --from '构建机器人 <ci@example.com>' --to '"Zhang, San" <zhangsan@example.com>' --template failure --lang zh-CN
 printf '\nWhat the SMTP server received, decoded as a mail client would:\n'
 python3 - "$work"/mail/*.eml <<'EOF'
 import email, email.policy, sys

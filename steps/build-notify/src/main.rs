@@ -14,7 +14,7 @@ use deckhand_common::Error;
 
 const EXAMPLES: &str = "Examples:
   build-notify --smtp-host smtp.example.com --username ci@example.com --password-stdin \\
-      --from 'CI <ci@example.com>' --to 'dev@example.com;qa@example.com' --template failure --lang zh \\
+      --from 'CI <ci@example.com>' --to 'dev@example.com;qa@example.com' --template failure --lang zh-CN \\
       --attach-log build.log --log-tail 200 --compress-log < smtp-password
   build-notify --smtp-host mail.corp --smtp-port 465 --from ci@corp --to ops@corp \\
       --subject '${JOB_NAME} #${BUILD_NUMBER} 部署完成' --body-file report.html --mime-type text/html --charset GBK
@@ -98,9 +98,6 @@ struct Cli {
     /// A built-in mail (plain and HTML) with the build's name, number, status, URL, duration, commit.
     #[arg(long, value_enum)]
     template: Option<Template>,
-    /// The built-in mail's language (default: from LANG).
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
     /// Files to attach (glob, repeatable).
     #[arg(long = "attach", value_name = "GLOB")]
     attach: Vec<String>,
@@ -141,11 +138,9 @@ fn main() -> ExitCode {
         };
         let source = match (cli.template, body) {
             (Some(_), Some(_)) => return Err(Error::usage(messages::BODY_TWICE)),
-            (Some(template), None) => Source::Template {
-                template,
-                lang: cli.lang.unwrap_or_else(|| Lang::from_locale(std::env::var("LANG").ok().as_deref())),
-                subject: cli.subject,
-            },
+            (Some(template), None) => {
+                Source::Template { template, lang: Lang::from(deckhand_common::i18n::current()), subject: cli.subject }
+            }
             (None, Some(body)) => {
                 Source::Text { subject: cli.subject.unwrap_or_default(), body, html: cli.mime_type == MimeType::Html }
             }

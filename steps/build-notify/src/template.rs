@@ -127,13 +127,12 @@ pub enum Lang {
     En,
 }
 
-impl Lang {
-    /// Chinese when the environment's locale is (LANG=zh_CN.UTF-8), else English.
-    pub fn from_locale(lang: Option<&str>) -> Lang {
-        if lang.is_some_and(|l| l.to_lowercase().starts_with("zh")) {
-            Lang::Zh
-        } else {
-            Lang::En
+impl From<deckhand_common::i18n::Lang> for Lang {
+    /// The mail speaks the run's language (`--lang`, DECKHAND_LANG, LANG...).
+    fn from(lang: deckhand_common::i18n::Lang) -> Lang {
+        match lang {
+            deckhand_common::i18n::Lang::ZhCn => Lang::Zh,
+            deckhand_common::i18n::Lang::En => Lang::En,
         }
     }
 }
@@ -256,8 +255,7 @@ ${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
         assert_eq!(mail.subject, "构建失败: shop/web #42");
         assert_eq!(mail.text, "项目名称: shop/web\n构建编号: #42\n构建状态: 失败\n");
         assert!(mail.html.contains("<th align=\"left\">构建状态</th><td><b style=\"color:#c62828\">失败</b></td>"));
-        assert_eq!(Lang::from_locale(Some("zh_CN.UTF-8")), Lang::Zh);
-        assert_eq!(Lang::from_locale(None), Lang::En);
+        assert_eq!(Lang::from(deckhand_common::i18n::Lang::ZhCn), Lang::Zh);
     }
 
     #[test]

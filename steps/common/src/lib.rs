@@ -3,6 +3,7 @@
 //! - [`host`]: a step's form in the CI hosts, from which the host files are generated;
 //! - [`bk_ci`]: running as a BK-CI atom (declared inputs only, the workspace, chosen credentials);
 //! - [`options`]: where option values come from (flags, `PLUGIN_*`, BK-CI `input.json`, env, defaults);
+//! - [`i18n`]: the language of a run and the message catalogues (English, Simplified Chinese);
 //! - [`output`]: printing a step's result as text, JSON and BK-CI `output.json`, and its exit code;
 //! - [`error`]: the error type every step returns, with its exit code;
 //! - [`files`]: the mode a saved file gets;
@@ -21,6 +22,7 @@ pub mod error;
 pub mod files;
 pub mod host;
 pub mod http;
+pub mod i18n;
 pub mod kube;
 pub mod log;
 pub mod messages;

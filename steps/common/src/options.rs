@@ -35,6 +35,10 @@ pub struct CommonArgs {
     /// means by it: a chart version).
     #[arg(long, global = true)]
     pub tool_version: bool,
+    /// Language of messages (and of build-notify's built-in mails): en or zh-CN. Default: from
+    /// DECKHAND_LANG, BK-CI's BK_CI_LOCALE_LANGUAGE, then LC_ALL / LC_MESSAGES / LANG.
+    #[arg(long, value_enum, global = true, env = "DECKHAND_LANG", value_name = "LANG")]
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 /// What `--tool-version` prints: `chart-fetch 0.1.0 (commit 3f9afd3c1a2b)`.

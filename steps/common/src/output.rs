@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::options::{self, CommonArgs, Format, Sources};
 use crate::redact::scrub;
-use crate::{bk_ci, host, log, messages, process, Error, ErrorKind, Result};
+use crate::{bk_ci, host, i18n, log, messages, process, Error, ErrorKind, Result};
 
 /// A step's successful result.
 pub trait Outcome: Serialize {
@@ -78,6 +78,7 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
 ) -> ExitCode {
     install_endings(code_of);
     bk_output_dir();
+    i18n::current();
     // Before parsing: a step's required options are not needed to say what it is.
     if std::env::args_os().skip(1).any(|a| a == "--tool-version") {
         println!("{}", options::tool_version(<C as clap::CommandFactory>::command().get_name()));
@@ -97,6 +98,9 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         Ok(cli) => cli,
         Err(err) => return clap_failure(err, code_of(ErrorKind::Usage)),
     };
+    if let Some(lang) = cli.common().lang {
+        i18n::set(lang); // also from PLUGIN_LANG or input.json, which only the parse sees
+    }
     let format = cli.common().output;
     JSON_OUTPUT.store(format == Format::Json, Ordering::Relaxed);
     log::init(cli.common().quiet, cli.common().verbose);
