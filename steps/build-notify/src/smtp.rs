@@ -389,7 +389,7 @@ impl Server {
             )) => error.hint(messages::hint_tls_name(&self.host)),
             // Not TLS at all: most often `--tls tls` against a port that wants STARTTLS.
             Some(rustls::Error::InvalidMessage(_)) => error.hint(messages::HINT_NOT_TLS),
-            _ => error.hint(deckhand_common::messages::HINT_TLS),
+            _ => error.hint(deckhand_common::messages::hint_tls()),
         }
     }
 

@@ -430,6 +430,11 @@ pub fn failure(action: &str, stderr: &str) -> Error {
     let said = if said.is_empty() { stderr.trim().to_string() } else { said };
     let message = messages::helm_failed(action, &said);
     let has = |needle: &str| stderr.contains(needle);
+    let (unreachable, denied, admission) = (
+        deckhand_common::messages::hint_kube_unreachable(),
+        deckhand_common::messages::hint_kube_403(),
+        deckhand_common::messages::hint_kube_admission(),
+    );
     let (kind, hint) = if has("another operation (install/upgrade/rollback) is in progress") {
         (ErrorKind::Input, Some(messages::HINT_PENDING))
     } else if has("invalid ownership metadata") || has("exists and cannot be imported") {
@@ -437,13 +442,13 @@ pub fn failure(action: &str, stderr: &str) -> Error {
     } else if has("provided port is already allocated") {
         (ErrorKind::Input, Some(messages::HINT_NODE_PORT))
     } else if has("Kubernetes cluster unreachable") || has("could not find tiller") {
-        (ErrorKind::Remote, Some(deckhand_common::messages::HINT_KUBE_UNREACHABLE))
+        (ErrorKind::Remote, Some(unreachable.as_str()))
     } else if has("Apply failed with") && has("conflict") {
         (ErrorKind::Input, Some(messages::HINT_SSA_CONFLICT))
     } else if has("Unauthorized") || (has("forbidden") && kube::is_rbac_denial(stderr)) {
-        (ErrorKind::Auth, Some(deckhand_common::messages::HINT_KUBE_403))
+        (ErrorKind::Auth, Some(denied.as_str()))
     } else if has("forbidden") {
-        (ErrorKind::Input, Some(deckhand_common::messages::HINT_KUBE_ADMISSION))
+        (ErrorKind::Input, Some(admission.as_str()))
     } else if has("parse error") || has("template:") || has("YAML") || has("schema") || has("Chart.yaml") {
         (ErrorKind::Input, Some(messages::HINT_RENDER))
     } else {

@@ -425,9 +425,9 @@ fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
     if let Some((code, message)) = status.filter(|(code, message)| refuses_the_account(*code, message)) {
         let error = Error::new(ErrorKind::Auth, messages::watch_refused(&cluster.server, &format!("{code} {message}")));
         return Err(error.hint(if code == 401 {
-            deckhand_common::messages::HINT_KUBE_401
+            deckhand_common::messages::hint_kube_401()
         } else {
-            deckhand_common::messages::HINT_KUBE_403
+            deckhand_common::messages::hint_kube_403()
         }));
     }
     log::debug(format!("watch interrupted, resuming: {error}"));

@@ -206,7 +206,7 @@ impl HttpClient {
         } else if answered_without_tls(&cause) {
             Error::remote(messages::not_tls(url)).hint(messages::HINT_PLAIN_HTTP)
         } else if is_tls_failure(&cause) {
-            Error::remote(messages::tls_failed(url, &cause)).hint(messages::HINT_TLS)
+            Error::remote(messages::tls_failed(url, &cause)).hint(messages::hint_tls())
         } else if err.is_timeout() {
             Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT)
         } else {

@@ -249,9 +249,9 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
             };
             let error = Error::new(kind, messages::api_refused(server, doing, status.code, &status.message));
             match status.code {
-                401 => error.hint(messages::HINT_KUBE_401),
-                403 if refused => error.hint(messages::HINT_KUBE_403),
-                403 => error.hint(messages::HINT_KUBE_ADMISSION),
+                401 => error.hint(messages::hint_kube_401()),
+                403 if refused => error.hint(messages::hint_kube_403()),
+                403 => error.hint(messages::hint_kube_admission()),
                 _ => error,
             }
         }
@@ -263,7 +263,7 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
             if cause.contains("certificate") {
                 return Error::remote(messages::cluster_tls(server, &cause)).hint(messages::HINT_KUBE_TLS);
             }
-            Error::remote(messages::cluster_unreachable(server, doing, &cause)).hint(messages::HINT_KUBE_UNREACHABLE)
+            Error::remote(messages::cluster_unreachable(server, doing, &cause)).hint(messages::hint_kube_unreachable())
         }
     }
 }

@@ -8,9 +8,54 @@ use reqwest::StatusCode;
 use url::Url;
 
 use crate::http::{display_url, origin};
+use crate::i18n::Catalogue;
+use crate::tr;
 
-pub const HINT_TLS: &str = "if the server uses a private CA, pass its certificate with --ca-file (added to the \
-system roots); --insecure-skip-tls-verify skips the check (unsafe)";
+/// The shared plumbing's messages in every language.
+pub static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/common.ftl"), include_str!("../locales/zh-CN/common.ftl"));
+
+crate::catalogue_tests!(crate::messages::CATALOGUE);
+
+/// Items joined as a list is written in the run's language (`a, b` / `a、b`).
+pub fn list<S: AsRef<str>>(items: &[S]) -> String {
+    let separator = tr!(CATALOGUE, "list-separator");
+    items.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(&separator)
+}
+
+/// A duration as people read it, to the second (`1m 30s` / `1 分 30 秒`).
+pub fn duration(d: Duration) -> String {
+    let total = d.as_secs();
+    let (hours, minutes, seconds) = (total / 3600, total % 3600 / 60, total % 60);
+    if hours > 0 {
+        tr!(CATALOGUE, "duration-hours", hours = hours, minutes = minutes)
+    } else if minutes > 0 {
+        tr!(CATALOGUE, "duration-minutes", minutes = minutes, seconds = seconds)
+    } else {
+        tr!(CATALOGUE, "duration-seconds", seconds = seconds)
+    }
+}
+
+pub fn hint_tls() -> String {
+    tr!(CATALOGUE, "hint-tls")
+}
+
+pub fn hint_kube_401() -> String {
+    tr!(CATALOGUE, "hint-kube-401")
+}
+
+pub fn hint_kube_403() -> String {
+    tr!(CATALOGUE, "hint-kube-403")
+}
+
+pub fn hint_kube_admission() -> String {
+    tr!(CATALOGUE, "hint-kube-admission")
+}
+
+pub fn hint_kube_unreachable() -> String {
+    tr!(CATALOGUE, "hint-kube-unreachable")
+}
+
 pub const HINT_TIMEOUT: &str = "the server is slow or unreachable; raise --http-timeout or check the network path";
 pub const HINT_UNREACHABLE: &str =
     "check the host name and port, DNS, and the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)";
@@ -86,15 +131,8 @@ pub const NO_CLUSTER_CREDENTIALS: &str =
     "no cluster credentials: no kubeconfig path, no kubeconfig content, and not running in a pod";
 pub const HINT_NO_CLUSTER_CREDENTIALS: &str =
     "give --kubeconfig PATH, set KUBECONFIG, or put the kubeconfig content in KUBECONFIG_CONTENT (--kubeconfig-content-env)";
-pub const HINT_KUBE_401: &str =
-    "the token or certificate in the kubeconfig is wrong or expired: get a fresh kubeconfig";
-pub const HINT_KUBE_ADMISSION: &str = "the cluster's admission refused it (a quota, a namespace being deleted, a \
-     pod security rule): the message above says which; this is not a permission problem of the account";
 pub const METADATA_READS_UNSERVED: &str =
     "the cluster does not serve metadata-only reads (Kubernetes 1.14): reading whole objects instead";
-pub const HINT_KUBE_403: &str = "the account lacks permission: ask for a Role that allows this in the namespace";
-pub const HINT_KUBE_UNREACHABLE: &str =
-    "check the server address in the kubeconfig, that the cluster is up, the network path and HTTPS_PROXY/NO_PROXY";
 
 pub fn bad_kubeconfig(source: &str, why: &str) -> String {
     format!("{source} cannot be used: {why}")

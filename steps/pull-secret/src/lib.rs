@@ -139,7 +139,7 @@ impl PullSecret {
 
 /// The shared HTTP client marks a certificate failure by its `--ca-file` hint.
 fn is_certificate_error(error: &Error) -> bool {
-    error.kind == ErrorKind::Remote && error.hint.as_deref() == Some(deckhand_common::messages::HINT_TLS)
+    error.kind == ErrorKind::Remote && error.hint.as_deref() == Some(deckhand_common::messages::hint_tls().as_str())
 }
 
 impl Outcome for Applied {

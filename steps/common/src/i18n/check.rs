@@ -234,33 +234,6 @@ fn string_value(token: &str) -> Option<String> {
     inner.strip_prefix('"')?.strip_suffix('"').map(str::to_string)
 }
 
-/// The catalogue tests of a crate: `deckhand_common::catalogue_tests!(messages::CATALOGUE);` in its
-/// `lib.rs` or `main.rs`.
-#[macro_export]
-macro_rules! catalogue_tests {
-    ($catalogue:path) => {
-        #[cfg(test)]
-        mod catalogue_tests {
-            use $crate::i18n::check;
-
-            #[test]
-            fn both_languages_have_every_message_with_the_same_arguments() {
-                assert_eq!(check::same_ids_and_arguments(&$catalogue), Vec::<String>::new());
-            }
-
-            #[test]
-            fn every_message_is_used() {
-                assert_eq!(check::unused_ids(&$catalogue, env!("CARGO_MANIFEST_DIR")), Vec::<String>::new());
-            }
-
-            #[test]
-            fn no_prose_is_written_outside_the_catalogue() {
-                assert_eq!(check::prose_outside_catalogue(env!("CARGO_MANIFEST_DIR")), Vec::<String>::new());
-            }
-        }
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
