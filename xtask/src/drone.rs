@@ -63,7 +63,7 @@ fn example(step: &str) -> &'static [(&'static str, Value)] {
             ("from", Text("\"构建机器人, CI\" <ci@example.com>")),
             ("to", List(&["\"Zhang, San\" <zhangsan@example.com>", "qa@example.com"])),
             ("template", Text("success")),
-            ("lang", Text("zh")),
+            ("lang", Text("zh-CN")),
         ],
         "checkout-guard" => &[("subcommand", Text("clean")), ("roots", List(&["."])), ("min_age", Text("1h"))],
         _ => &[],

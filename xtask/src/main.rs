@@ -9,6 +9,7 @@ mod docs;
 mod drone;
 mod jenkins;
 mod kubesphere;
+mod reference;
 mod spec;
 
 use std::collections::BTreeMap;
@@ -19,36 +20,46 @@ use std::process::ExitCode;
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// The folders whose every file is generated (a file there that is not is left over).
-const GENERATED_DIRS: [&str; 6] =
-    ["hosts/bk-ci", "hosts/kubesphere", "hosts/jenkins", "hosts/drone", "hosts/woodpecker", "docs/options"];
+const GENERATED_DIRS: [&str; 8] = [
+    "hosts/bk-ci",
+    "hosts/kubesphere",
+    "hosts/jenkins",
+    "hosts/drone",
+    "hosts/woodpecker",
+    "docs/options",
+    "docs/reference",
+    "docs/man",
+];
 
-fn generate(steps: &[spec::Step]) -> Files {
+fn generate(steps: &[spec::Step]) -> Result<Files, String> {
     let mut files = Files::new();
     for step in steps {
         files.extend(bk_ci::files(step));
         files.extend(docs::files(step));
+        files.extend(reference::files(step)?);
         files.extend(jenkins::files(step));
         files.extend(drone::files(step));
     }
+    files.extend(reference::index(steps));
     files.extend(kubesphere::files(steps));
     files.extend(jenkins::library_files(steps));
-    files
+    Ok(files)
 }
 
 fn main() -> ExitCode {
     let task = std::env::args().nth(1).unwrap_or_default();
     let result = match task.as_str() {
-        "hosts" => spec::load_all().map(|steps| write(&generate(&steps))),
+        "hosts" => spec::load_all().and_then(|steps| generate(&steps)).map(|files| write(&files)),
         "check" => {
             let against = match std::env::args().nth(2).as_deref() {
                 Some("--against") => std::env::args().nth(3).map(PathBuf::from).unwrap_or_default(),
                 _ => spec::root(),
             };
-            spec::load_all().and_then(|steps| check(&generate(&steps), &against))
+            spec::load_all().and_then(|steps| check(&generate(&steps)?, &against))
         }
         "dist" => {
             let images = !std::env::args().any(|a| a == "--no-images");
-            spec::load_all().and_then(|steps| dist::run(&steps, &generate(&steps), images))
+            spec::load_all().and_then(|steps| dist::run(&steps, &generate(&steps)?, images))
         }
         _ => Err("usage: cargo xtask hosts | check [--against DIR] | dist [--no-images]".to_string()),
     };

@@ -36,7 +36,7 @@ import groovy.transform.Field
     replyTo: [option: 'reply_to', flag: '--reply-to', kind: 'list', required: false, choices: [], subcommands: []],
     template: [option: 'template', flag: '--template', kind: 'choice',
         required: false, choices: ['success', 'failure', 'unstable', 'aborted'], subcommands: []],
-    lang: [option: 'lang', flag: '--lang', kind: 'choice', required: false, choices: ['zh', 'en'], subcommands: []],
+    lang: [option: 'lang', flag: '--lang', kind: 'choice', required: false, choices: ['en', 'zh-CN'], subcommands: []],
     subject: [option: 'subject', flag: '--subject', kind: 'text', required: false, choices: [], subcommands: []],
     body: [option: 'body', flag: '--body', kind: 'text', required: false, choices: [], subcommands: []],
     bodyFile: [option: 'body_file', flag: '--body-file', kind: 'path', required: false, choices: [], subcommands: []],

@@ -18,14 +18,14 @@ use unic_langid::{langid, LanguageIdentifier};
 
 #[cfg(any(test, feature = "catalogue-check"))]
 pub mod check;
+pub mod help;
 
 /// A language Deckhand speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
-    /// English.
+    // No doc comments here: clap would show them, in English, in every language's --help.
     #[value(name = "en")]
     En,
-    /// Simplified Chinese.
     #[value(name = "zh-CN", alias = "zh", alias = "zh_CN")]
     ZhCn,
 }

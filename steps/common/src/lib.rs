@@ -2,6 +2,7 @@
 //!
 //! - [`host`]: a step's form in the CI hosts, from which the host files are generated;
 //! - [`bk_ci`]: running as a BK-CI atom (declared inputs only, the workspace, chosen credentials);
+//! - [`docs`]: a step's reference page and man page, generated from its command line;
 //! - [`options`]: where option values come from (flags, `PLUGIN_*`, BK-CI `input.json`, env, defaults);
 //! - [`i18n`]: the language of a run and the message catalogues (English, Simplified Chinese);
 //! - [`output`]: printing a step's result as text, JSON and BK-CI `output.json`, and its exit code;
@@ -18,6 +19,7 @@
 //!   internal error), and child processes that get our signals and are waited for.
 
 pub mod bk_ci;
+pub mod docs;
 pub mod error;
 pub mod files;
 pub mod host;

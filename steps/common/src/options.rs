@@ -126,14 +126,14 @@ fn hide_env_values(command: clap::Command) -> clap::Command {
     command.mut_args(|a| a.hide_env_values(true)).mut_subcommands(hide_env_values)
 }
 
-/// Parses `args` with values filled in from `sources` where the command line has none. A step
-/// with subcommands takes its subcommand from the command line or, failing that, from the
-/// sources' `subcommand`.
-pub fn parse_from<T: CommandFactory + FromArgMatches>(
+/// Parses `args` by `cmd` (the command of `T`, its help maybe localized) with values filled in
+/// from `sources` where the command line has none. A step with subcommands takes its subcommand
+/// from the command line or, failing that, from the sources' `subcommand`.
+pub fn parse_from<T: FromArgMatches>(
+    cmd: clap::Command,
     args: Vec<OsString>,
     sources: &Sources,
 ) -> Result<T, clap::Error> {
-    let cmd = command::<T>();
     // A required value may come from another source, so the first pass requires nothing; help,
     // version and malformed flags surface here.
     let lenient = |c: clap::Command| {
@@ -301,12 +301,17 @@ mod tests {
     fn a_subcommand_and_its_options_come_from_the_sources() {
         let bk =
             map(&[("subcommand", "clean"), ("roots", r#"["/ws","/cache"]"#), ("dry_run", "true"), ("quiet", "true")]);
-        let t: Tool = parse_from(args(&["tool"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
+        let t: Tool =
+            parse_from(command::<Tool>(), args(&["tool"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
         assert_eq!(t.command, ToolCommand::Clean { roots: vec!["/ws".into(), "/cache".into()], dry_run: true });
         assert!(t.quiet);
         let plugin = map(&[("all", "true"), ("subcommand", "clean")]);
-        let t: Tool =
-            parse_from(args(&["tool", "lint", "a.xml"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        let t: Tool = parse_from(
+            command::<Tool>(),
+            args(&["tool", "lint", "a.xml"]),
+            &Sources::new(plugin, BTreeMap::new(), &FORM),
+        )
+        .unwrap();
         assert_eq!(
             t.command,
             ToolCommand::Lint { files: vec!["a.xml".into()], all: true },
@@ -329,17 +334,19 @@ mod tests {
             map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]),
             &FORM,
         );
-        let d: Demo = parse_from(args(&["demo", "nginx"]), &sources).unwrap();
+        let d: Demo = parse_from(command::<Demo>(), args(&["demo", "nginx"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://plugin"));
         assert_eq!(d.ca_file.as_deref(), Some("/ca.pem"));
-        let d: Demo = parse_from(args(&["demo", "nginx", "--repo", "http://flag"]), &sources).unwrap();
+        let d: Demo =
+            parse_from(command::<Demo>(), args(&["demo", "nginx", "--repo", "http://flag"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://flag"));
     }
 
     #[test]
     fn positional_bool_and_list_from_bk_strings() {
         let bk = map(&[("chart", "redis"), ("devel", "true"), ("set", r#"["a=1","b=2"]"#), ("repo", "")]);
-        let d: Demo = parse_from(args(&["demo"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
+        let d: Demo =
+            parse_from(command::<Demo>(), args(&["demo"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
         assert_eq!(d.chart, "redis");
         assert!(d.devel);
         assert_eq!(d.set, vec!["a=1", "b=2"]);
@@ -349,20 +356,23 @@ mod tests {
     #[test]
     fn drone_lists_are_comma_separated_where_no_value_holds_a_comma() {
         let plugin = map(&[("registries", "a.example, b.example"), ("set", "a=1,list={x,y}")]);
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        let d: Demo =
+            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
         assert_eq!(d.registries, vec!["a.example", "b.example"]);
         assert_eq!(d.set, vec!["a=1,list={x,y}"], "one --set: helm splits it, braces and all");
         let plugin = map(&[("set", r#"["a=1","list={x,y}"]"#)]);
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        let d: Demo =
+            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
         assert_eq!(d.set, vec!["a=1", "list={x,y}"], "a JSON list is a list");
         let plugin = map(&[("set", "a=1,b=2\n list={x,y}\n")]);
-        let d: Demo = parse_from(args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+        let d: Demo =
+            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
         assert_eq!(d.set, vec!["a=1,b=2", "list={x,y}"], "one value per line");
     }
 
     #[test]
     fn missing_required_value_is_a_usage_error() {
-        let err = parse_from::<Demo>(args(&["demo"]), &Sources::default()).unwrap_err();
+        let err = parse_from::<Demo>(command::<Demo>(), args(&["demo"]), &Sources::default()).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::options::{self, CommonArgs, Format, Sources};
 use crate::redact::scrub;
-use crate::{bk_ci, host, i18n, log, messages, process, Error, ErrorKind, Result};
+use crate::{bk_ci, docs, host, i18n, log, messages, process, Error, ErrorKind, Result};
 
 /// A step's successful result.
 pub trait Outcome: Serialize {
@@ -31,6 +31,13 @@ pub trait StepCli: clap::CommandFactory + clap::FromArgMatches {
     fn common(&self) -> &CommonArgs;
     /// The step's form in the CI hosts.
     fn form() -> &'static host::Form;
+    /// The step's Chinese help texts (`locales/zh-CN/help.ftl`, see [`i18n::help`]).
+    fn help_zh() -> &'static str;
+}
+
+/// The step's command line with its help in the run's language.
+fn localized_command<C: StepCli>() -> clap::Command {
+    i18n::help::localized(options::command::<C>(), C::help_zh(), i18n::current())
 }
 
 /// Implements [`StepCli`] for a step's clap struct (which has a `common: CommonArgs` field) with
@@ -46,6 +53,9 @@ macro_rules! step_cli {
             fn form() -> &'static $crate::host::Form {
                 &$form
             }
+            fn help_zh() -> &'static str {
+                include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/zh-CN/help.ftl"))
+            }
         }
 
         #[cfg(test)]
@@ -53,6 +63,13 @@ macro_rules! step_cli {
             #[test]
             fn command_line_is_consistent() {
                 <super::$cli as clap::CommandFactory>::command().debug_assert();
+            }
+
+            #[test]
+            fn every_help_text_has_its_chinese() {
+                let command = <super::$cli as clap::CommandFactory>::command();
+                let help = <super::$cli as $crate::output::StepCli>::help_zh();
+                assert_eq!($crate::i18n::help::problems(&command, help), Vec::<String>::new());
             }
 
             #[test]
@@ -84,6 +101,15 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         println!("{}", options::tool_version(<C as clap::CommandFactory>::command().get_name()));
         return ExitCode::SUCCESS;
     }
+    // For `cargo xtask hosts`: the reference pages, in the language asked for.
+    if std::env::args_os().nth(1).is_some_and(|a| a == docs::GENERATE) {
+        let command = localized_command::<C>();
+        match std::env::args().nth(2).as_deref() {
+            Some("man") => print!("{}", docs::man(&command)),
+            _ => print!("{}", docs::markdown(&command)),
+        }
+        return ExitCode::SUCCESS;
+    }
     // For `cargo xtask hosts`: the form joined with the options, from which host files are made.
     if std::env::args_os().nth(1).is_some_and(|a| a == HOST_SPEC) {
         let spec = host::spec(&options::command::<C>(), C::form());
@@ -94,7 +120,7 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         Ok(sources) => sources,
         Err(err) => return fail(Format::Text, &err, code_of),
     };
-    let cli: C = match options::parse_from(std::env::args_os().collect(), &sources) {
+    let cli: C = match options::parse_from(localized_command::<C>(), std::env::args_os().collect(), &sources) {
         Ok(cli) => cli,
         Err(err) => return clap_failure(err, code_of(ErrorKind::Usage)),
     };

@@ -1,0 +1,1 @@
+# build-notify --help，简体中文

@@ -1,0 +1,1 @@
+# chart-deploy --help，简体中文

@@ -1,0 +1,1 @@
+# chart-fetch --help，简体中文

@@ -1,0 +1,1 @@
+# chart-untar --help，简体中文

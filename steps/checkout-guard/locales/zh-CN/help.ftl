@@ -1,0 +1,1 @@
+# checkout-guard --help，简体中文

@@ -1,0 +1,19 @@
+# Words of the generated reference pages and man pages, English.
+doc-usage = Usage
+doc-arguments = Arguments
+doc-options = Options
+doc-subcommands = Subcommands
+doc-default = default
+doc-env = environment
+doc-values = values
+doc-repeatable = repeatable
+doc-required = required
+doc-more = More
+doc-generated = Generated from the step's command line by `cargo xtask hosts`; do not edit.
+man-name = NAME
+man-synopsis = SYNOPSIS
+man-description = DESCRIPTION
+man-extra = EXTRA
+man-version = VERSION
+doc-facts = {" "}({ $facts })
+doc-facts-separator = {"; "}

@@ -1,0 +1,19 @@
+# 生成的参考文档和 man 手册中的用词，简体中文。
+doc-usage = 用法
+doc-arguments = 参数
+doc-options = 选项
+doc-subcommands = 子命令
+doc-default = 默认值
+doc-env = 环境变量
+doc-values = 可选值
+doc-repeatable = 可重复
+doc-required = 必填
+doc-more = 补充说明
+doc-generated = 由 `cargo xtask hosts` 根据步骤的命令行定义生成，请勿手工修改。
+man-name = 名称
+man-synopsis = 概述
+man-description = 描述
+man-extra = 补充说明
+man-version = 版本
+doc-facts = （{ $facts }）
+doc-facts-separator = ；

@@ -1,0 +1,154 @@
+//! `--help`, man pages and reference pages in the run's language. English comes from the clap
+//! definitions (doc comments); Chinese from `locales/zh-CN/help.ftl`, the step's own (its
+//! arguments, `about`, `after-help`, `<subcommand>-...`) and then the shared one (the common
+//! options, clap's own `--help`, the exit codes).
+
+use std::collections::BTreeMap;
+
+use clap::{Arg, Command};
+use fluent_bundle::{FluentBundle, FluentResource};
+use unic_langid::langid;
+
+use super::Lang;
+use crate::error::EXIT_CODES;
+
+/// The shared Chinese help texts (common options, headings, exit codes).
+pub const COMMON_ZH: &str = include_str!("../../locales/zh-CN/help.ftl");
+
+/// Help texts by id from Fluent sources (plain texts, no arguments); a later source overrides an
+/// earlier one, and a text may refer to another (`{ exit-codes }`) in any of them.
+pub fn texts(sources: &[&str]) -> BTreeMap<String, String> {
+    let mut bundle = FluentBundle::new(vec![langid!("zh-CN")]);
+    bundle.set_use_isolating(false);
+    let mut ids = Vec::new();
+    for source in sources {
+        let Ok(resource) = FluentResource::try_new(source.to_string()) else { continue };
+        ids.extend(resource.entries().filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        }));
+        bundle.add_resource_overriding(resource);
+    }
+    ids.into_iter()
+        .filter_map(|id| {
+            let pattern = bundle.get_message(&id)?.value()?;
+            let text = bundle.format_pattern(pattern, None, &mut Vec::new()).into_owned();
+            Some((id, text))
+        })
+        .collect()
+}
+
+/// The ids a command's help texts have: `about`, `long-about`, `after-help`, `arg-<id>` for each
+/// argument (clap's built-in help flag excepted), and `<subcommand>-<id>` for its subcommands.
+pub fn ids(command: &Command) -> Vec<String> {
+    let mut found = Vec::new();
+    collect_ids(command, "", &mut found);
+    found
+}
+
+fn collect_ids(command: &Command, prefix: &str, found: &mut Vec<String>) {
+    if command.get_about().is_some() {
+        found.push(format!("{prefix}about"));
+    }
+    if command.get_long_about().is_some() {
+        found.push(format!("{prefix}long-about"));
+    }
+    if command.get_after_help().is_some_and(|a| a.to_string() != EXIT_CODES) {
+        found.push(format!("{prefix}after-help"));
+    }
+    for arg in command.get_arguments().filter(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version") {
+        found.push(format!("{prefix}arg-{}", arg.get_id()));
+    }
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        collect_ids(sub, &format!("{prefix}{}-", sub.get_name()), found);
+    }
+}
+
+/// `command` with its help in `lang`: Chinese texts from `step_zh` then [`COMMON_ZH`] (the
+/// English ones stay where a Chinese one is missing).
+pub fn localized(command: Command, step_zh: &str, lang: Lang) -> Command {
+    if lang == Lang::En {
+        return command;
+    }
+    localize(command, &texts(&[COMMON_ZH, step_zh]), "")
+}
+
+/// The text of `id` for the command at `prefix`; an argument's falls back to the common one.
+fn lookup(texts: &BTreeMap<String, String>, prefix: &str, id: &str) -> Option<String> {
+    let own = texts.get(&format!("{prefix}{id}"));
+    own.or_else(|| id.starts_with("arg-").then(|| texts.get(id)).flatten()).cloned()
+}
+
+fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str) -> Command {
+    if let Some(about) = lookup(texts, prefix, "about") {
+        command = command.about(about);
+    }
+    if let Some(long) = lookup(texts, prefix, "long-about") {
+        command = command.long_about(long);
+    }
+    let after = match command.get_after_help().map(ToString::to_string) {
+        Some(after) if after == EXIT_CODES => texts.get("exit-codes").cloned(),
+        Some(_) => lookup(texts, prefix, "after-help"),
+        None => None,
+    };
+    if let Some(after) = after {
+        command = command.after_help(after);
+    }
+    let (options, arguments) = (texts.get("heading-options").cloned(), texts.get("heading-arguments").cloned());
+    // clap's own --help and --version, given back with our texts.
+    if command.get_version().is_some() {
+        command = command
+            .disable_version_flag(true)
+            .arg(Arg::new("version").short('V').long("version").action(clap::ArgAction::Version));
+    }
+    command = command
+        .disable_help_flag(true)
+        .arg(Arg::new("help").short('h').long("help").action(clap::ArgAction::Help))
+        .mut_args(|arg| {
+            let help = lookup(texts, prefix, &format!("arg-{}", arg.get_id()));
+            let heading = if arg.is_positional() { arguments.clone() } else { options.clone() };
+            let arg = match help {
+                Some(help) => arg.help(help).long_help(None),
+                None => arg,
+            };
+            match heading {
+                Some(heading) if arg.get_help_heading().is_none() => arg.help_heading(heading),
+                _ => arg,
+            }
+        });
+    if let Some(usage) = texts.get("heading-usage") {
+        // clap's default template with the heading in Chinese (`{usage-heading}` is "Usage:").
+        command = command.help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{usage}{{usage}}\n\n{{all-args}}{{after-help}}"
+        ));
+    }
+    if let Some(heading) = texts.get("heading-commands") {
+        command = command.subcommand_help_heading(heading.clone());
+    }
+    let names: Vec<String> =
+        command.get_subcommands().map(|s| s.get_name().to_string()).filter(|n| n != "help").collect();
+    for name in names {
+        let sub_prefix = format!("{prefix}{name}-");
+        command = command.mut_subcommand(&name, |sub| localize(sub, texts, &sub_prefix));
+    }
+    command
+}
+
+/// Problems with a step's Chinese help: an argument or text without Chinese, an id that names
+/// nothing in the command.
+pub fn problems(command: &Command, step_zh: &str) -> Vec<String> {
+    let all = texts(&[COMMON_ZH, step_zh]);
+    let own = texts(&[step_zh]);
+    let wanted = ids(command);
+    let mut problems: Vec<String> = wanted
+        .iter()
+        .filter(|id| {
+            let (prefix, rest) = id.find("arg-").map_or(("", id.as_str()), |at| id.split_at(at));
+            lookup(&all, prefix, rest).is_none()
+        })
+        .map(|id| format!("no Chinese help for {id}"))
+        .collect();
+    problems
+        .extend(own.keys().filter(|id| !wanted.contains(id)).map(|id| format!("{id} names nothing in the command")));
+    problems
+}

@@ -1,0 +1,1 @@
+# pull-secret --help，简体中文
