@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{root_path, spawn_with_port, Daemon};
+use crate::{root_path, spawn_with_port, Daemon};
 
 pub struct BkTicket {
     pub port: u16,
