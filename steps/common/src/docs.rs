@@ -6,12 +6,8 @@ use std::fmt::Write as _;
 
 use clap::{Arg, ArgAction, Command};
 
-use crate::i18n::Catalogue;
+use crate::i18n::help::CLI as CATALOGUE;
 use crate::tr;
-
-/// The words of the generated pages in every language.
-pub static CATALOGUE: Catalogue =
-    Catalogue::new(include_str!("../locales/en/docs.ftl"), include_str!("../locales/zh-CN/docs.ftl"));
 
 /// The hidden first argument that prints a generated page: `--generate man` or `--generate markdown`.
 pub const GENERATE: &str = "--generate";
@@ -125,16 +121,4 @@ fn entry(arg: &Arg) -> String {
         tr!(CATALOGUE, "doc-facts", facts = facts.join(&tr!(CATALOGUE, "doc-facts-separator")))
     };
     format!("`{flag}`: {help}{facts}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::check;
-
-    #[test]
-    fn both_languages_have_every_word_and_every_word_is_used() {
-        assert_eq!(check::same_ids_and_arguments(&CATALOGUE), Vec::<String>::new());
-        assert_eq!(check::unused_ids(&CATALOGUE, env!("CARGO_MANIFEST_DIR")), Vec::<String>::new());
-    }
 }

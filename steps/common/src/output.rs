@@ -122,7 +122,10 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
     };
     let cli: C = match options::parse_from(localized_command::<C>(), std::env::args_os().collect(), &sources) {
         Ok(cli) => cli,
-        Err(err) => return clap_failure(err, code_of(ErrorKind::Usage)),
+        Err(err) => {
+            let step = <C as clap::CommandFactory>::command().get_name().to_string();
+            return clap_failure(err, code_of(ErrorKind::Usage), &step);
+        }
     };
     if let Some(lang) = cli.common().lang {
         i18n::set(lang); // also from PLUGIN_LANG or input.json, which only the parse sees
@@ -236,13 +239,17 @@ fn report(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> u8 {
     code
 }
 
-fn clap_failure(err: clap::Error, code: u8) -> ExitCode {
+fn clap_failure(err: clap::Error, code: u8, step: &str) -> ExitCode {
     use clap::error::ErrorKind as K;
     if matches!(err.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
         print_stdout(err.render().to_string().trim_end());
         return ExitCode::SUCCESS;
     }
-    let message = err.render().to_string();
+    let mut message = err.render().to_string();
+    if i18n::current() != i18n::Lang::En {
+        // clap's own message is English: say first, in the run's language, what is wrong.
+        message = format!("{}\n{message}", i18n::help::usage_error(&err, step));
+    }
     let _ = write!(std::io::stderr(), "{}", scrub(&message));
     write_bk_output(json!({
         "status": "failure", "message": scrub(message.trim()), "errorType": 1,

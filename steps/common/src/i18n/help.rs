@@ -9,8 +9,14 @@ use clap::{Arg, Command};
 use fluent_bundle::{FluentBundle, FluentResource};
 use unic_langid::langid;
 
-use super::Lang;
+use super::{Catalogue, Lang};
 use crate::error::EXIT_CODES;
+use crate::tr;
+
+/// The words of the command line in every language: the generated pages' headings and facts,
+/// and the line said before a usage error.
+pub static CLI: Catalogue =
+    Catalogue::new(include_str!("../../locales/en/cli.ftl"), include_str!("../../locales/zh-CN/cli.ftl"));
 
 /// The shared Chinese help texts (common options, headings, exit codes).
 pub const COMMON_ZH: &str = include_str!("../../locales/zh-CN/help.ftl");
@@ -151,4 +157,80 @@ pub fn problems(command: &Command, step_zh: &str) -> Vec<String> {
     problems
         .extend(own.keys().filter(|id| !wanted.contains(id)).map(|id| format!("{id} names nothing in the command")));
     problems
+}
+
+/// The line said before clap's own usage error (which is English): what is wrong and where
+/// the help is, in the run's language.
+pub fn usage_error(err: &clap::Error, step: &str) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind as K};
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let (arg, value) = (context(ContextKind::InvalidArg), context(ContextKind::InvalidValue));
+    let what = match err.kind() {
+        K::MissingRequiredArgument | K::MissingSubcommand => tr!(CLI, "usage-missing", arg = arg),
+        K::InvalidValue | K::ValueValidation => tr!(CLI, "usage-invalid-value", arg = arg, value = value),
+        K::UnknownArgument | K::InvalidSubcommand => tr!(CLI, "usage-unknown", arg = arg),
+        K::ArgumentConflict => tr!(CLI, "usage-conflict", arg = arg),
+        _ => tr!(CLI, "usage-other"),
+    };
+    tr!(CLI, "usage-error", what = what, step = step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::check;
+
+    #[test]
+    fn both_languages_have_every_word_and_every_word_is_used() {
+        assert_eq!(check::same_ids_and_arguments(&CLI), Vec::<String>::new());
+        assert_eq!(check::unused_ids(&CLI, env!("CARGO_MANIFEST_DIR")), Vec::<String>::new());
+    }
+
+    fn demo() -> Command {
+        Command::new("demo")
+            .about("Does a thing.")
+            .arg(Arg::new("chart").required(true).help("The chart"))
+            .arg(Arg::new("mode").long("mode").value_parser(["a", "b"]).help("The mode"))
+            .subcommand(Command::new("run").about("Runs it.").arg(Arg::new("fast").long("fast").help("Fast")))
+    }
+
+    const DEMO_ZH: &str =
+        "about = 做一件事。\narg-chart = Chart 名称\narg-mode = 模式\nrun-about = 运行。\nrun-arg-fast = 快速\n";
+
+    #[test]
+    fn chinese_help_replaces_every_text_and_heading() {
+        let help = localized(demo(), DEMO_ZH, Lang::ZhCn).render_help().to_string();
+        for zh in ["做一件事。", "用法：", "参数", "选项", "Chart 名称", "模式", "显示帮助", "子命令"]
+        {
+            assert!(help.contains(zh), "{zh} missing in:\n{help}");
+        }
+        assert!(!help.contains("The chart") && !help.contains("Usage:"), "{help}");
+        let mut run = localized(demo(), DEMO_ZH, Lang::ZhCn);
+        let sub = run.find_subcommand_mut("run").unwrap().render_help().to_string();
+        assert!(sub.contains("运行。") && sub.contains("快速"), "{sub}");
+        assert_eq!(localized(demo(), DEMO_ZH, Lang::En).render_help().to_string(), demo().render_help().to_string());
+    }
+
+    #[test]
+    fn a_missing_or_stray_chinese_text_is_a_problem() {
+        assert_eq!(problems(&demo(), DEMO_ZH), Vec::<String>::new());
+        let missing = DEMO_ZH.replace("run-arg-fast = 快速\n", "arg-gone = 无\n");
+        assert_eq!(
+            problems(&demo(), &missing),
+            ["no Chinese help for run-arg-fast", "arg-gone names nothing in the command"]
+        );
+    }
+
+    #[test]
+    fn a_usage_error_is_said_in_the_language_of_the_run() {
+        let err = demo().try_get_matches_from(["demo", "--mode", "c", "x"]).unwrap_err();
+        crate::i18n::set(Lang::ZhCn);
+        let said = usage_error(&err, "demo");
+        crate::i18n::set(Lang::En);
+        assert_eq!(said, "--mode <mode> 不接受取值 c；请查看 `demo --help`");
+    }
 }
