@@ -558,15 +558,16 @@ fn a_pull_failing_on_the_network_is_waited_out() {
     recovers(vec![], &[], &["--set", "image.tag=pull-flaky-2500"], "ErrImagePull");
 }
 
-/// The watches expire mid-wait and the resume is refused with 410 Gone "too old resource version"
+/// The watches expire mid-wait (timed from the wait's first watch, so a slow helm on a loaded
+/// machine cannot make them expire before it) and the resume is refused with 410 Gone "too old resource version"
 /// (whose digits are resourceVersions, here ones that contain "403"): the wait relists and goes
 /// on, it is no permission error.
 #[test]
 fn a_410_during_the_wait_is_resumed() {
     for cell in cells(&ONE_PER_VERSION) {
         let expire = script(json!([
-            {"after_ms": 800, "since": "created Deployment shop/web-web", "do": "compact"},
-            {"after_ms": 900, "since": "created Deployment shop/web-web", "do": "close-watches"}
+            {"after_ms": 300, "since": "watch Deployment", "do": "compact"},
+            {"after_ms": 400, "since": "watch Deployment", "do": "close-watches"}
         ]));
         let extra = ["--script", expire.path().to_str().unwrap(), "--initial-resource-version", "1403000"];
         let kube = cluster_in(cell, vec![], 3000, &extra);

@@ -608,6 +608,16 @@ class Kubelet(Case):
 
 
 class Interface(Case):
+    def test_a_script_step_timed_from_the_first_watch_of_a_kind(self):
+        script = [{"since": "watch ConfigMap", "after_ms": 100, "do": "put",
+                   "object": {"kind": "ConfigMap", "metadata": {"name": "late", "namespace": NS}}}]
+        s = self.start(script=script)
+        time.sleep(0.3)
+        self.assertEqual(s.get(f"/api/v1/namespaces/{NS}/configmaps/late")[0], 404, "armed, not yet run")
+        rv = s.ok("GET", f"/api/v1/namespaces/{NS}/configmaps")["metadata"]["resourceVersion"]
+        _, events = s.watch(f"/api/v1/namespaces/{NS}/configmaps?watch=true&resourceVersion={rv}", limit=1)
+        self.assertEqual([(e["type"], e["object"]["metadata"]["name"]) for e in events], [("ADDED", "late")])
+
     def test_control_port_and_script_delete(self):
         s = Standin("--control-port", "0")
         self.addCleanup(s.close)

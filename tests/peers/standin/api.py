@@ -383,6 +383,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         with store.lock:
+            script.on_watch(kind)
             since = query.get("resourceVersion") or "0"
             gone = None
             if since == "0" or streaming:

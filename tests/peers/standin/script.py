@@ -1,7 +1,7 @@
 """Scripted happenings (--script FILE, a JSON list of steps) and the same actions at run time
 (POST /_standin/<do>, body = the step's JSON):
 
-  {"after_ms": N, "since": "start" | "created <Kind> <namespace>/<name-or-prefix*>",
+  {"after_ms": N, "since": "start" | "created <Kind> <namespace>/<name-or-prefix*>" | "watch <Kind>",
    "do": "put", "object": {...}}            a Secret that appears later, a quota that frees up, a PVC that binds
   {"do": "delete", "kind": K, "namespace": NS, "name": N}
   {"do": "close-watches"}                  ends every open watch stream
@@ -11,7 +11,7 @@ import copy, json
 
 from . import admission, store
 
-_waiting = []  # steps whose "since" is a creation not seen yet
+_waiting = []  # steps whose "since" (a creation, a watch's start) has not happened yet
 
 
 def put_object(obj):
@@ -63,7 +63,7 @@ def run_step(step):
     """Runs a step now, or arms it (after_ms, since); returns what it did."""
     since = step.get("since", "start")
     if since != "start":
-        if not since.startswith("created "):
+        if not since.startswith(("created ", "watch ")):
             raise ValueError(f"since: {since!r}")
         _waiting.append(step)
         return {"armed": True}
@@ -74,11 +74,19 @@ def run_step(step):
     return {"armed": True}
 
 
+def on_watch(kind):
+    """A watch of `kind` has started: steps waiting for it are timed from now (a watch that
+    expires mid-wait, however long the client took to begin waiting)."""
+    for step in [s for s in _waiting if s["since"] == f"watch {kind}"]:
+        _waiting.remove(step)
+        store.later(step.get("after_ms", 0) / 1000, act, step)
+
+
 def on_change(type_, old, new):
     if type_ != "ADDED" or not _waiting:
         return
     for step in list(_waiting):
-        if matches(step["since"], new):
+        if step["since"].startswith("created ") and matches(step["since"], new):
             _waiting.remove(step)
             store.later(step.get("after_ms", 0) / 1000, act, step)
 
