@@ -496,7 +496,7 @@ fn an_unknown_chart_and_version_are_said_in_chinese_under_a_chinese_locale() {
     let dest = tempfile::tempdir().unwrap();
     let out = run(fetch_without_language(&["--repo", &url, "nginx"], dest.path()).env("LANG", "zh_CN.UTF-8"));
     assert_eq!(out.code, 3, "{out:?}");
-    let shown = url.trim_end_matches('/');
+    let shown = format!("{}/", url.trim_end_matches('/'));
     assert!(
         out.stderr.contains(&format!("Chart 仓库 {shown} 中没有 Chart \"nginx\"（仓库共列出 2 个 Chart）")),
         "{out:?}"
@@ -533,7 +533,7 @@ fn english_is_the_default_language_and_the_result_follows_the_locale() {
     let dest = tempfile::tempdir().unwrap();
     let out = run(&mut fetch_without_language(&["--repo", &url, "nginx"], dest.path()));
     assert_eq!(out.code, 3, "{out:?}");
-    let shown = url.trim_end_matches('/');
+    let shown = format!("{}/", url.trim_end_matches('/'));
     assert!(
         out.stderr.contains(&format!("chart \"nginx\" is not in the repository {shown} (2 charts listed)")),
         "{out:?}"
