@@ -503,9 +503,9 @@ fn an_unknown_chart_and_version_are_said_in_chinese_under_a_chinese_locale() {
     );
     assert!(out.stderr.contains("请检查 Chart 名称（`helm search repo` 可列出），或检查 --repo 地址"), "{out:?}");
 
-    let out = run(
-        fetch_without_language(&["--repo", &url, "demo", "--version", "^3"], dest.path()).env("LANG", "zh_CN.UTF-8"),
-    );
+    let out =
+        run(fetch_without_language(&["--repo", &url, "demo", "--version", "^3"], dest.path())
+            .env("LANG", "zh_CN.UTF-8"));
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
         out.stderr.contains("demo 没有符合 ^3 的版本；可用版本：2.0.0-rc.1、1.10.0、1.3.0、1.2.3、0.2.0、0.1.0"),

@@ -416,7 +416,8 @@ fn a_dot_dot_path_is_refused_in_chinese_with_the_lang_flag() {
 fn english_is_the_default_language() {
     let out = dot_dot_refusal(|_| {});
     assert!(
-        out.stderr.contains("refused archive entry \"demo/../../deckhand-escape\": `..` path components are not allowed"),
+        out.stderr
+            .contains("refused archive entry \"demo/../../deckhand-escape\": `..` path components are not allowed"),
         "{out:?}"
     );
     assert!(out.stderr.contains("this archive is not a chart helm would accept"), "{out:?}");
