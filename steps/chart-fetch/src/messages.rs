@@ -350,3 +350,42 @@ pub fn summary(chart: &str, version: &str, digest: &str) -> String {
 pub fn after_help() -> String {
     tr!(CATALOGUE, "after-help")
 }
+
+#[cfg(test)]
+mod tests {
+    use deckhand_common::i18n::{Arg, FluentArgs, Lang};
+
+    use super::CATALOGUE;
+
+    fn args(pairs: &[(&str, &str)]) -> FluentArgs<'static> {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(name.to_string(), value.fluent());
+        }
+        args
+    }
+
+    #[test]
+    fn kinds_of_value_are_named_in_each_language() {
+        let a = args(&[("field", "urls"), ("got", "string"), ("wanted", "list")]);
+        assert_eq!(CATALOGUE.text_in(Lang::En, "index-wrong-type", &a), "`urls` is a string where helm needs a list");
+        assert_eq!(CATALOGUE.text_in(Lang::ZhCn, "index-wrong-type", &a), "`urls` 是字符串，而 helm 要求列表");
+    }
+
+    #[test]
+    fn versions_past_the_tenth_are_counted() {
+        let many: Vec<String> = (0..12).map(|i| format!("1.{i}.0")).collect();
+        let en = super::no_matching_version("demo", Some("^2"), &many);
+        assert!(en.ends_with("1.8.0, 1.9.0 and 2 more"), "{en}");
+        assert_eq!(
+            super::no_matching_version("demo", None, &[]),
+            "no version of demo matches the latest stable version; available: none"
+        );
+        let mut a = args(&[("chart", "demo"), ("wanted", "^2"), ("available", "1.0.0")]);
+        a.set("more", 2usize.fluent());
+        assert_eq!(
+            CATALOGUE.text_in(Lang::ZhCn, "no-matching-version", &a),
+            "demo 没有符合 ^2 的版本；可用版本：1.0.0 等（另有 2 个）"
+        );
+    }
+}
