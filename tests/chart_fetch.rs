@@ -474,3 +474,81 @@ fn proxies_from_the_environment() {
     assert_eq!(out.code, 5, "NO_PROXY sends it direct, where the host does not exist: {out:?}");
     assert_eq!(proxy.proxied(), before);
 }
+
+/// chart-fetch with no language set in its environment (tests may add one), into `dest`.
+fn fetch_without_language(args: &[&str], dest: &Path) -> std::process::Command {
+    let mut cmd = step("chart-fetch");
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE"] {
+        cmd.env_remove(var);
+    }
+    cmd.args(args).arg("-d").arg(dest);
+    cmd
+}
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+#[test]
+fn an_unknown_chart_and_version_are_said_in_chinese_under_a_chinese_locale() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let url = server.url();
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(fetch_without_language(&["--repo", &url, "nginx"], dest.path()).env("LANG", "zh_CN.UTF-8"));
+    assert_eq!(out.code, 3, "{out:?}");
+    let shown = format!("{}/", url.trim_end_matches('/'));
+    assert!(
+        out.stderr.contains(&format!("Chart 仓库 {shown} 中没有 Chart \"nginx\"（仓库共列出 2 个 Chart）")),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("请检查 Chart 名称（`helm search repo` 可列出），或检查 --repo 地址"), "{out:?}");
+
+    let out =
+        run(fetch_without_language(&["--repo", &url, "demo", "--version", "^3"], dest.path())
+            .env("LANG", "zh_CN.UTF-8"));
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(
+        out.stderr.contains("demo 没有符合 ^3 的版本；可用版本：2.0.0-rc.1、1.10.0、1.3.0、1.2.3、0.2.0、0.1.0"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("用 `helm search repo NAME --versions` 查看可用版本"), "{out:?}");
+    assert!(listing(dest.path()).is_empty(), "{:?}", listing(dest.path()));
+}
+
+#[test]
+fn the_lang_flag_beats_the_locale() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let dest = tempfile::tempdir().unwrap();
+    let args = ["--repo", &server.url(), "demo", "--version", "latest!", "--lang", "zh-CN"];
+    let out = run(fetch_without_language(&args, dest.path()).env("LANG", "en_US.UTF-8"));
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("--version：\"latest!\" 不是有效的版本约束"), "{out:?}");
+    assert!(out.stderr.contains("请填写版本号（1.2.3）或版本约束"), "{out:?}");
+}
+
+#[test]
+fn english_is_the_default_language_and_the_result_follows_the_locale() {
+    let (_dir, server) = serve(ServeOptions::default(), false);
+    let url = server.url();
+    let dest = tempfile::tempdir().unwrap();
+    let out = run(&mut fetch_without_language(&["--repo", &url, "nginx"], dest.path()));
+    assert_eq!(out.code, 3, "{out:?}");
+    let shown = format!("{}/", url.trim_end_matches('/'));
+    assert!(
+        out.stderr.contains(&format!("chart \"nginx\" is not in the repository {shown} (2 charts listed)")),
+        "{out:?}"
+    );
+    assert!(!has_chinese(&out.stderr), "{out:?}");
+    let out = run(&mut fetch_without_language(&["--repo", &url, "demo", "--version", "^3"], dest.path()));
+    assert!(out.stderr.contains("no version of demo matches ^3; available: 2.0.0-rc.1, 1.10.0, 1.3.0"), "{out:?}");
+
+    let ok = run(&mut fetch_without_language(&["--repo", &url, "demo"], dest.path()));
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(ok.stdout.starts_with("fetched demo 1.10.0 from "), "{ok:?}");
+    assert!(ok.stdout.contains("(verified against the published digest)"), "{ok:?}");
+    let zh = run(fetch_without_language(&["--repo", &url, "demo", "--version", "1.2.3"], dest.path())
+        .env("LC_ALL", "zh_CN.UTF-8"));
+    assert_eq!(zh.code, 0, "{zh:?}");
+    assert!(zh.stdout.starts_with(&format!("已从 {shown} 获取 demo 1.2.3")), "{zh:?}");
+    assert!(zh.stdout.contains("（已按发布的摘要校验）"), "{zh:?}");
+}

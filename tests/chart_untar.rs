@@ -370,3 +370,76 @@ fn a_panic_is_reported_as_an_internal_error() {
     assert_eq!(written["errorType"], 3, "a plugin error: {written}");
     assert!(written["message"].as_str().unwrap().contains("internal error"), "{written}");
 }
+
+/// chart-untar with no language set in its environment (tests may add one).
+fn untar_without_language() -> Command {
+    let mut cmd = step("chart-untar");
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Runs chart-untar on an archive with a `..` entry, with `configure` choosing the language.
+fn dot_dot_refusal(configure: impl FnOnce(&mut Command)) -> Run {
+    let sandbox = tempfile::tempdir().unwrap();
+    let archive_path = sandbox.path().join("chart.tgz");
+    std::fs::write(&archive_path, chart(vec![("demo/../../deckhand-escape", Kind::File(b"x".to_vec()))])).unwrap();
+    let dest = sandbox.path().join("dest");
+    let mut cmd = untar_without_language();
+    cmd.arg(&archive_path).arg("-d").arg(&dest);
+    configure(&mut cmd);
+    let out = run(&mut cmd);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(listing(&dest).is_empty(), "left {:?}", listing(&dest));
+    out
+}
+
+#[test]
+fn a_dot_dot_path_is_refused_in_chinese_under_a_chinese_locale() {
+    let out = dot_dot_refusal(|cmd| {
+        cmd.env("LANG", "zh_CN.UTF-8");
+    });
+    assert!(out.stderr.contains("已拒绝归档条目 \"demo/../../deckhand-escape\"：路径中不允许出现 `..`"), "{out:?}");
+    assert!(out.stderr.contains("这不是 helm 会接受的 Chart 归档，请勿使用，并核实它的来源"), "{out:?}");
+}
+
+#[test]
+fn a_dot_dot_path_is_refused_in_chinese_with_the_lang_flag() {
+    let out = dot_dot_refusal(|cmd| {
+        cmd.args(["--lang", "zh-CN"]).env("LANG", "en_US.UTF-8");
+    });
+    assert!(out.stderr.contains("已拒绝归档条目 \"demo/../../deckhand-escape\"：路径中不允许出现 `..`"), "{out:?}");
+}
+
+#[test]
+fn english_is_the_default_language() {
+    let out = dot_dot_refusal(|_| {});
+    assert!(
+        out.stderr
+            .contains("refused archive entry \"demo/../../deckhand-escape\": `..` path components are not allowed"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("this archive is not a chart helm would accept"), "{out:?}");
+    assert!(!out.stderr.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "no Chinese: {out:?}");
+}
+
+#[test]
+fn the_result_is_in_chinese_under_a_chinese_locale() {
+    let work = tempfile::tempdir().unwrap();
+    let archive_path = work.path().join("demo.tgz");
+    std::fs::write(&archive_path, chart(vec![])).unwrap();
+    let dest = work.path().join("out");
+    let out = run(untar_without_language().arg(&archive_path).arg("-d").arg(&dest).env("LANG", "zh_CN.UTF-8"));
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("已将 demo 0.1.0 解压到") && out.stdout.contains("（1 个文件，"), "{out:?}");
+    let json = run(untar_without_language()
+        .arg(&archive_path)
+        .arg("-d")
+        .arg(&dest)
+        .args(["--force", "--output", "json"])
+        .env("LANG", "zh_CN.UTF-8"));
+    assert_eq!(json.code, 0, "{json:?}");
+    let result: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(result["chart"], "demo", "JSON keys and values stay as they are: {result}");
+}

@@ -7,6 +7,8 @@ use std::cmp::Ordering;
 use chart_untar::metadata::parse_version;
 use semver::Version;
 
+use crate::messages;
+
 /// A parsed constraint such as `^1.2 || >=2.0.0-0, <3`.
 #[derive(Debug, Clone)]
 pub struct Constraint {
@@ -88,13 +90,13 @@ fn parse_group(text: &str) -> Result<Group, String> {
         if token == "-" {
             // A hyphen range `a - b`: `>= a, <= b`.
             let (Some(low), Some(high)) = (tokens.pop(), raw.get(i + 1)) else {
-                return Err(format!("incomplete range in {text:?}"));
+                return Err(messages::constraint_incomplete_range(text));
             };
             tokens.push(format!(">={low}"));
             tokens.push(format!("<={high}"));
             i += 2;
         } else if OPERATORS.iter().any(|(op, _)| !op.is_empty() && *op == token) {
-            let next = raw.get(i + 1).ok_or_else(|| format!("operator {token:?} without a version in {text:?}"))?;
+            let next = raw.get(i + 1).ok_or_else(|| messages::constraint_lone_operator(token, text))?;
             tokens.push(format!("{token}{next}"));
             i += 2;
         } else {
@@ -118,7 +120,7 @@ fn parse_term(token: &str) -> Result<Term, String> {
     let (prefix, op) =
         OPERATORS.iter().find(|(prefix, _)| token.starts_with(prefix)).copied().unwrap_or(("", Op::TildeOrEqual));
     let text = &token[prefix.len()..];
-    let bad = || format!("{token:?} is not a version constraint");
+    let bad = || messages::constraint_bad_term(token);
     let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
     let (core, suffix) = match text.find(['-', '+']) {
         Some(at) => (&text[..at], &text[at..]),

@@ -88,10 +88,11 @@ fn decode_any(body: &[u8], chart: &str) -> Result<(Decoded, Option<usize>), Inde
     // helm: `json.Valid(b)` picks encoding/json; a BOM or trailing text makes it YAML.
     if serde_json::from_slice::<IgnoredAny>(body).is_ok() {
         let mut de = serde_json::Deserializer::from_slice(body);
-        let decoded = decode(&mut de, Dialect::Json, chart).map_err(|e| IndexError(messages::index_bad_json(&e)))?;
+        let decoded =
+            decode(&mut de, Dialect::Json, chart).map_err(|e| IndexError(messages::index_bad_json(&e.to_string())))?;
         return Ok((decoded, None));
     }
-    let text = std::str::from_utf8(body).map_err(|e| IndexError(messages::index_not_utf8(&e)))?;
+    let text = std::str::from_utf8(body).map_err(|e| IndexError(messages::index_not_utf8(&e.to_string())))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some(found) = scan::scan(text, chart) {
         return Ok((parse_yaml(&found.document, chart)?, Some(found.chart_count)));
@@ -163,34 +164,34 @@ impl<'de> serde::Deserialize<'de> for ViaWanted {
 fn chart_version(entry: RawEntry, chart: &str) -> Result<ChartVersion, String> {
     let name = sanitize(&entry.name);
     let version = sanitize(&entry.version);
-    let invalid = |why: &str| messages::index_invalid_entry(chart, &version, why);
+    let invalid = |reason: &str| messages::invalid_entry(chart, &version, reason, &name);
     if name.is_empty() {
-        return Err(invalid("it has no name"));
+        return Err(invalid("no-name"));
     }
     // Go: `name != filepath.Base(name)`.
     if name.contains('/') && name != "/" {
-        return Err(invalid("its name is not one path segment"));
+        return Err(invalid("name-not-segment"));
     }
     // Stricter than helm, which takes an entry under `demo` that names another chart: the name is
     // printed and reported as what was fetched, so it must be the chart asked for.
     if name != chart {
-        return Err(invalid(&messages::names_another_chart(&name)));
+        return Err(invalid("names-another-chart"));
     }
     if version.is_empty() {
-        return Err(invalid("it has no version"));
+        return Err(invalid("no-version"));
     }
-    let semver = parse_version(&version).ok_or_else(|| invalid("its version is not SemVer"))?;
+    let semver = parse_version(&version).ok_or_else(|| invalid("not-semver"))?;
     if !matches!(sanitize(&entry.kind).as_str(), "" | "application" | "library") {
-        return Err(invalid("its type is neither application nor library"));
+        return Err(invalid("bad-type"));
     }
     if entry.maintainers.iter().any(Option::is_none) {
-        return Err(invalid("it lists an empty maintainer"));
+        return Err(invalid("empty-maintainer"));
     }
     for dependency in &entry.dependencies {
-        let Some(dependency) = dependency else { return Err(invalid("it lists an empty dependency")) };
+        let Some(dependency) = dependency else { return Err(invalid("empty-dependency")) };
         let alias = sanitize(&dependency.alias);
         if !alias.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-            return Err(invalid("a dependency alias has disallowed characters"));
+            return Err(invalid("bad-alias"));
         }
     }
     let digest = Some(entry.digest.trim().to_ascii_lowercase()).filter(|d| !d.is_empty());

@@ -93,19 +93,15 @@ impl Fetch {
     /// Runs the fetch with `client`.
     pub fn run(&self, client: &HttpClient) -> Result<Fetched> {
         match (&self.repo, self.chart.starts_with("oci://")) {
-            (Some(_), true) => {
-                Err(Error::usage("--repo is for classic repositories; an oci:// reference needs no --repo"))
-            }
+            (Some(_), true) => Err(Error::usage(messages::repo_with_oci())),
             (Some(repo), false) => {
                 // The name may come from a pipeline variable, and it names the saved file.
                 chart_untar::metadata::check_chart_name(&self.chart)
-                    .map_err(|why| Error::usage(messages::bad_chart_name(&self.chart, why)))?;
+                    .map_err(|why| Error::usage(messages::bad_chart_name(&self.chart, &why.to_string())))?;
                 repo::fetch(self, client, repo)
             }
             (None, true) => oci::fetch(self, client, &oci::Reference::parse(&self.chart)?),
-            (None, false) => {
-                Err(Error::usage(format!("where is {:?}? give --repo URL, or an oci:// reference", self.chart)))
-            }
+            (None, false) => Err(Error::usage(messages::no_source(&self.chart))),
         }
     }
 
@@ -136,14 +132,15 @@ fn save(
     what: &str,
 ) -> Result<Saved> {
     let dest = &req.dest_dir;
-    std::fs::create_dir_all(dest).map_err(|e| Error::io("cannot create the destination folder", dest, e))?;
+    std::fs::create_dir_all(dest)
+        .map_err(|e| io_error(messages::cannot_create_destination(dest, &e.to_string()), e))?;
     // Removed on every return, and also when a signal or a panic ends the run.
     let create = || tempfile::Builder::new().prefix(".chart-fetch-").suffix(".tgz.part").tempfile_in(dest);
     let mut tmp = deckhand_common::process::remove_if_ended(create, |file| file.path())
-        .map_err(|e| Error::io("cannot create a temporary file in", dest, e))?;
+        .map_err(|e| io_error(messages::cannot_create_temp(dest, &e.to_string()), e))?;
     let (actual, size) = client.download(url, auth, accept, tmp.as_file_mut(), what)?;
     if let Some(expected) = expected.filter(|e| *e != actual) {
-        return Err(Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST));
+        return Err(Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::hint_digest()));
     }
     let digest = format!("sha256:{actual}");
     if let Some(untar) = &req.untar {
@@ -162,10 +159,18 @@ fn save(
     // Temporary files are made 0600; a saved chart gets the mode any new file gets, as helm's do.
     tmp.as_file()
         .set_permissions(deckhand_common::files::new_file_permissions())
-        .map_err(|e| Error::io("cannot set the mode of", tmp.path(), e))?;
+        .map_err(|e| io_error(messages::cannot_set_mode(tmp.path(), &e.to_string()), e))?;
     let _whole = deckhand_common::process::defer_signals();
-    tmp.into_inner().persist(&path).map_err(|e| Error::io("cannot save the chart as", &path, e.error))?;
+    tmp.into_inner()
+        .persist(&path)
+        .map_err(|e| io_error(messages::cannot_save(&path, &e.error.to_string()), e.error))?;
     Ok(Saved { path: Some(path), untar_dir: None, digest, size })
+}
+
+/// A local I/O failure, with a whole message: of [`Error::io`]'s kind (a missing file or a denied
+/// permission is the input's fault, anything else ours).
+fn io_error(message: String, err: std::io::Error) -> Error {
+    Error { message, ..Error::io("", Path::new(""), err) }
 }
 
 /// `--untardir` is relative to the destination, as in helm.
@@ -189,27 +194,22 @@ impl Outcome for Fetched {
             Source::Repository { repo, .. } => repo.clone(),
             Source::Oci { reference } => reference.clone(),
         };
-        let mut lines = vec![format!("fetched {} {} from {from}", self.chart, self.version)];
+        let mut lines = vec![messages::result_fetched(&self.chart, &self.version, &from)];
         if let Some(path) = &self.saved.path {
-            lines.push(format!("  file:      {}", path.display()));
+            lines.push(format!("  {}", messages::result_file(path)));
         }
         if let Some(dir) = &self.saved.untar_dir {
-            lines.push(format!("  unpacked:  {}", dir.display()));
+            lines.push(format!("  {}", messages::result_unpacked(dir)));
         }
-        let check = if self.verified {
-            "verified against the published digest"
-        } else {
-            "NOT verified: the source published no digest"
-        };
-        lines.push(format!("  digest:    {} ({check})", self.saved.digest));
+        lines.push(format!("  {}", messages::result_digest(&self.saved.digest, self.verified)));
         if let Some(app) = &self.app_version {
-            lines.push(format!("  appVersion: {app}"));
+            lines.push(format!("  {}", messages::result_app_version(app)));
         }
         lines.join("\n")
     }
 
     fn summary(&self) -> String {
-        format!("fetched {} {} ({})", self.chart, self.version, self.saved.digest)
+        messages::summary(&self.chart, &self.version, &self.saved.digest)
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {

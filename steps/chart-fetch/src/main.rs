@@ -10,21 +10,13 @@ use deckhand_common::output::run_step;
 use deckhand_common::secret::PasswordArgs;
 use deckhand_common::{redact, Error};
 
-const EXAMPLES: &str = "Examples:
-  chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
-  chart-fetch oci://harbor.example/library/nginx --version 1.2.3 --untar
-  echo \"$TOKEN\" | chart-fetch --repo https://bkrepo.example/helm/proj/repo app \\
-      --username ci --password-stdin
-
-Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
-
 /// Fetch a Helm chart from a classic repository (index.yaml) or an OCI registry, verified.
 ///
 /// The archive is checked against the digest the source published (the index's `digest`, the OCI
 /// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
 #[derive(Parser, Debug)]
 // `--version` is the chart version here, as in `helm pull`.
-#[command(name = "chart-fetch", disable_version_flag = true, mut_arg("password", |a| a.env("HELM_REPO_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "chart-fetch", disable_version_flag = true, mut_arg("password", |a| a.env("HELM_REPO_PASSWORD")), after_help = format!("{}\n\n{}", messages::after_help(), deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
     #[arg(value_name = "CHART")]
@@ -109,7 +101,7 @@ fn main() -> ExitCode {
 fn repo_url(text: &str) -> Result<(url::Url, Option<String>, Option<String>), Error> {
     let mut url = url::Url::parse(text.trim()).map_err(|e| {
         Error::usage(messages::bad_repo_url(&redact::scrub_unparsed_url(text), &e.to_string()))
-            .hint(messages::HINT_REPO_URL)
+            .hint(messages::hint_repo_url())
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::usage(messages::repo_scheme(url.scheme())));

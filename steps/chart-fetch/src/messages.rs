@@ -1,192 +1,391 @@
-//! User-facing messages of chart-fetch, kept together for translation.
+//! User-facing messages of chart-fetch: the catalogue (`locales/<lang>/chart-fetch.ftl`) and one
+//! function per message, taking plain values.
 
-pub const HINT_REPO_URL: &str = "write it as https://host/path";
+use deckhand_common::i18n::Catalogue;
+use deckhand_common::messages::list;
+use deckhand_common::tr;
 
-pub const HINT_REPO_ROOT: &str = "--repo must be the repository root, the URL that serves index.yaml";
-pub const HINT_CHART_NAME: &str = "check the chart name (`helm search repo` lists them), or the --repo URL";
-pub const HINT_VERSION: &str =
-    "list the versions with `helm search repo NAME --versions`; prereleases need --devel or a prerelease in --version";
-pub const HINT_CONSTRAINT: &str =
-    "use a version (1.2.3) or a constraint such as ~1.2, ^1, >=1.0 <2, 1.x, 1.0 - 1.4 || 2";
-pub const HINT_DIGEST: &str = "the archive differs from what the repository published: do not use it; re-upload the chart or ask the repository's operator";
-pub const HINT_OCI_REF: &str =
-    "write it as oci://host[:port]/path/name, with --version, or oci://host/path/name:version or ...@sha256:<digest>";
-pub const HINT_NOT_A_CHART: &str = "the reference points to an image that is not a Helm chart";
+/// chart-fetch's messages in every language.
+pub(crate) static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/chart-fetch.ftl"), include_str!("../locales/zh-CN/chart-fetch.ftl"));
 
-pub fn bad_index(url: &str, why: &str) -> String {
-    format!("the repository index {url} cannot be read: {why}")
+deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
+
+/// A name or value as the messages quote it (Rust's debug quoting: control characters escaped).
+fn quoted(text: &str) -> String {
+    format!("{text:?}")
 }
 
-pub fn skipped_entry(why: &str) -> String {
-    format!("skipping an invalid index entry: {why}")
+fn size(bytes: u64) -> String {
+    bytesize::ByteSize::b(bytes).display().iec().to_string()
 }
 
-pub fn chart_not_found(chart: &str, repo: &str, count: usize) -> String {
-    format!("chart {chart:?} is not in the repository {repo} ({count} charts listed)")
+pub fn hint_repo_url() -> String {
+    tr!(CATALOGUE, "hint-repo-url")
 }
 
-pub fn no_matching_version(chart: &str, wanted: &str, available: &[String]) -> String {
-    let shown = available.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
-    let more = if available.len() > 10 { format!(" and {} more", available.len() - 10) } else { String::new() };
-    let available = if available.is_empty() { "none".to_string() } else { format!("{shown}{more}") };
-    format!("no version of {chart} matches {wanted}; available: {available}")
+pub fn hint_repo_root() -> String {
+    tr!(CATALOGUE, "hint-repo-root")
 }
 
-pub fn bad_constraint(why: &str) -> String {
-    format!("--version: {why}")
+pub fn hint_chart_name() -> String {
+    tr!(CATALOGUE, "hint-chart-name")
 }
 
-pub fn deprecated(chart: &str, version: &str) -> String {
-    format!("{chart} {version} is deprecated by its maintainers")
+pub fn hint_version() -> String {
+    tr!(CATALOGUE, "hint-version")
 }
 
-pub fn no_urls(chart: &str, version: &str) -> String {
-    format!("the index entry of {chart} {version} has no download URL")
+pub fn hint_constraint() -> String {
+    tr!(CATALOGUE, "hint-constraint")
 }
 
-pub fn bad_chart_url(url: &str, why: &str) -> String {
-    format!("the index gives {url:?} as the download URL, which is not usable: {why}")
+pub fn hint_digest() -> String {
+    tr!(CATALOGUE, "hint-digest")
 }
 
-pub fn unverified(chart: &str, version: &str) -> String {
-    format!("the index has no digest for {chart} {version}; the download cannot be verified")
+pub fn hint_oci_ref() -> String {
+    tr!(CATALOGUE, "hint-oci-ref")
 }
 
-pub fn digest_mismatch(what: &str, expected: &str, actual: &str) -> String {
-    format!("{what} does not match its published digest: expected sha256:{expected}, got sha256:{actual}; nothing was saved")
+pub fn hint_not_a_chart() -> String {
+    tr!(CATALOGUE, "hint-not-a-chart")
 }
 
-pub fn credentials_withheld(origin: &str) -> String {
-    format!("not sending the repository credentials to {origin} (another origin; --pass-credentials sends them)")
+pub fn hint_max_manifest_size() -> String {
+    tr!(CATALOGUE, "hint-max-manifest-size")
 }
 
-pub fn bad_oci_ref(reference: &str, why: &str) -> String {
-    format!("{reference:?} is not a usable OCI chart reference: {why}")
+pub fn hint_max_index_size() -> String {
+    tr!(CATALOGUE, "hint-max-index-size")
 }
 
-pub fn tag_version_conflict(tag: &str, version: &str) -> String {
-    format!("the reference says version {tag} but --version says {version}")
+/// `what` phrases, for the shared download and status messages.
+pub fn what_index() -> String {
+    tr!(CATALOGUE, "what-index")
 }
 
-pub fn no_tags(repository: &str) -> String {
-    format!("the registry lists no SemVer tags for {repository}")
+pub fn what_tag_list() -> String {
+    tr!(CATALOGUE, "what-tag-list")
 }
 
-pub fn bad_manifest(reference: &str, why: &str) -> String {
-    format!("the manifest of {reference} cannot be read: {why}")
+pub fn what_manifest(reference: &str) -> String {
+    tr!(CATALOGUE, "what-manifest", reference = reference)
 }
 
-pub fn not_a_chart(reference: &str, media_type: &str) -> String {
-    format!("{reference} is not a Helm chart (config media type {media_type:?})")
-}
-
-pub fn no_chart_layer(reference: &str) -> String {
-    format!("the manifest of {reference} has no Helm chart layer")
-}
-
-pub fn untar_needs_folder() -> String {
-    "--untardir must name a folder inside the destination".to_string()
-}
-
-pub fn repo_with_oci() -> String {
-    "--repo is for classic repositories; an oci:// reference needs no --repo".to_string()
-}
-
-pub fn no_source(chart: &str) -> String {
-    format!("where is {chart:?}? give --repo URL, or an oci:// reference")
+pub fn what_chart_metadata(reference: &str) -> String {
+    tr!(CATALOGUE, "what-chart-metadata", reference = reference)
 }
 
 pub fn bad_repo_url(shown: &str, why: &str) -> String {
-    format!("--repo {shown:?} is not a URL: {why}")
+    tr!(CATALOGUE, "bad-repo-url", shown = quoted(shown), why = why)
 }
 
 pub fn repo_scheme(scheme: &str) -> String {
-    format!("--repo must be an http or https URL, not {scheme}")
+    tr!(CATALOGUE, "repo-scheme", scheme = scheme)
 }
 
-pub fn foreign_page(repository: &str, next: &str) -> String {
-    format!("the tag list of {repository} points its next page to another server ({next}); the registry's credentials are not sent there")
+pub fn repo_with_oci() -> String {
+    tr!(CATALOGUE, "repo-with-oci")
 }
 
-pub fn manifest_too_big(what: &str, limit: u64) -> String {
-    format!("{what} is larger than --max-manifest-size ({})", bytesize::ByteSize::b(limit).display().iec())
-}
-
-pub const HINT_MAX_MANIFEST_SIZE: &str =
-    "a chart's manifest is a few KiB; if this registry's really are bigger, raise --max-manifest-size";
-
-pub fn read_failed(what: &str, why: &str) -> String {
-    format!("reading {what} failed: {why}")
-}
-
-pub fn wrong_chart(what: &str, wanted: &str, got: &str) -> String {
-    format!("{what} holds the chart {got:?}, not {wanted:?}")
-}
-
-pub fn not_semver(version: &str) -> String {
-    format!("its version {version:?} is not SemVer")
-}
-
-pub fn index_empty() -> String {
-    "the index is empty (helm refuses an empty index.yaml too)".to_string()
-}
-
-pub fn index_no_api_version() -> String {
-    "the index has no apiVersion (no API version specified)".to_string()
-}
-
-pub fn index_not_utf8(why: &dyn std::fmt::Display) -> String {
-    format!("the index is not UTF-8 text: {why}")
-}
-
-pub fn index_bad_yaml(why: &str) -> String {
-    format!("the index is not valid YAML, or not a valid index as helm reads it: {why}")
-}
-
-pub fn index_bad_json(why: &dyn std::fmt::Display) -> String {
-    format!("the JSON index is not a valid index as helm reads it: {why}")
-}
-
-pub fn index_wrong_type(field: &str, got: &str, wanted: &str) -> String {
-    format!("`{field}` is {got} where helm needs {wanted}")
-}
-
-pub fn index_bad_time(field: &str, text: &str) -> String {
-    format!("`{field}` is {text:?}, not an RFC 3339 time (helm refuses it)")
-}
-
-pub fn index_null_entry(field: &str) -> String {
-    format!("a list under `{field}` has an empty (null) entry, which makes helm 3.17 crash")
-}
-
-pub fn index_duplicate_key(key: &str) -> String {
-    format!("the key {key:?} is set twice in one mapping (helm's strict YAML reading refuses that)")
-}
-
-pub fn index_unknown_field(key: &str) -> String {
-    format!("unknown field {key:?} (helm's strict YAML reading refuses fields it does not know)")
-}
-
-pub fn index_invalid_entry(chart: &str, version: &str, why: &str) -> String {
-    format!("{chart} {version:?}: {why}")
-}
-
-/// Part of the too-large message, also how the limit's error is told apart.
-pub const INDEX_TOO_LARGE: &str = "is larger than the --max-index-size limit";
-pub const HINT_MAX_INDEX_SIZE: &str =
-    "if the repository really serves an index this big, raise the limit, e.g. --max-index-size 1GiB";
-
-pub fn index_too_large(url: &str, max: u64) -> String {
-    format!(
-        "the repository index {url} {INDEX_TOO_LARGE} ({}); nothing was fetched",
-        bytesize::ByteSize::b(max).display().iec()
-    )
-}
-
-pub fn names_another_chart(name: &str) -> String {
-    format!("it names another chart ({name:?})")
+pub fn no_source(chart: &str) -> String {
+    tr!(CATALOGUE, "no-source", chart = quoted(chart))
 }
 
 pub fn bad_chart_name(name: &str, why: &str) -> String {
-    format!("the chart name {name:?} {why}: give the chart's name as the repository index lists it")
+    tr!(CATALOGUE, "bad-chart-name", name = quoted(name), why = why)
+}
+
+pub fn untar_needs_folder() -> String {
+    tr!(CATALOGUE, "untar-needs-folder")
+}
+
+pub fn bad_constraint(why: &str) -> String {
+    tr!(CATALOGUE, "bad-constraint", why = why)
+}
+
+pub fn constraint_incomplete_range(text: &str) -> String {
+    tr!(CATALOGUE, "constraint-incomplete-range", text = quoted(text))
+}
+
+pub fn constraint_lone_operator(operator: &str, text: &str) -> String {
+    tr!(CATALOGUE, "constraint-lone-operator", operator = quoted(operator), text = quoted(text))
+}
+
+pub fn constraint_bad_term(term: &str) -> String {
+    tr!(CATALOGUE, "constraint-bad-term", term = quoted(term))
+}
+
+/// No version of `chart` matches `wanted` (`None`: the latest stable version); the first ten of
+/// `available` are listed.
+pub fn no_matching_version(chart: &str, wanted: Option<&str>, available: &[String]) -> String {
+    const SHOWN: usize = 10;
+    let more = available.len().saturating_sub(SHOWN);
+    let shown = list(&available[..available.len().min(SHOWN)]);
+    match (wanted, available.is_empty()) {
+        (Some(wanted), false) => {
+            tr!(CATALOGUE, "no-matching-version", chart = chart, wanted = wanted, available = shown, more = more)
+        }
+        (None, false) => tr!(CATALOGUE, "no-stable-version", chart = chart, available = shown, more = more),
+        (Some(wanted), true) => tr!(CATALOGUE, "no-version-available", chart = chart, wanted = wanted),
+        (None, true) => tr!(CATALOGUE, "no-stable-version-available", chart = chart),
+    }
+}
+
+pub fn bad_index(url: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-index", url = url, why = why)
+}
+
+pub fn index_too_large(url: &str, max: u64) -> String {
+    tr!(CATALOGUE, "index-too-large", url = url, max = size(max))
+}
+
+pub fn skipped_entry(why: &str) -> String {
+    tr!(CATALOGUE, "skipped-entry", why = why)
+}
+
+pub fn chart_not_found(chart: &str, repo: &str, count: usize) -> String {
+    tr!(CATALOGUE, "chart-not-found", chart = quoted(chart), repo = repo, count = count)
+}
+
+pub fn deprecated(chart: &str, version: &str) -> String {
+    tr!(CATALOGUE, "deprecated", chart = chart, version = version)
+}
+
+pub fn no_urls(chart: &str, version: &str) -> String {
+    tr!(CATALOGUE, "no-urls", chart = chart, version = version)
+}
+
+pub fn bad_chart_url(url: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-chart-url", url = quoted(url), why = why)
+}
+
+pub fn unverified(chart: &str, version: &str) -> String {
+    tr!(CATALOGUE, "unverified", chart = chart, version = version)
+}
+
+pub fn credentials_withheld(origin: &str) -> String {
+    tr!(CATALOGUE, "credentials-withheld", origin = origin)
+}
+
+pub fn index_empty() -> String {
+    tr!(CATALOGUE, "index-empty")
+}
+
+pub fn index_no_api_version() -> String {
+    tr!(CATALOGUE, "index-no-api-version")
+}
+
+pub fn index_not_utf8(why: &str) -> String {
+    tr!(CATALOGUE, "index-not-utf8", why = why)
+}
+
+pub fn index_bad_yaml(why: &str) -> String {
+    tr!(CATALOGUE, "index-bad-yaml", why = why)
+}
+
+pub fn index_bad_json(why: &str) -> String {
+    tr!(CATALOGUE, "index-bad-json", why = why)
+}
+
+/// `got` and `wanted` are kinds of value: `string`, `boolean`, `number`, `list`, `mapping`.
+pub fn index_wrong_type(field: &str, got: &str, wanted: &str) -> String {
+    tr!(CATALOGUE, "index-wrong-type", field = field, got = got, wanted = wanted)
+}
+
+/// What a field takes, for the YAML and JSON readers' own errors (`wanted` as above).
+pub fn index_expecting(field: &str, wanted: &str) -> String {
+    tr!(CATALOGUE, "index-expecting", field = field, wanted = wanted)
+}
+
+pub fn index_expecting_merge() -> String {
+    tr!(CATALOGUE, "index-expecting-merge")
+}
+
+pub fn index_bad_time(field: &str, text: &str) -> String {
+    tr!(CATALOGUE, "index-bad-time", field = field, text = quoted(text))
+}
+
+pub fn index_null_entry(field: &str) -> String {
+    tr!(CATALOGUE, "index-null-entry", field = field)
+}
+
+pub fn index_duplicate_key(key: &str) -> String {
+    tr!(CATALOGUE, "index-duplicate-key", key = quoted(key))
+}
+
+pub fn index_unknown_field(key: &str) -> String {
+    tr!(CATALOGUE, "index-unknown-field", key = quoted(key))
+}
+
+/// An index entry of `chart` skipped for `reason` (one of the `entry-*` ids without the prefix);
+/// `other` is the name it gives, for `names-another-chart`.
+pub fn invalid_entry(chart: &str, version: &str, reason: &str, other: &str) -> String {
+    let version = quoted(version);
+    match reason {
+        "no-name" => tr!(CATALOGUE, "entry-no-name", chart = chart, version = version),
+        "name-not-segment" => tr!(CATALOGUE, "entry-name-not-segment", chart = chart, version = version),
+        "names-another-chart" => {
+            tr!(CATALOGUE, "entry-names-another-chart", chart = chart, version = version, name = quoted(other))
+        }
+        "no-version" => tr!(CATALOGUE, "entry-no-version", chart = chart, version = version),
+        "not-semver" => tr!(CATALOGUE, "entry-not-semver", chart = chart, version = version),
+        "bad-type" => tr!(CATALOGUE, "entry-bad-type", chart = chart, version = version),
+        "empty-maintainer" => tr!(CATALOGUE, "entry-empty-maintainer", chart = chart, version = version),
+        "empty-dependency" => tr!(CATALOGUE, "entry-empty-dependency", chart = chart, version = version),
+        _ => tr!(CATALOGUE, "entry-bad-alias", chart = chart, version = version),
+    }
+}
+
+pub fn bad_oci_ref(reference: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-oci-ref", reference = quoted(reference), why = why)
+}
+
+/// An OCI reference refused for `reason` (one of the `oci-ref-*` ids without the prefix).
+pub fn bad_oci_ref_because(reference: &str, reason: &str) -> String {
+    let reference = quoted(reference);
+    match reason {
+        "no-scheme" => tr!(CATALOGUE, "oci-ref-no-scheme", reference = reference),
+        "digest-algorithm" => tr!(CATALOGUE, "oci-ref-digest-algorithm", reference = reference),
+        "digest-length" => tr!(CATALOGUE, "oci-ref-digest-length", reference = reference),
+        "no-path" => tr!(CATALOGUE, "oci-ref-no-path", reference = reference),
+        _ => tr!(CATALOGUE, "oci-ref-malformed", reference = reference),
+    }
+}
+
+pub fn tag_version_conflict(tag: &str, version: &str) -> String {
+    tr!(CATALOGUE, "tag-version-conflict", tag = tag, version = version)
+}
+
+pub fn no_tags(repository: &str) -> String {
+    tr!(CATALOGUE, "no-tags", repository = repository)
+}
+
+pub fn foreign_page(repository: &str, next: &str) -> String {
+    tr!(CATALOGUE, "foreign-page", repository = repository, next = next)
+}
+
+pub fn bad_manifest(reference: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-manifest", reference = reference, why = why)
+}
+
+pub fn manifest_not_semver(reference: &str, version: &str) -> String {
+    tr!(CATALOGUE, "manifest-not-semver", reference = reference, version = quoted(version))
+}
+
+pub fn manifest_unsupported_digest(reference: &str, digest: &str) -> String {
+    tr!(CATALOGUE, "manifest-unsupported-digest", reference = reference, digest = digest)
+}
+
+pub fn not_a_chart(reference: &str, media_type: &str) -> String {
+    tr!(CATALOGUE, "not-a-chart", reference = reference, media_type = quoted(media_type))
+}
+
+pub fn no_chart_layer(reference: &str) -> String {
+    tr!(CATALOGUE, "no-chart-layer", reference = reference)
+}
+
+pub fn wrong_chart(what: &str, wanted: &str, got: &str) -> String {
+    tr!(CATALOGUE, "wrong-chart", what = what, wanted = quoted(wanted), got = quoted(got))
+}
+
+pub fn manifest_too_big(what: &str, limit: u64) -> String {
+    tr!(CATALOGUE, "manifest-too-big", what = what, limit = size(limit))
+}
+
+pub fn read_failed(what: &str, why: &str) -> String {
+    tr!(CATALOGUE, "read-failed", what = what, why = why)
+}
+
+pub fn digest_mismatch(what: &str, expected: &str, actual: &str) -> String {
+    tr!(CATALOGUE, "digest-mismatch", what = what, expected = expected, actual = actual)
+}
+
+pub fn cannot_create_destination(path: &std::path::Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-create-destination", path = path, error = error)
+}
+
+pub fn cannot_create_temp(path: &std::path::Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-create-temp", path = path, error = error)
+}
+
+pub fn cannot_set_mode(path: &std::path::Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-set-mode", path = path, error = error)
+}
+
+pub fn cannot_save(path: &std::path::Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-save", path = path, error = error)
+}
+
+pub fn result_fetched(chart: &str, version: &str, source: &str) -> String {
+    tr!(CATALOGUE, "result-fetched", chart = chart, version = version, source = source)
+}
+
+pub fn result_file(path: &std::path::Path) -> String {
+    tr!(CATALOGUE, "result-file", path = path)
+}
+
+pub fn result_unpacked(path: &std::path::Path) -> String {
+    tr!(CATALOGUE, "result-unpacked", path = path)
+}
+
+pub fn result_digest(digest: &str, verified: bool) -> String {
+    if verified {
+        tr!(CATALOGUE, "result-digest-verified", digest = digest)
+    } else {
+        tr!(CATALOGUE, "result-digest-unverified", digest = digest)
+    }
+}
+
+pub fn result_app_version(app_version: &str) -> String {
+    tr!(CATALOGUE, "result-app-version", app_version = app_version)
+}
+
+pub fn summary(chart: &str, version: &str, digest: &str) -> String {
+    tr!(CATALOGUE, "summary", chart = chart, version = version, digest = digest)
+}
+
+/// `--help`'s text after the options: examples, and where options can come from.
+pub fn after_help() -> String {
+    tr!(CATALOGUE, "after-help")
+}
+
+#[cfg(test)]
+mod tests {
+    use deckhand_common::i18n::{Arg, FluentArgs, Lang};
+
+    use super::CATALOGUE;
+
+    fn args(pairs: &[(&str, &str)]) -> FluentArgs<'static> {
+        let mut args = FluentArgs::new();
+        for (name, value) in pairs {
+            args.set(name.to_string(), value.fluent());
+        }
+        args
+    }
+
+    #[test]
+    fn kinds_of_value_are_named_in_each_language() {
+        let a = args(&[("field", "urls"), ("got", "string"), ("wanted", "list")]);
+        assert_eq!(CATALOGUE.text_in(Lang::En, "index-wrong-type", &a), "`urls` is a string where helm needs a list");
+        assert_eq!(CATALOGUE.text_in(Lang::ZhCn, "index-wrong-type", &a), "`urls` 是字符串，而 helm 要求列表");
+    }
+
+    #[test]
+    fn versions_past_the_tenth_are_counted() {
+        let many: Vec<String> = (0..12).map(|i| format!("1.{i}.0")).collect();
+        let en = super::no_matching_version("demo", Some("^2"), &many);
+        assert!(en.ends_with("1.8.0, 1.9.0 and 2 more"), "{en}");
+        assert_eq!(
+            super::no_matching_version("demo", None, &[]),
+            "no version of demo matches the latest stable version; available: none"
+        );
+        let mut a = args(&[("chart", "demo"), ("wanted", "^2"), ("available", "1.0.0")]);
+        a.set("more", 2usize.fluent());
+        assert_eq!(
+            CATALOGUE.text_in(Lang::ZhCn, "no-matching-version", &a),
+            "demo 没有符合 ^2 的版本；可用版本：1.0.0 等（另有 2 个）"
+        );
+    }
 }

@@ -32,26 +32,27 @@ pub struct Reference {
 
 impl Reference {
     pub fn parse(text: &str) -> Result<Reference> {
-        let bad = |why: &str| Error::usage(messages::bad_oci_ref(text, why)).hint(messages::HINT_OCI_REF);
-        let rest = text.strip_prefix("oci://").ok_or_else(|| bad("it does not start with oci://"))?;
+        let bad =
+            |reason: &str| Error::usage(messages::bad_oci_ref_because(text, reason)).hint(messages::hint_oci_ref());
+        let rest = text.strip_prefix("oci://").ok_or_else(|| bad("no-scheme"))?;
         let (rest, digest) = match rest.split_once('@') {
             Some((rest, digest)) => {
-                let hex = digest.strip_prefix("sha256:").ok_or_else(|| bad("only sha256 digests are supported"))?;
+                let hex = digest.strip_prefix("sha256:").ok_or_else(|| bad("digest-algorithm"))?;
                 if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(bad("the digest is not 64 hex digits"));
+                    return Err(bad("digest-length"));
                 }
                 (rest, Some(hex.to_ascii_lowercase()))
             }
             None => (rest, None),
         };
-        let (registry, path) = rest.split_once('/').ok_or_else(|| bad("there is no repository path after the host"))?;
+        let (registry, path) = rest.split_once('/').ok_or_else(|| bad("no-path"))?;
         let (repository, tag) = match path.rsplit_once(':') {
             Some((repo, tag)) if !tag.contains('/') => (repo, Some(tag.to_string())),
             _ => (path, None),
         };
         let valid = |s: &str| !s.is_empty() && s.split('/').all(|p| !p.is_empty() && p != "." && p != "..");
         if registry.is_empty() || registry.contains('@') || !valid(repository) || tag.as_deref() == Some("") {
-            return Err(bad("the host, path or tag is empty or malformed"));
+            return Err(bad("malformed"));
         }
         Ok(Reference { registry: registry.to_string(), repository: repository.to_string(), tag, digest })
     }
@@ -111,13 +112,13 @@ impl Registry<'_> {
         let mut url = self.url("tags/list")?;
         let mut tags = Vec::new();
         for _ in 0..1000 {
-            let response = self.get(&url, Some("application/json"), "the tag list")?;
+            let response = self.get(&url, Some("application/json"), &messages::what_tag_list())?;
             let next = next_link(&response).and_then(|link| url.join(&link).ok());
             // The session's credentials go with every page: a page on another origin is refused.
             if let Some(next) = next.as_ref().filter(|next| origin(next) != origin(&url)) {
                 return Err(Error::remote(messages::foreign_page(&self.repository, &display_url(next))));
             }
-            let body = self.read_limited(response, "the tag list")?;
+            let body = self.read_limited(response, &messages::what_tag_list())?;
             let page: TagList = serde_json::from_slice(&body)
                 .map_err(|e| Error::remote(messages::bad_manifest(&self.repository, &e.to_string())))?;
             tags.extend(page.tags.unwrap_or_default());
@@ -135,7 +136,7 @@ impl Registry<'_> {
         let actual = hex::encode(Sha256::digest(&body));
         if let Some(expected) = digest.filter(|d| *d != actual) {
             return Err(
-                Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::HINT_DIGEST)
+                Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::hint_digest())
             );
         }
         Ok(body)
@@ -147,7 +148,8 @@ impl Registry<'_> {
         read_capped(response, self.max_manifest)
             .map_err(|e| Error::remote(messages::read_failed(what, &e.to_string())))?
             .ok_or_else(|| {
-                Error::input(messages::manifest_too_big(what, self.max_manifest)).hint(messages::HINT_MAX_MANIFEST_SIZE)
+                Error::input(messages::manifest_too_big(what, self.max_manifest))
+                    .hint(messages::hint_max_manifest_size())
             })
     }
 }
@@ -190,15 +192,15 @@ fn pick_tag(tags: &[String], requested: Option<&str>, devel: bool, repository: &
         })
         .collect();
     if versions.is_empty() {
-        return Err(Error::input(messages::no_tags(repository)).hint(messages::HINT_VERSION));
+        return Err(Error::input(messages::no_tags(repository)).hint(messages::hint_version()));
     }
     versions.sort_by(|a, b| b.semver.cmp_precedence(&a.semver));
     let chosen = select(&versions, requested, devel)
-        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::HINT_CONSTRAINT))?
+        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::hint_constraint()))?
         .ok_or_else(|| {
-            let wanted = requested.map(str::to_string).unwrap_or_else(|| "the latest stable version".into());
             let available: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
-            Error::input(messages::no_matching_version(repository, &wanted, &available)).hint(messages::HINT_VERSION)
+            Error::input(messages::no_matching_version(repository, requested, &available))
+                .hint(messages::hint_version())
         })?;
     Ok(chosen.version.clone())
 }
@@ -206,7 +208,7 @@ fn pick_tag(tags: &[String], requested: Option<&str>, devel: bool, repository: &
 pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<Fetched> {
     let scheme = if req.plain_http { "http" } else { "https" };
     let base = Url::parse(&format!("{scheme}://{}/", reference.registry))
-        .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::HINT_OCI_REF))?;
+        .map_err(|e| Error::usage(messages::bad_oci_ref(&req.chart, &e.to_string())).hint(messages::hint_oci_ref()))?;
     // With no credentials given, those of `helm registry login` / `docker login`, as helm does.
     let stored = if req.username.is_none() { stored_login(&reference.registry) } else { None };
     let auth = match stored {
@@ -220,7 +222,7 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
     let manifest_ref = match (&reference.digest, &reference.tag, &req.version) {
         (Some(digest), ..) => format!("sha256:{digest}"),
         (None, Some(tag), Some(version)) if tag != version => {
-            return Err(Error::usage(messages::tag_version_conflict(tag, version)).hint(messages::HINT_OCI_REF))
+            return Err(Error::usage(messages::tag_version_conflict(tag, version)).hint(messages::hint_oci_ref()))
         }
         (None, Some(tag), _) => tag.replace('+', "_"),
         (None, None, Some(version)) if parse_version(version).is_some() => version.replace('+', "_"),
@@ -236,25 +238,25 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
         &manifest_url,
         Some(MANIFEST_TYPE),
         reference.digest.as_deref(),
-        &format!("the manifest of {what}"),
+        &messages::what_manifest(&what),
     )?;
     let manifest: Manifest =
         serde_json::from_slice(&body).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
     if manifest.config.media_type != CONFIG_TYPE {
         return Err(
-            Error::input(messages::not_a_chart(&what, &manifest.config.media_type)).hint(messages::HINT_NOT_A_CHART)
+            Error::input(messages::not_a_chart(&what, &manifest.config.media_type)).hint(messages::hint_not_a_chart())
         );
     }
     let layer = manifest
         .layers
         .iter()
         .find(|l| CHART_LAYER_TYPES.contains(&l.media_type.as_str()))
-        .ok_or_else(|| Error::input(messages::no_chart_layer(&what)).hint(messages::HINT_NOT_A_CHART))?;
+        .ok_or_else(|| Error::input(messages::no_chart_layer(&what)).hint(messages::hint_not_a_chart()))?;
     let config_hex = sha256_hex(&manifest.config.digest, &what)?;
     let layer_hex = sha256_hex(&layer.digest, &what)?;
 
     let config_url = registry.url(&format!("blobs/{}", manifest.config.digest))?;
-    let config = registry.bytes(&config_url, None, Some(config_hex), &format!("the chart metadata of {what}"))?;
+    let config = registry.bytes(&config_url, None, Some(config_hex), &messages::what_chart_metadata(&what))?;
     let config: ChartConfig =
         serde_json::from_slice(&config).map_err(|e| Error::input(messages::bad_manifest(&what, &e.to_string())))?;
 
@@ -278,11 +280,11 @@ pub fn fetch(req: &Fetch, client: &HttpClient, reference: &Reference) -> Result<
 /// that was asked for, the version SemVer (so one path segment, no control characters).
 fn check_config(config: &ChartConfig, wanted: &str, what: &str) -> Result<()> {
     if config.name != wanted {
-        return Err(Error::input(messages::wrong_chart(what, wanted, &config.name)).hint(messages::HINT_NOT_A_CHART));
+        return Err(Error::input(messages::wrong_chart(what, wanted, &config.name)).hint(messages::hint_not_a_chart()));
     }
     // SemVer's characters (digits, letters, `.`, `-`, `+`) make it one path segment too.
     if parse_version(&config.version).is_none() {
-        return Err(Error::input(messages::bad_manifest(what, &messages::not_semver(&config.version))));
+        return Err(Error::input(messages::manifest_not_semver(what, &config.version)));
     }
     Ok(())
 }
@@ -291,7 +293,7 @@ fn sha256_hex<'d>(digest: &'d str, what: &str) -> Result<&'d str> {
     digest
         .strip_prefix("sha256:")
         .filter(|h| h.len() == 64)
-        .ok_or_else(|| Error::input(messages::bad_manifest(what, &format!("unsupported digest {digest}"))))
+        .ok_or_else(|| Error::input(messages::manifest_unsupported_digest(what, digest)))
 }
 
 #[cfg(test)]

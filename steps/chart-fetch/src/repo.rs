@@ -50,14 +50,9 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
     let index_url = index_url(repo);
     let shown_repo = display_url(repo);
     let max = req.max_index_size.unwrap_or(DEFAULT_MAX_INDEX_SIZE);
-    let body = download_index(client, &index_url, &auth, max).map_err(|e| match e.kind {
-        deckhand_common::ErrorKind::Input if !e.message.contains(messages::INDEX_TOO_LARGE) => {
-            e.hint(messages::HINT_REPO_ROOT)
-        }
-        _ => e,
-    })?;
+    let body = download_index(client, &index_url, &auth, max)?;
     let slice = read_index(&body, &req.chart).map_err(|e| {
-        Error::input(messages::bad_index(&display_url(&index_url), &e.0)).hint(messages::HINT_REPO_ROOT)
+        Error::input(messages::bad_index(&display_url(&index_url), &e.0)).hint(messages::hint_repo_root())
     })?;
     drop(body);
     for why in &slice.skipped {
@@ -65,14 +60,14 @@ pub fn fetch(req: &Fetch, client: &HttpClient, repo: &Url) -> Result<Fetched> {
     }
     let versions = slice.versions.ok_or_else(|| {
         Error::input(messages::chart_not_found(&req.chart, &shown_repo, slice.chart_count))
-            .hint(messages::HINT_CHART_NAME)
+            .hint(messages::hint_chart_name())
     })?;
     let chosen = select(&versions, req.version.as_deref(), req.devel)
-        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::HINT_CONSTRAINT))?
+        .map_err(|why| Error::usage(messages::bad_constraint(&why)).hint(messages::hint_constraint()))?
         .ok_or_else(|| {
-            let wanted = req.version.clone().unwrap_or_else(|| "the latest stable version".into());
             let available: Vec<String> = versions.iter().map(|v| v.version.clone()).collect();
-            Error::input(messages::no_matching_version(&req.chart, &wanted, &available)).hint(messages::HINT_VERSION)
+            let message = messages::no_matching_version(&req.chart, req.version.as_deref(), &available);
+            Error::input(message).hint(messages::hint_version())
         })?;
     if chosen.deprecated {
         log::warn(messages::deprecated(&chosen.name, &chosen.version));
@@ -126,23 +121,27 @@ pub struct IndexArgs {
     pub max_index_size: bytesize::ByteSize,
 }
 
-const WHAT_INDEX: &str = "the repository index";
-
 /// Downloads the index into memory, refusing it as soon as it is known to pass `max` bytes: by its
 /// Content-Length, or while reading. A transfer cut short goes to the retrying download.
 fn download_index(client: &HttpClient, url: &Url, auth: &Auth, max: u64) -> Result<Vec<u8>> {
     let too_large =
-        || Error::input(messages::index_too_large(&display_url(url), max)).hint(messages::HINT_MAX_INDEX_SIZE);
-    let response = client.check(client.get(url, auth, None)?, WHAT_INDEX)?;
+        || Error::input(messages::index_too_large(&display_url(url), max)).hint(messages::hint_max_index_size());
+    // An input error (a 404, a file that is not an index) usually means --repo is not the root.
+    let not_root = |e: Error| match e.kind {
+        deckhand_common::ErrorKind::Input => e.hint(messages::hint_repo_root()),
+        _ => e,
+    };
+    let what = messages::what_index();
+    let response = client.get(url, auth, None).and_then(|r| client.check(r, &what)).map_err(not_root)?;
     if let Ok(read) = read_capped(response, max) {
         return read.ok_or_else(too_large);
     }
     let mut body = Capped::new(max);
-    let done = client.download(url, auth, None, &mut body, WHAT_INDEX);
+    let done = client.download(url, auth, None, &mut body, &what);
     if body.is_over() {
         return Err(too_large());
     }
-    done?;
+    done.map_err(not_root)?;
     Ok(body.into_bytes())
 }
 

@@ -42,7 +42,7 @@ const HEADER_ALLOWANCE: u64 = 4 * 1024 * 1024;
 pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> Result<Extracted> {
     let magic = reader.fill_buf().map_err(|e| Error::input(messages::bad_tar(&e.to_string())))?;
     if magic.len() < 2 || magic[..2] != [0x1f, 0x8b] {
-        return Err(Error::input(messages::not_gzip()).hint(messages::HINT_HOSTILE));
+        return Err(Error::input(messages::not_gzip()).hint(messages::hint_hostile()));
     }
     // Saturating: a limit of u64::MAX means "no limit", not an overflow.
     let left = limits.max_total.saturating_add(HEADER_ALLOWANCE);
@@ -54,23 +54,24 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         let mut entry = entry.map_err(|e| tar_error(e, limits))?;
         let raw = entry.path_bytes().into_owned();
         let name = String::from_utf8_lossy(&raw).into_owned();
-        let refuse = |why: &str| Error::input(messages::refused_entry(&name, why)).hint(messages::HINT_HOSTILE);
+        let refuse =
+            |why: Refusal| Error::input(messages::refused_entry(&name, why.code())).hint(messages::hint_hostile());
         if std::str::from_utf8(&raw).is_err() {
-            return Err(refuse("the path is not UTF-8"));
+            return Err(refuse(Refusal::NotUtf8));
         }
         let kind = entry.header().entry_type();
         let is_dir = match kind {
             EntryType::Regular | EntryType::Continuous => false,
             EntryType::Directory => true,
-            EntryType::Symlink => return Err(refuse("symbolic links are not allowed in a chart")),
-            EntryType::Link => return Err(refuse("hard links are not allowed in a chart")),
-            EntryType::Char | EntryType::Block => return Err(refuse("device files are not allowed in a chart")),
-            EntryType::Fifo => return Err(refuse("FIFOs are not allowed in a chart")),
+            EntryType::Symlink => return Err(refuse(Refusal::Symlink)),
+            EntryType::Link => return Err(refuse(Refusal::HardLink)),
+            EntryType::Char | EntryType::Block => return Err(refuse(Refusal::Device)),
+            EntryType::Fifo => return Err(refuse(Refusal::Fifo)),
             // PAX records and GNU long names are folded into the next entry by the tar reader.
             EntryType::XGlobalHeader | EntryType::XHeader | EntryType::GNULongName | EntryType::GNULongLink => continue,
-            _ => return Err(refuse("this entry type is not allowed in a chart")),
+            _ => return Err(refuse(Refusal::EntryType)),
         };
-        let Some(relative) = chart_relative_path(&name, is_dir).map_err(&refuse)? else {
+        let Some(relative) = chart_relative_path(&name, is_dir).map_err(refuse)? else {
             continue;
         };
         let target = dest.join(&relative);
@@ -81,7 +82,7 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         }
         let size = entry.header().size().unwrap_or(u64::MAX);
         if size > limits.max_file {
-            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
+            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::hint_limit()));
         }
         if let Some(parent) = target.parent() {
             process::create_inside(|| std::fs::create_dir_all(parent)).map_err(|e| local_io(&name, parent, e))?;
@@ -95,13 +96,13 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             Err(Copy::Write(e)) => return Err(local_io(&name, &target, e)),
         };
         if copied > limits.max_file {
-            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::HINT_LIMIT));
+            return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::hint_limit()));
         }
         file.flush().map_err(|e| local_io(&name, &target, e))?;
         done.files += 1;
         done.bytes = done.bytes.saturating_add(copied);
         if done.bytes > limits.max_total {
-            return Err(Error::input(messages::too_big_total(limits.max_total)).hint(messages::HINT_LIMIT));
+            return Err(Error::input(messages::too_big_total(limits.max_total)).hint(messages::hint_limit()));
         }
     }
     Ok(done)
@@ -133,7 +134,8 @@ fn copy_entry(entry: &mut impl Read, file: &mut std::fs::File, limit: u64) -> st
 /// A failure of the local disk (full, read-only, permissions) while writing entry `name`: not
 /// the archive's fault, so not reported as a hostile archive.
 fn local_io(name: &str, path: &Path, err: std::io::Error) -> Error {
-    Error::io(&messages::cannot_write(name), path, err).hint(messages::HINT_LOCAL_IO)
+    let message = messages::cannot_write(name, path, &err.to_string());
+    crate::io_error(message, err).hint(messages::hint_local_io())
 }
 
 /// Longest file name component, and whole path, Linux file systems take (NAME_MAX, PATH_MAX).
@@ -144,8 +146,12 @@ const PATH_MAX: usize = 4095;
 fn check_name_fits(name: &str, relative: &Path, target: &Path) -> Result<()> {
     let long_part = relative.iter().any(|part| part.len() > NAME_MAX);
     if long_part || target.as_os_str().len() > PATH_MAX {
-        let why = if long_part { messages::name_part_too_long(NAME_MAX) } else { messages::path_too_long(PATH_MAX) };
-        return Err(Error::input(messages::refused_entry(name, &why)).hint(messages::HINT_LONG_NAME));
+        let message = if long_part {
+            messages::name_part_too_long(name, NAME_MAX)
+        } else {
+            messages::path_too_long(name, PATH_MAX)
+        };
+        return Err(Error::input(message).hint(messages::hint_long_name()));
     }
     Ok(())
 }
@@ -162,33 +168,68 @@ fn create_file(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
 
 /// The entry's path below the archive's top-level folder, or `None` for that folder itself.
 /// Refuses what helm's loader refuses: absolute and drive paths, `..`, files at the top level.
-fn chart_relative_path(name: &str, is_dir: bool) -> std::result::Result<Option<PathBuf>, &'static str> {
+fn chart_relative_path(name: &str, is_dir: bool) -> std::result::Result<Option<PathBuf>, Refusal> {
     if name.starts_with('/') || name.starts_with('\\') {
-        return Err("absolute paths are not allowed");
+        return Err(Refusal::Absolute);
     }
     let bytes = name.as_bytes();
     if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
-        return Err("Windows drive paths are not allowed");
+        return Err(Refusal::Drive);
     }
     let parts: Vec<&str> = name.split(['/', '\\']).filter(|p| !p.is_empty() && *p != ".").collect();
     if parts.contains(&"..") {
-        return Err("`..` path components are not allowed");
+        return Err(Refusal::DotDot);
     }
     match parts.split_first() {
         None if is_dir => Ok(None),
-        None => Err("the entry has no file name"),
+        None => Err(Refusal::NoFileName),
         Some((_, [])) if is_dir => Ok(None),
-        Some((_, [])) => Err("files at the top level of a chart archive are not allowed (charts live in one folder)"),
+        Some((_, [])) => Err(Refusal::TopLevel),
         Some((_, rest)) => Ok(Some(rest.iter().collect())),
+    }
+}
+
+/// Why an archive entry is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    NotUtf8,
+    Symlink,
+    HardLink,
+    Device,
+    Fifo,
+    EntryType,
+    Absolute,
+    Drive,
+    DotDot,
+    NoFileName,
+    TopLevel,
+}
+
+impl Refusal {
+    /// The reason as [`messages::refused_entry`] takes it.
+    fn code(self) -> &'static str {
+        match self {
+            Refusal::NotUtf8 => "not-utf8",
+            Refusal::Symlink => "symlink",
+            Refusal::HardLink => "hard-link",
+            Refusal::Device => "device",
+            Refusal::Fifo => "fifo",
+            Refusal::EntryType => "entry-type",
+            Refusal::Absolute => "absolute",
+            Refusal::Drive => "drive",
+            Refusal::DotDot => "dot-dot",
+            Refusal::NoFileName => "no-file-name",
+            Refusal::TopLevel => "top-level",
+        }
     }
 }
 
 /// Errors from the tar reader: a size cap hit, or a malformed stream.
 fn tar_error(err: std::io::Error, limits: &Limits) -> Error {
     if err.kind() == std::io::ErrorKind::FileTooLarge || err.to_string().contains(CAP_HIT) {
-        Error::input(messages::too_big_total(limits.max_total)).hint(messages::HINT_LIMIT)
+        Error::input(messages::too_big_total(limits.max_total)).hint(messages::hint_limit())
     } else {
-        Error::input(messages::bad_tar(&err.to_string())).hint(messages::HINT_HOSTILE)
+        Error::input(messages::bad_tar(&err.to_string())).hint(messages::hint_hostile())
     }
 }
 

@@ -18,7 +18,7 @@ use deckhand_common::{process, Error, Result};
 use serde::Serialize;
 
 pub use archive::{extract_into, Extracted, Limits};
-pub use metadata::ChartMetadata;
+pub use metadata::{ChartMetadata, NameProblem};
 
 /// One unpack: `archive` into `dest_dir/<chart name>` (or `dest_dir/<name>`).
 #[derive(Debug, Clone)]
@@ -51,14 +51,7 @@ pub struct Unpacked {
 
 impl Outcome for Unpacked {
     fn text(&self) -> String {
-        format!(
-            "unpacked {} {} into {} ({} files, {} bytes)",
-            self.chart,
-            self.version,
-            self.path.display(),
-            self.files,
-            self.bytes
-        )
+        messages::unpacked(&self.chart, &self.version, &self.path, self.files, self.bytes)
     }
     fn summary(&self) -> String {
         self.text()
@@ -75,16 +68,17 @@ impl Outcome for Unpacked {
 impl Untar {
     pub fn run(&self) -> Result<Unpacked> {
         if let Some(name) = &self.name {
-            metadata::check_chart_name(name).map_err(|why| Error::usage(messages::bad_name_flag(name, why)))?;
+            metadata::check_chart_name(name)
+                .map_err(|why| Error::usage(messages::bad_name_flag(name, &why.to_string())))?;
         }
         let file = std::fs::File::open(&self.archive)
-            .map_err(|e| Error::io("cannot open the chart archive", &self.archive, e))?;
+            .map_err(|e| io_error(messages::cannot_open_archive(&self.archive, &e.to_string()), e))?;
         std::fs::create_dir_all(&self.dest_dir)
-            .map_err(|e| Error::io("cannot create the folder", &self.dest_dir, e))?;
+            .map_err(|e| io_error(messages::cannot_create_folder(&self.dest_dir, &e.to_string()), e))?;
         // Removed on every return, and also when a signal or a panic ends the run.
         let create = || tempfile::Builder::new().prefix(".chart-untar-").tempdir_in(&self.dest_dir);
         let staging = process::remove_if_ended(create, |dir| dir.path())
-            .map_err(|e| Error::io("cannot create a temporary folder in", &self.dest_dir, e))?;
+            .map_err(|e| io_error(messages::cannot_create_temp(&self.dest_dir, &e.to_string()), e))?;
 
         let extracted = extract_into(std::io::BufReader::new(file), staging.path(), &self.limits)
             .map_err(|e| Error { message: format!("{}: {}", self.archive.display(), e.message), ..e })?;
@@ -93,7 +87,7 @@ impl Untar {
 
         if let Some(wanted) = self.expect_chart.as_ref().filter(|wanted| **wanted != meta.name) {
             let error = Error::input(messages::not_the_chart_asked_for(wanted, &meta.name));
-            return Err(error.hint(messages::HINT_HOSTILE));
+            return Err(error.hint(messages::hint_hostile()));
         }
         let folder = self.name.clone().unwrap_or_else(|| meta.name.clone());
         let target = self.dest_dir.join(&folder);
@@ -114,21 +108,27 @@ impl Untar {
     }
 }
 
+/// A local I/O failure, with a whole message: of [`Error::io`]'s kind (a missing file or a denied
+/// permission is the input's fault, anything else ours).
+pub(crate) fn io_error(message: String, err: std::io::Error) -> Error {
+    Error { message, ..Error::io("", Path::new(""), err) }
+}
+
 /// Renames the finished staging folder to `target`. With `force`, an existing target is moved
 /// aside first and removed only once the new one is in place.
 fn place(staging: tempfile::TempDir, target: &Path, force: bool) -> Result<()> {
     let exists = target.symlink_metadata().is_ok();
     if exists && !force {
-        return Err(Error::input(messages::target_exists(target)).hint(messages::HINT_TARGET_EXISTS));
+        return Err(Error::input(messages::target_exists(target)).hint(messages::hint_target_exists()));
     }
     let parent = target.parent().unwrap_or(Path::new("."));
     let aside = if exists {
         let aside = tempfile::Builder::new()
             .prefix(".chart-untar-old-")
             .tempdir_in(parent)
-            .map_err(|e| Error::io("cannot create a temporary folder in", parent, e))?;
+            .map_err(|e| io_error(messages::cannot_create_temp(parent, &e.to_string()), e))?;
         let old = aside.path().join("old");
-        std::fs::rename(target, &old).map_err(|e| Error::io("cannot move aside the existing", target, e))?;
+        std::fs::rename(target, &old).map_err(|e| io_error(messages::cannot_move_aside(target, &e.to_string()), e))?;
         Some((aside, old))
     } else {
         None
@@ -139,7 +139,7 @@ fn place(staging: tempfile::TempDir, target: &Path, force: bool) -> Result<()> {
         if let Some((_, old)) = &aside {
             let _ = std::fs::rename(old, target);
         }
-        return Err(Error::io("cannot move the unpacked chart to", target, e));
+        return Err(io_error(messages::cannot_place(target, &e.to_string()), e));
     }
     // Dropping `aside` removes the old target (a folder or a file) with it.
     drop(aside);

@@ -23,24 +23,27 @@ pub fn read_chart_yaml(dir: &Path) -> Result<ChartMetadata> {
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::input(messages::no_chart_yaml())),
-        Err(e) => return Err(Error::input(messages::bad_chart_yaml(&e.to_string()))),
+        Err(e) => return Err(Error::input(messages::chart_yaml_unreadable(&e.to_string()))),
     };
     parse_chart_yaml(&text)
 }
 
 /// Checks the text of a `Chart.yaml`.
 pub fn parse_chart_yaml(text: &str) -> Result<ChartMetadata> {
-    let bad = |why: String| Error::input(messages::bad_chart_yaml(&why));
-    let doc: Value = serde_saphyr::from_str(text).map_err(|e| bad(first_line(&e.to_string())))?;
-    let field = |key: &str| doc.get(key).and_then(scalar_text).filter(|v| !v.is_empty());
-    let api_version = field("apiVersion").ok_or_else(|| bad("`apiVersion` is missing".into()))?;
-    let name = field("name").ok_or_else(|| bad("`name` is missing".into()))?;
-    check_chart_name(&name).map_err(|why| bad(format!("`name` {name:?} {why}")))?;
-    let version = field("version").ok_or_else(|| bad("`version` is missing".into()))?;
+    let doc: Value = serde_saphyr::from_str(text)
+        .map_err(|e| Error::input(messages::chart_yaml_unreadable(&first_line(&e.to_string()))))?;
+    let field = |key: &str| {
+        let value = doc.get(key).and_then(scalar_text).filter(|v| !v.is_empty());
+        value.ok_or_else(|| Error::input(messages::chart_yaml_missing(key)))
+    };
+    let api_version = field("apiVersion")?;
+    let name = field("name")?;
+    check_chart_name(&name).map_err(|why| Error::input(messages::chart_yaml_bad_name(&name, &why.to_string())))?;
+    let version = field("version")?;
     if parse_version(&version).is_none() {
-        return Err(bad(format!("`version` {version:?} is not a SemVer version")));
+        return Err(Error::input(messages::chart_yaml_bad_version(&version)));
     }
-    Ok(ChartMetadata { api_version, name, version, app_version: field("appVersion") })
+    Ok(ChartMetadata { api_version, name, version, app_version: field("appVersion").ok() })
 }
 
 /// A YAML scalar as text (`version: 1.0` is a number to YAML but a version to helm).
@@ -57,16 +60,39 @@ fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().to_string()
 }
 
+/// Why a name cannot be a chart's name. Displayed in the run's language, worded to follow the
+/// name ("is empty", "contains a path separator").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    Empty,
+    /// `.` or `..`.
+    Dots,
+    PathSeparator,
+    ControlCharacters,
+}
+
+impl std::fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = match self {
+            NameProblem::Empty => "empty",
+            NameProblem::Dots => "dots",
+            NameProblem::PathSeparator => "separator",
+            NameProblem::ControlCharacters => "control",
+        };
+        f.write_str(&messages::name_problem(code))
+    }
+}
+
 /// A chart name must be one path segment (CVE-2024-25620, CVE-2026-35206).
-pub fn check_chart_name(name: &str) -> std::result::Result<(), &'static str> {
+pub fn check_chart_name(name: &str) -> std::result::Result<(), NameProblem> {
     if name.is_empty() {
-        Err("is empty")
+        Err(NameProblem::Empty)
     } else if name == "." || name == ".." {
-        Err("is `.` or `..`")
+        Err(NameProblem::Dots)
     } else if name.contains(['/', '\\']) {
-        Err("contains a path separator")
+        Err(NameProblem::PathSeparator)
     } else if name.chars().any(char::is_control) {
-        Err("contains control characters")
+        Err(NameProblem::ControlCharacters)
     } else {
         Ok(())
     }

@@ -188,12 +188,13 @@ impl Val<'_> {
             && matches!(self.kind, Kind::Str { convert: true } | Kind::Time { convert: true })
     }
 
+    /// The kind of value the field takes, as the messages name kinds.
     fn wants(&self) -> &'static str {
         match self.kind {
-            Kind::Str { .. } | Kind::Time { .. } => "a string",
-            Kind::Bool => "a boolean",
-            Kind::Strs { .. } | Kind::AnyList | Kind::Objects(_) => "a list",
-            Kind::StrMap { .. } | Kind::AnyMap | Kind::Object(_) | Kind::Entries => "a mapping",
+            Kind::Str { .. } | Kind::Time { .. } => "string",
+            Kind::Bool => "boolean",
+            Kind::Strs { .. } | Kind::AnyList | Kind::Objects(_) => "list",
+            Kind::StrMap { .. } | Kind::AnyMap | Kind::Object(_) | Kind::Entries => "mapping",
         }
     }
 
@@ -206,7 +207,7 @@ impl Val<'_> {
             Kind::Str { .. } => Ok(Got::Str(text)),
             Kind::Time { .. } if is_rfc3339(&text) => Ok(Got::Other),
             Kind::Time { .. } => Err(E::custom(messages::index_bad_time(self.field, &text))),
-            _ => Err(self.wrong("a string")),
+            _ => Err(self.wrong("string")),
         }
     }
 
@@ -235,7 +236,7 @@ impl<'de> Visitor<'de> for Val<'_> {
     type Value = Got;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "{} for `{}`", self.wants(), self.field)
+        f.write_str(&messages::index_expecting(self.field, self.wants()))
     }
 
     fn visit_unit<E>(self) -> Result<Got, E> {
@@ -253,20 +254,20 @@ impl<'de> Visitor<'de> for Val<'_> {
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Got, E> {
         match self.kind {
             Kind::Bool => Ok(Got::Bool(v)),
-            _ => self.scalar(v.to_string(), "a boolean"),
+            _ => self.scalar(v.to_string(), "boolean"),
         }
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Got, E> {
-        self.scalar(v.to_string(), "a number")
+        self.scalar(v.to_string(), "number")
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Got, E> {
-        self.scalar(v.to_string(), "a number")
+        self.scalar(v.to_string(), "number")
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Got, E> {
-        self.scalar(v.to_string(), "a number")
+        self.scalar(v.to_string(), "number")
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Got, E> {
@@ -291,7 +292,7 @@ impl<'de> Visitor<'de> for Val<'_> {
                 Ok(Got::Other)
             }
             Kind::Objects(obj) => self.objects(obj, seq),
-            _ => Err(self.wrong("a list")),
+            _ => Err(self.wrong("list")),
         }
     }
 
@@ -311,7 +312,7 @@ impl<'de> Visitor<'de> for Val<'_> {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(Got::Other)
             }
-            _ => Err(self.wrong("a mapping")),
+            _ => Err(self.wrong("mapping")),
         }
     }
 }
@@ -401,7 +402,7 @@ impl<'de> Visitor<'de> for Merge<'_> {
     type Value = Fields;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping or a list of mappings to merge")
+        f.write_str(&messages::index_expecting_merge())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
