@@ -57,7 +57,7 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
 fn emit(label: Option<String>, message: &str) {
     let message = for_terminal(&scrub(message)).into_owned();
     let line = match label {
-        Some(label) => format!("{label} {message}"),
+        Some(label) => messages::log_line(&label, &message),
         None => message,
     };
     let _ = writeln!(std::io::stderr().lock(), "{line}");

@@ -54,6 +54,11 @@ pub fn label_debug() -> String {
     tr!(CATALOGUE, "log-debug")
 }
 
+/// A labelled log line (`warning: ...` / `警告：...`); the label may be coloured.
+pub fn log_line(label: &str, message: &str) -> String {
+    tr!(CATALOGUE, "log-line", label = label, message = message)
+}
+
 /// The hint line of an error (after its message).
 pub fn error_hint(hint: &str) -> String {
     tr!(CATALOGUE, "error-hint", hint = hint)
@@ -507,6 +512,55 @@ mod tests {
         assert_eq!(d("duration-minutes", 0, 1, 30, Lang::ZhCn), "1 分 30 秒");
         assert_eq!(d("duration-hours", 1, 30, 0, Lang::ZhCn), "1 小时 30 分");
         assert_eq!(text(Lang::En, "duration-milliseconds", &[("milliseconds", 300u32.into())]), "300ms");
+    }
+
+    #[test]
+    fn english_texts_the_steps_and_their_tests_know_are_unchanged() {
+        crate::i18n::set(Lang::En);
+        assert_eq!(
+            refused("the repository index", "https://r", "401 Unauthorized"),
+            "https://r refused access to the repository index (HTTP 401 Unauthorized)"
+        );
+        assert_eq!(timed_out("https://r", Duration::from_secs(3)), "https://r did not answer within 3s");
+        assert_eq!(
+            api_refused("https://k", "read secret x in web on", 403, "no"),
+            "the cluster https://k refused to read secret x in web (HTTP 403): no"
+        );
+        assert_eq!(
+            cluster_unreachable("https://k", &doing_reach(), "refused"),
+            "cannot reach the cluster https://k: refused"
+        );
+        assert_eq!(bad_name("--namespace", "Bad_Name"), "--namespace \"Bad_Name\" is not a valid Kubernetes name (lowercase letters, digits, '-', at most 63/253 characters)");
+        assert_eq!(source_content("KUBECONFIG_CONTENT"), "the kubeconfig content in $KUBECONFIG_CONTENT");
+        assert_eq!(
+            retrying("https://r/x", "HTTP 503", Duration::from_millis(250), 1, 2),
+            "https://r/x: HTTP 503; retry 1 of 2 in 250 ms"
+        );
+        assert_eq!(log_line(&label_warning(), "w"), "warning: w");
+        assert_eq!(duration(Duration::from_millis(300)), "300ms");
+    }
+
+    #[test]
+    fn chinese_phrases_from_a_step_sit_before_a_colon_or_in_brackets() {
+        let text = |id: &str, args: &[(&str, &str)]| {
+            let args: Vec<_> = args.iter().map(|(k, v)| (*k, crate::i18n::FluentValue::from(v.to_string()))).collect();
+            super::tests::text(Lang::ZhCn, id, &args)
+        };
+        assert_eq!(
+            text(
+                "http-refused",
+                &[("what", "Chart 仓库索引"), ("origin", "https://r"), ("status", "401 Unauthorized")]
+            ),
+            "Chart 仓库索引：https://r 拒绝访问（HTTP 401 Unauthorized）"
+        );
+        assert_eq!(
+            text(
+                "kube-unreachable",
+                &[("server", "https://k"), ("doing", "读取命名空间 web 中的 Secret x"), ("cause", "refused")]
+            ),
+            "无法连接集群 https://k（读取命名空间 web 中的 Secret x）：refused"
+        );
+        assert_eq!(text("log-line", &[("label", "警告"), ("message", "m")]), "警告：m");
     }
 
     #[test]

@@ -17,9 +17,10 @@ duration-hours = { $minutes ->
 duration-milliseconds = { $milliseconds }ms
 
 ## Labels of log lines and errors
-log-warning = warning:
-log-error = error:
-log-debug = debug:
+log-warning = warning
+log-error = error
+log-debug = debug
+log-line = { $label }: { $message }
 error-hint = hint: { $hint }
 io-failed = { $what } { $path }: { $error }
 cannot-read-flag = cannot read { $flag }

@@ -16,9 +16,10 @@ duration-hours = { $minutes ->
 duration-milliseconds = { $milliseconds } 毫秒
 
 ## 日志行和错误的标签
-log-warning = 警告：
-log-error = 错误：
-log-debug = 调试：
+log-warning = 警告
+log-error = 错误
+log-debug = 调试
+log-line = { $label }：{ $message }
 error-hint = 提示：{ $hint }
 io-failed = { $what } { $path }：{ $error }
 cannot-read-flag = 无法读取 { $flag }
