@@ -74,9 +74,10 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
 const KUBECONFIG: &str = "KUBECONFIG";
 
 fn read_input_json(path: &Path) -> Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(messages::BK_INPUT_UNREADABLE, path, e))?;
-    let map: BTreeMap<String, Value> = serde_json::from_str(&text)
-        .map_err(|e| Error::input(messages::bk_input_not_object(path, &e.to_string())).hint(messages::HINT_BK_INPUT))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::bk_input_unreadable(), path, e))?;
+    let map: BTreeMap<String, Value> = serde_json::from_str(&text).map_err(|e| {
+        Error::input(messages::bk_input_not_object(path, &e.to_string())).hint(messages::hint_bk_input())
+    })?;
     Ok(map.into_iter().map(|(k, v)| (k, string_of(v))).collect())
 }
 
@@ -130,7 +131,7 @@ impl Ticket {
     fn read(data_dir: &Path, id: &str) -> Result<Ticket> {
         let sdk_path = data_dir.join(".sdk.json");
         let sdk: BTreeMap<String, Value> = std::fs::read_to_string(&sdk_path)
-            .map_err(|e| Error::io(messages::BK_SDK_UNREADABLE, &sdk_path, e))
+            .map_err(|e| Error::io(&messages::bk_sdk_unreadable(), &sdk_path, e))
             .and_then(|text| {
                 serde_json::from_str(&text)
                     .map_err(|e| Error::input(messages::bk_sdk_invalid(&sdk_path, &e.to_string())))
@@ -138,7 +139,7 @@ impl Ticket {
         let field = |key: &str| sdk.get(key).map(|v| string_of(v.clone())).unwrap_or_default();
         let gateway = field("gateway");
         if gateway.is_empty() {
-            return Err(Error::input(messages::bk_sdk_invalid(&sdk_path, "no gateway")));
+            return Err(Error::input(messages::bk_sdk_invalid(&sdk_path, &messages::bk_sdk_no_gateway())));
         }
         redact::register(&field("secretKey"));
         let base = if gateway.contains("://") { gateway } else { format!("http://{gateway}") };
@@ -152,12 +153,12 @@ impl Ticket {
             request = request.header(header, field(key));
         }
         let reply = request.send().map_err(|e| {
-            Error::remote(messages::bk_ticket_unreachable(id, &crate::http::chain(&e))).hint(messages::HINT_BK_TICKET)
+            Error::remote(messages::bk_ticket_unreachable(id, &crate::http::chain(&e))).hint(messages::hint_bk_ticket())
         })?;
         let status = reply.status();
         let body: Value = reply.json().unwrap_or(Value::Null);
         let data = body.get("data").filter(|d| d.is_object());
-        let refused = |why: String| Error::auth(messages::bk_ticket_refused(id, &why)).hint(messages::HINT_BK_TICKET);
+        let refused = |why: String| Error::auth(messages::bk_ticket_refused(id, &why)).hint(messages::hint_bk_ticket());
         if !status.is_success() || body.get("status").and_then(Value::as_i64) != Some(0) || data.is_none() {
             let why =
                 body.get("message").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| status.to_string());
@@ -168,7 +169,7 @@ impl Ticket {
         let secret = ["password", "access_token", "secretKey", "token"]
             .into_iter()
             .find_map(text)
-            .ok_or_else(|| refused(messages::BK_TICKET_NO_SECRET.to_string()))?;
+            .ok_or_else(|| refused(messages::bk_ticket_no_secret()))?;
         redact::register(&secret);
         Ok(Ticket { username: text("username"), secret })
     }

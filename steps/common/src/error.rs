@@ -49,10 +49,7 @@ impl ErrorKind {
 }
 
 /// Exit codes shared by every step, for `--help` and the README.
-pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 internal error; 2 usage error (bad option); \
-3 bad input (missing file, malformed archive or index, unknown chart or version); 4 credentials refused; \
-5 server or network failure (after retries); 6 integrity failure (digest mismatch); \
-7 rollout failed (applied, but a workload failed or was not ready in time); 130 interrupted (SIGINT/SIGTERM).";
+pub const EXIT_CODES: &str = "Exit codes: 0 success; 1 internal error; 2 usage error (bad option); 3 bad input (missing file, malformed archive or index, unknown chart or version); 4 credentials refused; 5 server or network failure (after retries); 6 integrity failure (digest mismatch); 7 rollout failed (applied, but a workload failed or was not ready in time); 130 interrupted (SIGINT/SIGTERM).";
 
 /// A failure with a message (what was wrong, which input or server) and an optional hint (what to do).
 #[derive(Debug)]
@@ -100,7 +97,7 @@ impl Error {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => ErrorKind::Input,
             _ => ErrorKind::Internal,
         };
-        Self::new(kind, format!("{what} {}: {err}", path.display()))
+        Self::new(kind, crate::messages::io_failed(what, path, &err.to_string()))
     }
 }
 
@@ -108,7 +105,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  {}", crate::messages::error_hint(hint))?;
         }
         Ok(())
     }

@@ -106,13 +106,12 @@ impl HttpClient {
         let tls = tls_setup(args)?;
         let config = tls.client_config().map_err(|e| match (e, &args.cert_file) {
             (tls::SetupError::Identity(why), Some(cert)) => {
-                Error::input(messages::bad_client_cert(cert, &why)).hint(messages::HINT_CLIENT_CERT)
+                Error::input(messages::bad_client_cert(cert, &why)).hint(messages::hint_client_cert())
             }
-            (e, _) => Error::internal(format!("cannot set up TLS: {e:?}")),
+            (e, _) => Error::internal(messages::tls_setup_failed(&format!("{e:?}"))),
         })?;
         builder = builder.use_preconfigured_tls(config).redirect(redirect_policy());
-        let client =
-            builder.build().map_err(|e| Error::internal(format!("cannot set up the HTTP client: {}", chain(&e))))?;
+        let client = builder.build().map_err(|e| Error::internal(messages::http_client_setup_failed(&chain(&e))))?;
         Ok(HttpClient { client, retries: args.retries, timeout: args.http_timeout })
     }
 
@@ -138,7 +137,7 @@ impl HttpClient {
                 Ok(response) if retryable_status(response.status()) && attempt < self.retries => {
                     let wait = retry_after(&response).unwrap_or_else(|| backoff(attempt));
                     log::warn(messages::retrying(
-                        url,
+                        &display_url(url),
                         &format!("HTTP {}", response.status()),
                         wait,
                         attempt + 1,
@@ -149,7 +148,7 @@ impl HttpClient {
                 Ok(response) => return Ok(response),
                 Err(err) if retryable_transport(&err) && attempt < self.retries => {
                     let wait = backoff(attempt);
-                    log::warn(messages::retrying(url, &chain(&err), wait, attempt + 1, self.retries));
+                    log::warn(messages::retrying(&display_url(url), &chain(&err), wait, attempt + 1, self.retries));
                     std::thread::sleep(wait);
                 }
                 Err(err) => return Err(self.transport_error(url, &err)),
@@ -184,15 +183,17 @@ impl HttpClient {
                 Ok(done) => return Ok(done),
                 Err(err) if attempt < self.retries => {
                     let wait = backoff(attempt);
-                    log::warn(messages::retrying(url, &err.to_string(), wait, attempt + 1, self.retries));
+                    log::warn(messages::retrying(&display_url(url), &err.to_string(), wait, attempt + 1, self.retries));
                     std::thread::sleep(wait);
                 }
                 Err(err) if is_timeout(&err) => {
-                    return Err(Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT))
+                    return Err(
+                        Error::remote(messages::timed_out(&origin(url), self.timeout)).hint(messages::hint_timeout())
+                    )
                 }
                 Err(err) => {
-                    return Err(Error::remote(messages::transfer_cut(what, url, &err.to_string(), self.retries))
-                        .hint(messages::HINT_REMOTE_FLAKY))
+                    let cut = messages::transfer_cut(what, &display_url(url), &err.to_string(), self.retries);
+                    return Err(Error::remote(cut).hint(messages::hint_remote_flaky()));
                 }
             }
             attempt += 1;
@@ -202,15 +203,15 @@ impl HttpClient {
     fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
         let cause = chain(err);
         if err.is_redirect() {
-            Error::remote(messages::redirect_refused(url, &cause))
+            Error::remote(messages::redirect_refused(&display_url(url), &cause))
         } else if answered_without_tls(&cause) {
-            Error::remote(messages::not_tls(url)).hint(messages::HINT_PLAIN_HTTP)
+            Error::remote(messages::not_tls(&origin(url))).hint(messages::hint_plain_http())
         } else if is_tls_failure(&cause) {
-            Error::remote(messages::tls_failed(url, &cause)).hint(messages::hint_tls())
+            Error::remote(messages::tls_failed(&origin(url), &cause)).hint(messages::hint_tls())
         } else if err.is_timeout() {
-            Error::remote(messages::timed_out(url, self.timeout)).hint(messages::HINT_TIMEOUT)
+            Error::remote(messages::timed_out(&origin(url), self.timeout)).hint(messages::hint_timeout())
         } else {
-            Error::remote(messages::unreachable(url, &cause, self.retries)).hint(messages::HINT_UNREACHABLE)
+            Error::remote(messages::unreachable(&origin(url), &cause, self.retries)).hint(messages::hint_unreachable())
         }
     }
 }
@@ -225,7 +226,8 @@ fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
         let downgrade = attempt.url().scheme() == "http" && attempt.previous().iter().any(|u| u.scheme() == "https");
         if downgrade {
-            let refused = messages::redirect_downgrade(attempt.previous().last(), attempt.url());
+            let from = attempt.previous().last().map(display_url).unwrap_or_default();
+            let refused = messages::redirect_downgrade(&from, &display_url(attempt.url()));
             attempt.error(refused)
         } else if attempt.previous().len() > MAX_REDIRECTS {
             attempt.error(messages::too_many_redirects(MAX_REDIRECTS))
@@ -243,8 +245,8 @@ pub fn tls_setup(args: &HttpArgs) -> Result<tls::TlsSetup> {
         setup.extra_roots = tls::read_ca_file(path)?;
     }
     if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
-        let cert_pem = std::fs::read(cert).map_err(|e| Error::io("cannot read --cert-file", cert, e))?;
-        let key_pem = std::fs::read(key).map_err(|e| Error::io("cannot read --key-file", key, e))?;
+        let cert_pem = std::fs::read(cert).map_err(|e| Error::io(&messages::cannot_read("--cert-file"), cert, e))?;
+        let key_pem = std::fs::read(key).map_err(|e| Error::io(&messages::cannot_read("--key-file"), key, e))?;
         setup.identity = Some(
             tls::identity_from_pem(&cert_pem, &key_pem)
                 .map_err(|_| Error::input(messages::bad_pem("--cert-file/--key-file", cert)))?,
@@ -314,7 +316,7 @@ impl Capped {
     }
 
     fn refused() -> std::io::Error {
-        std::io::Error::other(messages::OVER_THE_LIMIT)
+        std::io::Error::other(messages::over_the_limit())
     }
 }
 
@@ -364,7 +366,7 @@ pub fn read_capped(mut response: Response, max: u64) -> std::io::Result<Option<V
     match std::io::copy(&mut response, &mut body) {
         Ok(read) if announced.is_some_and(|len| len != read) => Err(std::io::Error::new(
             std::io::ErrorKind::UnexpectedEof,
-            format!("got {read} of {} bytes", announced.unwrap_or_default()),
+            messages::short_body(read, announced.unwrap_or_default()),
         )),
         Ok(_) => Ok(Some(body.into_bytes())),
         Err(_) if body.is_over() => Ok(None),
@@ -379,7 +381,7 @@ fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std:
     if let Some(len) = announced {
         sink.reserve_hint(len);
     }
-    let mut progress = log::Progress::new(&format!("downloading {what}"), announced);
+    let mut progress = log::Progress::new(&messages::downloading(what), announced);
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 64 * 1024];
     let mut size = 0u64;
@@ -394,7 +396,7 @@ fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std:
         progress.advance(n as u64);
     }
     if let Some(expected) = announced.filter(|len| *len != size) {
-        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, format!("got {size} of {expected} bytes")));
+        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, messages::short_body(size, expected)));
     }
     sink.flush()?;
     Ok((hex::encode(hasher.finalize()), size))
@@ -402,13 +404,15 @@ fn stream_into(mut response: Response, sink: &mut impl Sink, what: &str) -> std:
 
 /// An error for a non-2xx status.
 pub fn status_error(what: &str, url: &Url, status: StatusCode, retries: u32) -> Error {
+    let (shown, origin, status_text) = (display_url(url), origin(url), status.to_string());
     match status.as_u16() {
-        401 | 403 => Error::auth(messages::refused(what, url, status)).hint(messages::HINT_AUTH),
-        404 => Error::input(messages::not_found(what, url)).hint(messages::HINT_NOT_FOUND),
+        401 | 403 => Error::auth(messages::refused(what, &origin, &status_text)).hint(messages::hint_auth()),
+        404 => Error::input(messages::not_found(what, &shown)).hint(messages::hint_not_found()),
         code if code == 429 || code >= 500 => {
-            Error::remote(messages::server_failed(what, url, status, retries)).hint(messages::HINT_REMOTE_FLAKY)
+            Error::remote(messages::server_failed(what, &origin, &status_text, retries))
+                .hint(messages::hint_remote_flaky())
         }
-        _ => Error::input(messages::rejected(what, url, status)),
+        _ => Error::input(messages::rejected(what, &shown, &status_text)),
     }
 }
 

@@ -53,14 +53,14 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::internal(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| Error::internal(messages::no_runtime(&e.to_string())))?;
     let _handling = process::handle_signals();
     let output = runtime.block_on(async {
         tokio::select! {
             // A future that has finished wins: its own error says best what a signal stopped.
             biased;
             output = future => Ok(output),
-            interrupted = process::interruption(messages::WHILE_TALKING_TO_CLUSTER) => Err(interrupted),
+            interrupted = process::interruption(messages::while_talking_to_cluster()) => Err(interrupted),
         }
     });
     // Work still in flight (a connection that never answers) is not waited for.
@@ -91,31 +91,33 @@ fn load(args: &KubeArgs) -> Result<(Option<Kubeconfig>, String)> {
     let content = match source(args) {
         Source::Paths(paths) => return load_paths(paths),
         Source::Content(content) => content,
-        Source::InCluster => return Ok((None, "the in-cluster service account".to_string())),
+        Source::InCluster => return Ok((None, messages::source_in_cluster())),
     };
     let name = &args.kubeconfig_content_env;
     redact::register(&content);
-    Ok((Some(parse(&content, &format!("the kubeconfig content in ${name}"))?), format!("${name}")))
+    Ok((Some(parse(&content, &messages::source_content(name))?), format!("${name}")))
 }
 
 /// Reads and merges `paths` (joined with `:`), as kubectl does.
 fn load_paths(paths: &str) -> Result<(Option<Kubeconfig>, String)> {
     let mut merged: Option<Kubeconfig> = None;
     for path in std::env::split_paths(paths) {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("cannot read the kubeconfig", &path, e))?;
-        let config = parse(&text, &format!("the kubeconfig {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::io(&messages::cannot_read_kubeconfig(), &path, e))?;
+        let config = parse(&text, &messages::source_file(&path.display().to_string()))?;
         merged = Some(match merged {
             Some(m) => m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?,
             None => config,
         });
     }
-    Ok((merged, format!("the kubeconfig {paths}")))
+    Ok((merged, messages::source_file(paths)))
 }
 
 fn parse(text: &str, source: &str) -> Result<Kubeconfig> {
     register_credentials(text);
     // The parser's message may quote the content; say only where it failed.
-    Kubeconfig::from_yaml(text).map_err(|_| Error::input(messages::bad_kubeconfig(source, "not a valid kubeconfig")))
+    Kubeconfig::from_yaml(text)
+        .map_err(|_| Error::input(messages::bad_kubeconfig(source, &messages::not_a_kubeconfig())))
 }
 
 /// Registers every token, password, private key and exec plugin environment value in a
@@ -147,17 +149,18 @@ pub async fn connect(args: &KubeArgs) -> Result<Cluster> {
                 .await
                 .map_err(|e| Error::input(messages::bad_kubeconfig(&source, &e.to_string())))?
         }
-        None => kube::Config::incluster()
-            .map_err(|_| Error::usage(messages::NO_CLUSTER_CREDENTIALS).hint(messages::HINT_NO_CLUSTER_CREDENTIALS))?,
+        None => kube::Config::incluster().map_err(|_| {
+            Error::usage(messages::no_cluster_credentials()).hint(messages::hint_no_cluster_credentials())
+        })?,
     };
     config.connect_timeout = Some(args.kube_timeout);
     config.read_timeout = Some(args.kube_timeout);
     config.write_timeout = Some(args.kube_timeout);
     let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
-    let client = client(config).map_err(|e| api_error(&server, "set up the client for", e))?;
-    let info = client.apiserver_version().await.map_err(|e| api_error(&server, "reach", e))?;
+    let client = client(config).map_err(|e| api_error(&server, &messages::doing_set_up(), e))?;
+    let info = client.apiserver_version().await.map_err(|e| api_error(&server, &messages::doing_reach(), e))?;
     let minor = minor_version(&info.minor, &info.git_version);
-    log::debug(format!("cluster {server} runs Kubernetes {} ({source})", info.git_version));
+    log::debug(messages::connected(&server, &info.git_version, &source));
     Ok(Cluster { client, server, version: info.git_version, minor, metadata_v1: true.into() })
 }
 
@@ -187,7 +190,7 @@ where
         match api.get_metadata_opt(name).await {
             Ok(found) => return Ok(found.map(|partial| partial.metadata)),
             Err(e) if is_status(&e, 406) => {
-                log::debug(messages::METADATA_READS_UNSERVED);
+                log::debug(messages::metadata_reads_unserved());
                 cluster.metadata_v1.store(false, Ordering::Relaxed);
             }
             Err(e) => return Err(e),
@@ -261,7 +264,7 @@ pub fn api_error(server: &str, doing: &str, err: kube::Error) -> Error {
             }
             let cause = crate::http::chain(&other);
             if cause.contains("certificate") {
-                return Error::remote(messages::cluster_tls(server, &cause)).hint(messages::HINT_KUBE_TLS);
+                return Error::remote(messages::cluster_tls(server, &cause)).hint(messages::hint_kube_tls());
             }
             Error::remote(messages::cluster_unreachable(server, doing, &cause)).hint(messages::hint_kube_unreachable())
         }
@@ -277,16 +280,14 @@ fn exec_plugin_error(err: &(dyn std::error::Error + 'static), server: &str) -> O
     while let Some(e) = current {
         if let Some(auth) = e.downcast_ref::<Auth>() {
             let why = match auth {
-                Auth::AuthExecStart(_) => messages::EXEC_NOT_STARTED.to_string(),
+                Auth::AuthExecStart(_) => messages::exec_not_started(),
                 Auth::AuthExecRun { out, .. } => messages::exec_exit(&out.status.to_string()),
-                Auth::AuthExecParse(_) => messages::EXEC_BAD_OUTPUT.to_string(),
-                Auth::ExecPluginFailed => messages::EXEC_NO_STATUS.to_string(),
-                Auth::AuthExec(_) | Auth::AuthExecSerialize(_) | Auth::ExecMissingClusterInfo => {
-                    messages::EXEC_OTHER.to_string()
-                }
+                Auth::AuthExecParse(_) => messages::exec_bad_output(),
+                Auth::ExecPluginFailed => messages::exec_no_status(),
+                Auth::AuthExec(_) | Auth::AuthExecSerialize(_) | Auth::ExecMissingClusterInfo => messages::exec_other(),
                 _ => return None,
             };
-            return Some(Error::auth(messages::exec_plugin_failed(server, &why)).hint(messages::HINT_EXEC_PLUGIN));
+            return Some(Error::auth(messages::exec_plugin_failed(server, &why)).hint(messages::hint_exec_plugin()));
         }
         current = e.source();
     }
@@ -311,7 +312,7 @@ impl ChildKubeconfig {
             Source::Content(content) => content,
             Source::InCluster => return Ok(ChildKubeconfig::InCluster),
         };
-        let write = |e: std::io::Error| Error::internal(format!("cannot write a temporary kubeconfig: {e}"));
+        let write = |e: std::io::Error| Error::internal(messages::temp_kubeconfig_failed(&e.to_string()));
         // tempfile creates the file with mode 0600.
         let create = || tempfile::Builder::new().prefix("deckhand-kubeconfig-").tempfile();
         let mut file = process::remove_if_ended(create, |f| f.path()).map_err(write)?;
@@ -345,12 +346,12 @@ pub use messages::bad_name;
 /// Makes sure `namespace` exists; creates it when asked. Returns whether it was created.
 pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) -> Result<bool> {
     let api: Api<Namespace> = Api::all(cluster.client.clone());
-    let fail = |e| api_error(&cluster.server, &format!("read namespace {namespace} on"), e);
+    let fail = |e| api_error(&cluster.server, &messages::doing_read_namespace(namespace), e);
     if api.get_opt(namespace).await.map_err(fail)?.is_some() {
         return Ok(false);
     }
     if !create {
-        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::HINT_NAMESPACE));
+        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::hint_namespace()));
     }
     let ns = Namespace {
         metadata: ObjectMeta { name: Some(namespace.to_string()), ..Default::default() },
@@ -359,7 +360,7 @@ pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) 
     match api.create(&PostParams::default(), &ns).await {
         Ok(_) => Ok(true),
         Err(e) if is_status(&e, 409) => Ok(false),
-        Err(e) => Err(api_error(&cluster.server, &format!("create namespace {namespace} on"), e)),
+        Err(e) => Err(api_error(&cluster.server, &messages::doing_create_namespace(namespace), e)),
     }
 }
 

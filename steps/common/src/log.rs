@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::messages;
 use crate::redact::scrub;
 
 const QUIET: u8 = 0;
@@ -56,7 +57,7 @@ pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
 fn emit(label: Option<String>, message: &str) {
     let message = for_terminal(&scrub(message)).into_owned();
     let line = match label {
-        Some(label) => format!("{label} {message}"),
+        Some(label) => messages::log_line(&label, &message),
         None => message,
     };
     let _ = writeln!(std::io::stderr().lock(), "{line}");
@@ -72,20 +73,20 @@ pub fn info(message: impl AsRef<str>) {
 /// Something the user should know about (a skipped index entry, a deprecated chart); hidden by `--quiet`.
 pub fn warn(message: impl AsRef<str>) {
     if level() >= NORMAL {
-        emit(Some(colour("33", "warning:")), message.as_ref());
+        emit(Some(colour("33", &messages::label_warning())), message.as_ref());
     }
 }
 
 /// Details for debugging a pipeline (each HTTP request, each retry); shown with `--verbose`.
 pub fn debug(message: impl AsRef<str>) {
     if level() >= VERBOSE {
-        emit(Some(colour("2", "debug:")), message.as_ref());
+        emit(Some(colour("2", &messages::label_debug())), message.as_ref());
     }
 }
 
 /// Prints a failure; never hidden, even by `--quiet`.
 pub fn error(message: impl AsRef<str>) {
-    emit(Some(colour("31", "error:")), message.as_ref());
+    emit(Some(colour("31", &messages::label_error())), message.as_ref());
 }
 
 /// Progress of a transfer of known or unknown size.
@@ -122,8 +123,9 @@ impl Progress {
             bar.set_position(self.done);
         } else if self.last_line.elapsed() >= PLAIN_PROGRESS_EVERY {
             self.last_line = Instant::now();
-            let of = self.total.map(|t| format!(" of {}", mib(t))).unwrap_or_default();
-            info(format!("{}: {}{of} after {}s", self.label, mib(self.done), self.started.elapsed().as_secs()));
+            let total = self.total.map(mib);
+            let seconds = self.started.elapsed().as_secs();
+            info(messages::progress(&self.label, &mib(self.done), total.as_deref(), seconds));
         }
     }
 }

@@ -274,6 +274,6 @@ fn write_bk_output(body: Value) {
         tmp.persist(dir.join(name)).map(|_| ()).map_err(|e| e.error)
     });
     if let Err(e) = written {
-        log::error(format!("cannot write the BK-CI output.json in {}: {e}", dir.display()));
+        log::error(messages::bk_output_unwritable(dir, &e.to_string()));
     }
 }

@@ -44,7 +44,7 @@ struct State {
     /// Sections after which a signal that came meanwhile ends the run.
     deferred: usize,
     /// What the run is doing, innermost last, for the message of an interrupted run.
-    doing: Vec<&'static str>,
+    doing: Vec<String>,
 }
 
 impl State {
@@ -107,8 +107,8 @@ fn watch(mut wake: UnixStream) {
         let mut state = state();
         state.forward(signal);
         if state.handled == 0 && state.deferred == 0 {
-            let doing = state.doing.last().copied().unwrap_or(messages::WHILE_RUNNING);
-            end(state, &interrupted(signal, doing));
+            let doing = state.doing.last().cloned().unwrap_or_else(messages::while_running);
+            end(state, &interrupted(signal, &doing));
         }
     }
 }
@@ -177,21 +177,21 @@ impl Drop for Section {
         }
         state.deferred -= 1;
         if let (0, 0, Some(signal)) = (state.handled, state.deferred, received_signal()) {
-            end(state, &interrupted(signal, messages::WHILE_RUNNING));
+            end(state, &interrupted(signal, &messages::while_running()));
         }
     }
 }
 
-/// Says what the run is doing while the returned guard lives ("while waiting for the rollout"),
-/// for the message of a run interrupted meanwhile.
-pub fn doing(what: &'static str) -> Doing {
-    state().doing.push(what);
+/// Says what the run is doing while the returned guard lives ("while waiting for the rollout",
+/// a catalogue phrase), for the message of a run interrupted meanwhile.
+pub fn doing(what: impl Into<String>) -> Doing {
+    state().doing.push(what.into());
     Doing
 }
 
 /// What the run is doing now, if it said so with [`doing`].
-pub fn now_doing() -> Option<&'static str> {
-    state().doing.last().copied()
+pub fn now_doing() -> Option<String> {
+    state().doing.last().cloned()
 }
 
 /// See [`doing`].
@@ -272,10 +272,11 @@ pub fn interrupted(signal: i32, what: &str) -> Error {
 
 /// Resolves once a SIGINT/SIGTERM has come, with the error for it: what [`doing`] says the run
 /// was doing then, else `otherwise`. For racing async work against a signal.
-pub async fn interruption(otherwise: &'static str) -> Error {
+pub async fn interruption(otherwise: impl Into<String>) -> Error {
+    let otherwise = otherwise.into();
     loop {
         if let Some(signal) = received_signal() {
-            return interrupted(signal, now_doing().unwrap_or(otherwise));
+            return interrupted(signal, &now_doing().unwrap_or(otherwise));
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

@@ -70,7 +70,7 @@ impl<'a> Session<'a> {
     /// Logs in: `GET /v2/` with the credentials, as `docker login` checks them.
     pub fn login(&self) -> Result<()> {
         let url = self.url("v2/")?;
-        self.get(&url, None, "the registry API (/v2/)").map(drop)
+        self.get(&url, None, &messages::registry_api()).map(drop)
     }
 
     fn answer(&self, challenge: &str, what: &str) -> Result<()> {
@@ -78,14 +78,14 @@ impl<'a> Session<'a> {
         let host = self.base.host_str().unwrap_or_default().to_string();
         if !scheme.eq_ignore_ascii_case("bearer") {
             if !self.credentials.is_some() {
-                return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
+                return Err(Error::auth(messages::login_required(&host)).hint(messages::hint_login()));
             }
             *self.current.borrow_mut() = self.credentials.clone();
             return Ok(());
         }
         let param = |k: &str| params.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v.as_str());
-        let realm = param("realm")
-            .ok_or_else(|| Error::remote(messages::bad_token_reply(&host, "the challenge has no realm")))?;
+        let realm =
+            param("realm").ok_or_else(|| Error::remote(messages::bad_token_reply(&host, &messages::no_realm())))?;
         let mut token_url =
             Url::parse(realm).map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
         // The credentials go to the realm: never in the clear when the registry itself is HTTPS.
@@ -105,17 +105,17 @@ impl<'a> Session<'a> {
         let response = self.client.get(&token_url, &self.credentials, Some("application/json"))?;
         if matches!(response.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) && !self.credentials.is_some()
         {
-            return Err(Error::auth(messages::login_required(&host)).hint(messages::HINT_LOGIN));
+            return Err(Error::auth(messages::login_required(&host)).hint(messages::hint_login()));
         }
         let reply: TokenReply = self
             .client
-            .check(response, &format!("a token for {what}"))?
+            .check(response, &messages::token_for(what))?
             .json()
             .map_err(|e| Error::remote(messages::bad_token_reply(realm, &e.to_string())))?;
         let token = reply.token.or(reply.access_token).filter(|t| !t.is_empty());
-        let token = token.ok_or_else(|| Error::remote(messages::bad_token_reply(realm, "no token in the reply")))?;
+        let token = token.ok_or_else(|| Error::remote(messages::bad_token_reply(realm, &messages::no_token())))?;
         redact::register(&token);
-        log::debug(format!("got a registry token from {realm}"));
+        log::debug(messages::got_token(realm));
         *self.current.borrow_mut() = Auth::Bearer(token);
         Ok(())
     }

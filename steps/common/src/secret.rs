@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::{redact, Error, Result};
+use crate::{messages, redact, Error, Result};
 
 /// `--password`, `--password-stdin` and `--password-file`, flattened into a step's options. The
 /// step names its own environment variable for the value:
@@ -34,17 +34,17 @@ impl PasswordArgs {
 pub fn resolve(value: Option<&str>, from_stdin: bool, file: Option<&Path>, flag: &str) -> Result<Option<String>> {
     let given = [value.is_some(), from_stdin, file.is_some()].iter().filter(|g| **g).count();
     if given > 1 {
-        return Err(Error::usage(format!("give {flag} only one way: as a value, {flag}-stdin or {flag}-file")));
+        return Err(Error::usage(messages::secret_one_way(flag)));
     }
     let secret = if from_stdin {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|e| Error::input(format!("cannot read {flag} from stdin: {e}")))?;
+            .map_err(|e| Error::input(messages::secret_stdin_failed(flag, &e.to_string())))?;
         Some(trim_newline(text))
     } else if let Some(path) = file {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| Error::io(&format!("cannot read {flag}-file"), path, e))?;
+        let read_file = |e| Error::io(&messages::cannot_read(&format!("{flag}-file")), path, e);
+        let text = std::fs::read_to_string(path).map_err(read_file)?;
         Some(trim_newline(text))
     } else {
         value.map(str::to_string)

@@ -47,7 +47,7 @@ pub fn certificates_from_pem(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>>
 
 /// The certificates of a `--ca-file`, or an error that names the file.
 pub fn read_ca_file(path: &std::path::Path) -> crate::Result<Vec<CertificateDer<'static>>> {
-    let pem = std::fs::read(path).map_err(|e| crate::Error::io("cannot read --ca-file", path, e))?;
+    let pem = std::fs::read(path).map_err(|e| crate::Error::io(&crate::messages::cannot_read("--ca-file"), path, e))?;
     certificates_from_pem(&pem).ok_or_else(|| crate::Error::input(crate::messages::bad_pem("--ca-file", path)))
 }
 
@@ -56,8 +56,10 @@ pub fn identity_from_pem(
     cert_pem: &[u8],
     key_pem: &[u8],
 ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), SetupError> {
-    let chain = certificates_from_pem(cert_pem).ok_or_else(|| SetupError::Identity("no certificate".into()))?;
-    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| SetupError::Identity("no private key".into()))?;
+    let chain =
+        certificates_from_pem(cert_pem).ok_or_else(|| SetupError::Identity(crate::messages::tls_no_certificate()))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|_| SetupError::Identity(crate::messages::tls_no_private_key()))?;
     Ok((chain, key))
 }
 
@@ -101,7 +103,7 @@ impl TlsSetup {
             let _ = roots.add(cert.clone());
         }
         if roots.is_empty() && self.extra_roots.is_empty() {
-            return Err(SetupError::Roots("no trusted certificates".into()));
+            return Err(SetupError::Roots(crate::messages::tls_no_trusted_certificates()));
         }
         let webpki = if roots.is_empty() {
             None
