@@ -350,7 +350,7 @@ pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, create: bool) 
         return Ok(false);
     }
     if !create {
-        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::HINT_NAMESPACE));
+        return Err(Error::input(messages::namespace_missing(namespace)).hint(messages::hint_namespace()));
     }
     let ns = Namespace {
         metadata: ObjectMeta { name: Some(namespace.to_string()), ..Default::default() },

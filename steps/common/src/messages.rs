@@ -149,10 +149,12 @@ pub fn cluster_unreachable(server: &str, doing: &str, cause: &str) -> String {
     format!("cannot {doing} the cluster {server}: {cause}")
 }
 
-pub const HINT_NAMESPACE: &str = "pass --create-namespace, or check the namespace name";
+pub fn hint_namespace() -> String {
+    tr!(CATALOGUE, "hint-namespace")
+}
 
 pub fn namespace_missing(namespace: &str) -> String {
-    format!("namespace {namespace} does not exist")
+    tr!(CATALOGUE, "namespace-missing", namespace = namespace)
 }
 
 pub fn bad_name(what: &str, name: &str) -> String {
