@@ -830,7 +830,10 @@ fn a_refused_login_is_said_in_chinese() {
         let out = notify_in(&server, "starttls", &args, &env);
         assert_eq!(out.code, 4, "{how}: {out:?}");
         assert!(out.stderr.contains(&refused), "{how}: {out:?}");
-        assert!(out.stderr.contains("请检查用户名和密码（很多邮件服务器要求使用客户端授权码或 SMTP 专用密码）"), "{how}: {out:?}");
+        assert!(
+            out.stderr.contains("请检查用户名和密码（很多邮件服务器要求使用客户端授权码或 SMTP 专用密码）"),
+            "{how}: {out:?}"
+        );
         assert!(!out.stderr.contains("refused the login"), "{how}: {out:?}");
     }
     assert!(server.received().is_empty());

@@ -390,6 +390,14 @@ fn an_untrusted_registry_certificate_fails_unless_told_never() {
         assert!(!out.all().contains("Tls-Canary-pw"), "{out:?}");
         assert!(kube.find("Secret", "web", "regcred").is_none(), "{verify:?}: nothing written");
     }
+    // Recognised as a certificate failure in Chinese too (not taken for an unreachable registry).
+    let out = pull_secret_in(&kube, &base, &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("无法在 {host} 上校验凭证")) && out.stderr.contains("Secret 未写入"),
+        "{out:?}"
+    );
+    assert!(kube.find("Secret", "web", "regcred").is_none(), "nothing written");
     let out = pull_secret(&kube, &[&base[..], &["--verify", "never"]].concat());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(kube.find("Secret", "web", "regcred").is_some());
@@ -444,7 +452,8 @@ fn pull_secret_in(kube: &KubeStandin, args: &[&str], env: &[(&str, &str)]) -> Ru
     run(&mut cmd)
 }
 
-const NEVER_VERIFY: [&str; 8] = ["--registry", "r.example", "--username", "u", "--password", "p-123", "--verify", "never"];
+const NEVER_VERIFY: [&str; 8] =
+    ["--registry", "r.example", "--username", "u", "--password", "p-123", "--verify", "never"];
 
 #[test]
 fn a_missing_namespace_and_the_result_are_said_in_chinese() {
@@ -458,7 +467,9 @@ fn a_missing_namespace_and_the_result_are_said_in_chinese() {
         let out = pull_secret_in(&kube, &args, &env);
         assert_eq!(out.code, 3, "{how}: {out:?}");
         assert!(
-            out.stderr.contains("new-team") && out.stderr.contains("不存在") && out.stderr.contains("--create-namespace"),
+            out.stderr.contains("new-team")
+                && out.stderr.contains("不存在")
+                && out.stderr.contains("--create-namespace"),
             "{how}: {out:?}"
         );
         assert!(!out.stderr.contains("does not exist"), "{how}: {out:?}");

@@ -186,8 +186,10 @@ pub fn recipient_refused(address: &str, why: &str) -> String {
 
 /// Every recipient refused: (address, the server's reply) each.
 pub fn all_refused(refused: &[(String, String)]) -> String {
-    let each: Vec<String> =
-        refused.iter().map(|(address, why)| tr!(CATALOGUE, "refused-recipient", address = address, why = why)).collect();
+    let each: Vec<String> = refused
+        .iter()
+        .map(|(address, why)| tr!(CATALOGUE, "refused-recipient", address = address, why = why))
+        .collect();
     tr!(CATALOGUE, "all-refused", recipients = list(&each))
 }
 

@@ -384,9 +384,7 @@ impl Server {
     fn tls_failure(&self, e: &io::Error) -> Error {
         let rustls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
         let why = match rustls_error {
-            Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
-                messages::untrusted_issuer()
-            }
+            Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => messages::untrusted_issuer(),
             Some(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
                 if matches!(other.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::CaUsedAsEndEntity)) =>
             {

@@ -97,9 +97,8 @@ pub async fn attach_to_service_account(
     new_namespace: bool,
 ) -> Result<Change> {
     let api: Api<ServiceAccount> = Api::namespaced(cluster.client.clone(), namespace);
-    let fail = |action: &str, e| {
-        api_error(&cluster.server, &messages::doing_service_account(action, account, namespace), e)
-    };
+    let fail =
+        |action: &str, e| api_error(&cluster.server, &messages::doing_service_account(action, account, namespace), e);
     let grace = if new_namespace { NEW_NAMESPACE_GRACE } else { std::time::Duration::ZERO };
     let deadline = tokio::time::Instant::now() + grace;
     for _ in 0..CONFLICT_RETRIES {

@@ -119,8 +119,9 @@ impl PullSecret {
             match session.login() {
                 Ok(()) => verified.push(cred.registry.clone()),
                 Err(e) if e.kind == ErrorKind::Auth => {
-                    return Err(Error::auth(messages::login_failed(&cred.host(), &e.message))
-                        .hint(messages::hint_verify()))
+                    return Err(
+                        Error::auth(messages::login_failed(&cred.host(), &e.message)).hint(messages::hint_verify())
+                    )
                 }
                 // A certificate problem is not "unreachable": the registry answered with a
                 // certificate we do not trust, and the nodes will likely not trust it either.
@@ -137,7 +138,9 @@ impl PullSecret {
     }
 }
 
-/// The shared HTTP client marks a certificate failure by its `--ca-file` hint.
+/// The shared HTTP client marks a certificate failure by its `--ca-file` hint. Both sides are
+/// rendered in the run's language, so this holds in Chinese too; `Error` carries no structured
+/// cause (yet) to match on instead.
 fn is_certificate_error(error: &Error) -> bool {
     error.kind == ErrorKind::Remote && error.hint.as_deref() == Some(deckhand_common::messages::hint_tls().as_str())
 }
