@@ -18,13 +18,13 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use deckhand_common::i18n::Lang;
 use deckhand_common::output::Outcome;
 use deckhand_common::{log, redact, Error, Result};
 use serde::Serialize;
 
 use crate::compose::{Addresses, Attachment, Charset, Content};
 use crate::template::{Build, Template};
-use deckhand_common::i18n::Lang;
 
 /// Where the mail's words come from.
 #[derive(Debug, Clone)]
