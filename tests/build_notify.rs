@@ -799,3 +799,68 @@ fn plugin_recipients_with_commas_in_display_names() {
         assert_eq!(rcpt, ["dev@example.com", "z@corp.cn"]);
     }
 }
+
+/// As [`notify`], with none of the caller's language settings, plus `env`.
+fn notify_in(server: &SmtpServer, tls: &str, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = bn();
+    for var in ["LC_ALL", "LC_MESSAGES", "DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE"] {
+        cmd.env_remove(var);
+    }
+    cmd.args(["--smtp-host", "127.0.0.1", "--smtp-port", &server.port.to_string(), "--tls", tls]);
+    cmd.arg("--ca-file").arg(&shared_ca().ca_cert).args(["--retries", "0"]).args(args).envs(env.iter().copied());
+    let out = run(&mut cmd);
+    assert!(!out.all().contains(PASSWORD), "the password leaked: {out:?}");
+    out
+}
+
+const WRONG_LOGIN: [&str; 12] =
+    ["--from", USER, "--to", USER, "--subject", "x", "--body", "y", "--username", USER, "--password", "wrong-one"];
+
+#[test]
+fn a_refused_login_is_said_in_chinese() {
+    let server =
+        SmtpServer::start(SmtpOptions { mode: "starttls", login: Some((USER, PASSWORD)), ..Default::default() });
+    let refused = format!("邮件服务器 127.0.0.1:{} 拒绝了 {USER} 的登录：535", server.port);
+    for (how, extra, env) in [
+        ("LANG", vec![], vec![("LANG", "zh_CN.UTF-8")]),
+        ("--lang", vec!["--lang", "zh-CN"], vec![("LANG", "en_US.UTF-8")]),
+        ("BK-CI", vec![], vec![("BK_CI_LOCALE_LANGUAGE", "zh_CN")]),
+    ] {
+        let args: Vec<&str> = WRONG_LOGIN.iter().copied().chain(extra).collect();
+        let out = notify_in(&server, "starttls", &args, &env);
+        assert_eq!(out.code, 4, "{how}: {out:?}");
+        assert!(out.stderr.contains(&refused), "{how}: {out:?}");
+        assert!(
+            out.stderr.contains("请检查用户名和密码（很多邮件服务器要求使用客户端授权码或 SMTP 专用密码）"),
+            "{how}: {out:?}"
+        );
+        assert!(!out.stderr.contains("refused the login"), "{how}: {out:?}");
+    }
+    assert!(server.received().is_empty());
+
+    let mut args = vec!["--from", USER, "--to", "dev@example.com", "--subject", "上线通知", "--body", "y"];
+    args.extend(login());
+    let out = notify_in(&server, "starttls", &args, &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(&format!("已通过 127.0.0.1:{} 发出（STARTTLS）", server.port)), "{out:?}");
+    assert!(out.stdout.contains("\n  主题：上线通知\n  已接收：dev@example.com"), "{out:?}");
+}
+
+#[test]
+fn english_is_the_default_language() {
+    let server =
+        SmtpServer::start(SmtpOptions { mode: "starttls", login: Some((USER, PASSWORD)), ..Default::default() });
+    let out = notify_in(&server, "starttls", &WRONG_LOGIN, &[]);
+    assert_eq!(out.code, 4, "{out:?}");
+    let refused = format!("the mail server 127.0.0.1:{} refused the login of {USER}: 535", server.port);
+    assert!(out.stderr.contains(&refused), "{out:?}");
+    assert!(
+        out.stderr.contains("check the username and password (many servers want an app password or SMTP token)"),
+        "{out:?}"
+    );
+    let mut args = vec!["--from", USER, "--to", "dev@example.com", "--subject", "x", "--body", "y"];
+    args.extend(login());
+    let out = notify_in(&server, "starttls", &args, &[("LANG", "C.UTF-8")]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(&format!(" sent via 127.0.0.1:{} (STARTTLS)\n  subject: x\n", server.port)), "{out:?}");
+}

@@ -390,6 +390,14 @@ fn an_untrusted_registry_certificate_fails_unless_told_never() {
         assert!(!out.all().contains("Tls-Canary-pw"), "{out:?}");
         assert!(kube.find("Secret", "web", "regcred").is_none(), "{verify:?}: nothing written");
     }
+    // Recognised as a certificate failure in Chinese too (not taken for an unreachable registry).
+    let out = pull_secret_in(&kube, &base, &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("无法在 {host} 上校验凭证")) && out.stderr.contains("Secret 未写入"),
+        "{out:?}"
+    );
+    assert!(kube.find("Secret", "web", "regcred").is_none(), "nothing written");
     let out = pull_secret(&kube, &[&base[..], &["--verify", "never"]].concat());
     assert_eq!(out.code, 0, "{out:?}");
     assert!(kube.find("Secret", "web", "regcred").is_some());
@@ -432,4 +440,63 @@ fn every_emulated_kubernetes_version() {
         assert!(second.stdout.contains(": updated"), "{second:?}");
         assert_eq!(auths(&kube, "team", "regcred")["r.example"]["password"], "p-2", "{version}");
     }
+}
+
+/// pull-secret with none of the caller's language settings, plus `env`.
+fn pull_secret_in(kube: &KubeStandin, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = step("pull-secret");
+    for var in ["LANG", "LC_ALL", "LC_MESSAGES", "DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE"] {
+        cmd.env_remove(var);
+    }
+    cmd.args(args).arg("--kubeconfig").arg(kube.kubeconfig_file()).envs(env.iter().copied());
+    run(&mut cmd)
+}
+
+const NEVER_VERIFY: [&str; 8] =
+    ["--registry", "r.example", "--username", "u", "--password", "p-123", "--verify", "never"];
+
+#[test]
+fn a_missing_namespace_and_the_result_are_said_in_chinese() {
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let missing: Vec<&str> = ["regcred", "-n", "new-team"].into_iter().chain(NEVER_VERIFY).collect();
+    for (how, extra, env) in [
+        ("LANG", vec![], vec![("LANG", "zh_CN.UTF-8")]),
+        ("--lang", vec!["--lang", "zh-CN"], vec![("LANG", "en_US.UTF-8")]),
+    ] {
+        let args: Vec<&str> = missing.iter().copied().chain(extra).collect();
+        let out = pull_secret_in(&kube, &args, &env);
+        assert_eq!(out.code, 3, "{how}: {out:?}");
+        assert!(
+            out.stderr.contains("new-team")
+                && out.stderr.contains("不存在")
+                && out.stderr.contains("--create-namespace"),
+            "{how}: {out:?}"
+        );
+        assert!(!out.stderr.contains("does not exist"), "{how}: {out:?}");
+    }
+    assert!(kube.find("Namespace", "", "new-team").is_none(), "nothing created");
+
+    let ok: Vec<&str> = ["regcred", "-n", "web"].into_iter().chain(NEVER_VERIFY).collect();
+    let out = pull_secret_in(&kube, &ok, &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("命名空间 web 中的 Secret regcred：已创建\n  镜像仓库：r.example\n"), "{out:?}");
+    let json: Vec<&str> = ok.iter().copied().chain(["--output", "json"]).collect();
+    let again = pull_secret_in(&kube, &json, &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(again.code, 0, "{again:?}");
+    let result: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(result["result"], "unchanged", "machine output stays language-neutral: {again:?}");
+}
+
+#[test]
+fn english_is_the_default_language() {
+    let kube = KubeStandin::start(namespaces(&["web"]));
+    let missing: Vec<&str> = ["regcred", "-n", "new-team"].into_iter().chain(NEVER_VERIFY).collect();
+    let out = pull_secret_in(&kube, &missing, &[]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("namespace new-team does not exist"), "{out:?}");
+    assert!(out.stderr.contains("pass --create-namespace, or check the namespace name"), "{out:?}");
+    let ok: Vec<&str> = ["regcred", "-n", "web"].into_iter().chain(NEVER_VERIFY).collect();
+    let out = pull_secret_in(&kube, &ok, &[("LANG", "C")]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("secret regcred in namespace web: created\n  registries: r.example\n"), "{out:?}");
 }

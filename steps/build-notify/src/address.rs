@@ -36,10 +36,10 @@ pub fn split(list: &str) -> Vec<String> {
 /// One address, `a@b.com` or `Name <a@b.com>`; the error names it.
 pub fn mailbox(flag: &str, text: &str) -> Result<Mailbox> {
     if text.trim().is_empty() {
-        return Err(Error::usage(crate::messages::NO_FROM));
+        return Err(Error::usage(crate::messages::no_from()));
     }
     if text.contains(['\r', '\n']) {
-        return Err(Error::usage(crate::messages::bad_address(flag, text, "it contains a line break")));
+        return Err(Error::usage(crate::messages::bad_address(flag, text, &crate::messages::address_line_break())));
     }
     let mut mailbox = text
         .trim()

@@ -123,8 +123,8 @@ fn fold(name: &str, tokens: &[String]) -> String {
 
 /// The subject, encoded in the mail's charset and folded (lettre's own is always UTF-8).
 fn subject(text: &str, charset: Charset) -> Result<HeaderValue, String> {
-    let tokens =
-        text_tokens(text, charset).map_err(|c| crate::messages::unencodable(c, charset.label(), "the subject"))?;
+    let tokens = text_tokens(text, charset)
+        .map_err(|c| crate::messages::unencodable(c, charset.label(), &crate::messages::place_subject()))?;
     let name = HeaderName::new_from_ascii_str("Subject");
     Ok(HeaderValue::dangerous_new_pre_encoded(name, text.to_string(), fold("Subject", &tokens)))
 }
@@ -143,7 +143,7 @@ fn address_header(
             tokens.push(format!("{}{separator}", mailbox.email));
             continue;
         };
-        let place = crate::messages::display_name_of(flag, mailbox.email.as_ref());
+        let place = crate::messages::place_display_name(flag, mailbox.email.as_ref());
         let unencodable = |c| crate::messages::unencodable(c, charset.label(), &place);
         tokens.extend(phrase(display, charset).map_err(unencodable)?);
         tokens.push(format!("<{}>{separator}", mailbox.email));
@@ -193,11 +193,12 @@ pub struct Content {
 }
 
 fn part(kind: &str, text: &str, charset: Charset) -> Result<SinglePart, String> {
-    let place = if kind == "text/html" { "the HTML body" } else { "the body" };
-    let bytes = charset.encode(text).map_err(|c| crate::messages::unencodable(c, charset.label(), place))?;
+    let place = if kind == "text/html" { crate::messages::place_html_body() } else { crate::messages::place_body() };
+    let bytes = charset.encode(text).map_err(|c| crate::messages::unencodable(c, charset.label(), &place))?;
     let content_type =
         ContentType::parse(&format!("{kind}; charset={}", charset.label())).map_err(|e| e.to_string())?;
-    let body = Body::new_with_encoding(bytes, ContentTransferEncoding::Base64).map_err(|_| "cannot encode the body")?;
+    let body = Body::new_with_encoding(bytes, ContentTransferEncoding::Base64)
+        .map_err(|_| crate::messages::body_unencodable())?;
     Ok(SinglePart::builder().header(content_type).body(body))
 }
 

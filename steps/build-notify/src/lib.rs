@@ -10,15 +10,6 @@ pub mod capped;
 pub mod compose;
 pub mod form;
 pub mod messages;
-
-/// How the connection was protected, in words.
-fn tls_said(mode: smtp::TlsMode) -> &'static str {
-    match mode {
-        smtp::TlsMode::None => messages::TLS_NONE,
-        smtp::TlsMode::Starttls => messages::TLS_STARTTLS,
-        smtp::TlsMode::Tls => messages::TLS_IMPLICIT,
-    }
-}
 pub mod smtp;
 pub mod tail;
 pub mod template;
@@ -27,12 +18,13 @@ use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use deckhand_common::i18n::Lang;
 use deckhand_common::output::Outcome;
 use deckhand_common::{log, redact, Error, Result};
 use serde::Serialize;
 
 use crate::compose::{Addresses, Attachment, Charset, Content};
-use crate::template::{Build, Lang, Template};
+use crate::template::{Build, Template};
 
 /// Where the mail's words come from.
 #[derive(Debug, Clone)]
@@ -110,7 +102,7 @@ impl Notify {
             bcc: address::mailboxes("--bcc", &self.bcc)?,
         };
         if addresses.to.is_empty() && addresses.cc.is_empty() && addresses.bcc.is_empty() {
-            return Err(Error::usage(messages::NO_RECIPIENTS));
+            return Err(Error::usage(messages::no_recipients()));
         }
         let content = self.content();
         let attachments = self.attachments()?;
@@ -138,7 +130,7 @@ impl Notify {
             return Ok(sent);
         }
         if self.server.host.is_empty() {
-            return Err(Error::usage(messages::NO_HOST));
+            return Err(Error::usage(messages::no_host()));
         }
         let from = envelope.from().cloned().unwrap_or_else(|| addresses.from.email.clone());
         let delivery = self.server.send(&from, envelope.to(), &bytes)?;
@@ -173,10 +165,10 @@ impl Notify {
             charset: self.charset,
         };
         if !withheld.is_empty() {
-            log::warn(messages::withheld_variables(&withheld.into_iter().collect::<Vec<_>>().join(", ")));
+            log::warn(messages::withheld_variables(&withheld.into_iter().collect::<Vec<_>>()));
         }
         if !unknown.is_empty() {
-            log::warn(messages::unknown_variables(&unknown.into_iter().collect::<Vec<_>>().join(", ")));
+            log::warn(messages::unknown_variables(&unknown.into_iter().collect::<Vec<_>>()));
         }
         content
     }
@@ -215,9 +207,9 @@ impl Notify {
     fn workspace(&self) -> Result<PathBuf> {
         let given = match &self.workspace {
             Some(path) => path.clone(),
-            None => std::env::current_dir().map_err(|e| Error::io(messages::NO_WORKSPACE, Path::new("."), e))?,
+            None => std::env::current_dir().map_err(|e| Error::io(&messages::no_workspace(), Path::new("."), e))?,
         };
-        std::fs::canonicalize(&given).map_err(|e| Error::io(messages::NO_WORKSPACE, &given, e))
+        std::fs::canonicalize(&given).map_err(|e| Error::io(&messages::no_workspace(), &given, e))
     }
 
     fn check_size(&self, total: u64) -> Result<()> {
@@ -225,7 +217,7 @@ impl Notify {
             return Ok(());
         }
         let error = Error::input(messages::attachments_too_big(total, self.max_attachments));
-        Err(error.hint(messages::HINT_TOO_BIG))
+        Err(error.hint(messages::hint_too_big()))
     }
 }
 
@@ -265,7 +257,7 @@ fn inside(workspace: &Path, flag: &str, path: &Path) -> Result<Option<Planned>> 
     }
     if !resolved.starts_with(workspace) {
         let error = Error::input(messages::outside_workspace(flag, path, &resolved, workspace));
-        return Err(error.hint(messages::HINT_WORKSPACE));
+        return Err(error.hint(messages::hint_workspace()));
     }
     Ok(Some(Planned { path: path.to_path_buf(), resolved, size: metadata.len() }))
 }
@@ -280,7 +272,7 @@ fn log_tail(log: &LogTail, file: &Planned, most: u64) -> Result<Attachment> {
     let mut handle = std::fs::File::open(&file.resolved).map_err(read)?;
     let Some(tail) = tail::last_lines(&mut handle, file.size, log.lines, most).map_err(read)? else {
         let error = Error::input(messages::log_tail_too_big(&log.path, log.lines, most));
-        return Err(error.hint(messages::HINT_TOO_BIG));
+        return Err(error.hint(messages::hint_too_big()));
     };
     // Redacted before it is encoded, as the body is (a log may echo a secret).
     let tail = redact::scrub(&String::from_utf8_lossy(&tail)).into_bytes();
@@ -328,23 +320,23 @@ impl Outcome for Sent {
         if self.rendered.is_some() {
             return String::new();
         }
-        let mut lines = vec![format!("mail {} sent via {} ({})", self.message_id, self.server, tls_said(self.tls))];
-        lines.push(format!("  subject: {}", self.subject));
-        lines.push(format!("  accepted: {}", self.accepted.join(", ")));
+        let mut lines = vec![messages::result_sent(&self.message_id, &self.server, self.tls.as_str())];
+        lines.push(messages::result_subject(&self.subject));
+        lines.push(messages::result_accepted(&self.accepted));
         for refusal in &self.refused {
-            lines.push(format!("  refused: {} ({})", refusal.address, refusal.reply));
+            lines.push(messages::result_refused(&refusal.address, &refusal.reply));
         }
         if !self.attachments.is_empty() {
-            lines.push(format!("  attachments: {}", self.attachments.join(", ")));
+            lines.push(messages::result_attachments(&self.attachments));
         }
         if self.attempts > 1 {
-            lines.push(format!("  after {} attempts", self.attempts));
+            lines.push(messages::result_attempts(self.attempts));
         }
-        lines.join("\n")
+        lines.join("\n  ")
     }
 
     fn summary(&self) -> String {
-        format!("mail to {} recipient(s), {} refused", self.accepted.len(), self.refused.len())
+        messages::summary(self.accepted.len(), self.refused.len())
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {

@@ -4,25 +4,13 @@ use std::time::Duration;
 
 use build_notify::compose::Charset;
 use build_notify::smtp::{Server, TlsMode};
-use build_notify::template::{Lang, Template};
+use build_notify::template::Template;
 use build_notify::{messages, LogTail, Notify, Source};
 use clap::Parser;
 use deckhand_common::options::{CommonArgs, Format};
 use deckhand_common::output::run_step;
 use deckhand_common::secret::PasswordArgs;
 use deckhand_common::Error;
-
-const EXAMPLES: &str = "Examples:
-  build-notify --smtp-host smtp.example.com --username ci@example.com --password-stdin \\
-      --from 'CI <ci@example.com>' --to 'dev@example.com;qa@example.com' --template failure --lang zh-CN \\
-      --attach-log build.log --log-tail 200 --compress-log < smtp-password
-  build-notify --smtp-host mail.corp --smtp-port 465 --from ci@corp --to ops@corp \\
-      --subject '${JOB_NAME} #${BUILD_NUMBER} 部署完成' --body-file report.html --mime-type text/html --charset GBK
-  build-notify ... --dry-run        # print the whole MIME message instead of sending it
-
-Variables: ${VAR}, ${env.VAR} and ${VAR:-default} in the subject and body come from the environment
-(JOB_NAME, BUILD_NUMBER, BUILD_URL, GIT_COMMIT..., BK_CI_PIPELINE_NAME, BK_CI_BUILD_NUM...).
-Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum MimeType {
@@ -39,7 +27,7 @@ enum MimeType {
 /// clear text. Every address is checked before connecting; one refused recipient is reported while
 /// the others get the mail.
 #[derive(Parser, Debug)]
-#[command(name = "build-notify", version, mut_arg("password", |a| a.env("DECKHAND_SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "build-notify", version, mut_arg("password", |a| a.env("DECKHAND_SMTP_PASSWORD").hide_env_values(true)), after_help = format!("{}\n\n{}", messages::EXAMPLES, deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The mail server.
     #[arg(long, value_name = "HOST", env = "DECKHAND_SMTP_HOST", default_value = "")]
@@ -129,22 +117,22 @@ fn main() -> ExitCode {
     run_step(|cli: Cli| {
         let password = cli.password.resolve()?;
         let body = match (&cli.body, &cli.body_file) {
-            (Some(_), Some(_)) => return Err(Error::usage(messages::BODY_TWICE)),
+            (Some(_), Some(_)) => return Err(Error::usage(messages::body_twice())),
             (Some(body), None) => Some(body.clone()),
             (None, Some(path)) => {
-                Some(std::fs::read_to_string(path).map_err(|e| Error::io("cannot read --body-file", path, e))?)
+                Some(std::fs::read_to_string(path).map_err(|e| Error::io(&messages::body_file_unreadable(), path, e))?)
             }
             (None, None) => None,
         };
         let source = match (cli.template, body) {
-            (Some(_), Some(_)) => return Err(Error::usage(messages::BODY_TWICE)),
+            (Some(_), Some(_)) => return Err(Error::usage(messages::body_twice())),
             (Some(template), None) => {
-                Source::Template { template, lang: Lang::from(deckhand_common::i18n::current()), subject: cli.subject }
+                Source::Template { template, lang: deckhand_common::i18n::current(), subject: cli.subject }
             }
             (None, Some(body)) => {
                 Source::Text { subject: cli.subject.unwrap_or_default(), body, html: cli.mime_type == MimeType::Html }
             }
-            (None, None) => return Err(Error::usage(messages::NO_BODY)),
+            (None, None) => return Err(Error::usage(messages::no_body())),
         };
         let tls = cli.tls.unwrap_or_else(|| TlsMode::for_port(cli.smtp_port.unwrap_or(587)));
         let port = cli.smtp_port.unwrap_or(match tls {
@@ -187,6 +175,26 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    /// Every entry of the Chinese `--help` names this command or one of its arguments.
+    #[test]
+    fn the_chinese_help_names_real_arguments() {
+        let help = deckhand_common::i18n::check::messages(include_str!("../locales/zh-CN/help.ftl")).unwrap();
+        let command = <super::Cli as clap::CommandFactory>::command();
+        for id in help.keys() {
+            let known = ["about", "long-about", "after-help"].contains(&id.as_str())
+                || id.strip_prefix("arg-").is_some_and(|arg| command.get_arguments().any(|a| a.get_id() == arg));
+            assert!(known, "help.ftl: {id} is no argument of build-notify");
+        }
+        assert!(help.contains_key("about") && help.contains_key("arg-max_attachments_size"));
+        static HELP: deckhand_common::i18n::Catalogue = deckhand_common::i18n::Catalogue::new(
+            include_str!("../locales/zh-CN/help.ftl"),
+            include_str!("../locales/zh-CN/help.ftl"),
+        );
+        let after = HELP.text_in(deckhand_common::i18n::Lang::ZhCn, "after-help", &Default::default());
+        assert!(after.contains("--subject '${JOB_NAME} #${BUILD_NUMBER} 部署完成'"), "{after}");
+        assert!(after.contains("\n      --from 'CI <ci@example.com>'"), "{after}");
+    }
+
     /// Even rendered without the shared options layer (which hides every env value), the
     /// password's environment value never shows in `--help`.
     #[test]

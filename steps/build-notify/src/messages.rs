@@ -1,195 +1,361 @@
-//! User-facing messages of build-notify, kept together for translation.
+//! User-facing messages of build-notify: each a catalogue message
+//! (`locales/<lang>/build-notify.ftl`) in the run's language, and the texts of the built-in mails
+//! in the language asked for. A leaf: plain values in, text out.
 
 use std::path::Path;
 use std::time::Duration;
 
-/// `place`: "the subject", "the body", or [`display_name_of`] an address.
-pub const TLS_NONE: &str = "no TLS";
-pub const TLS_STARTTLS: &str = "STARTTLS";
-pub const TLS_IMPLICIT: &str = "implicit TLS";
+use deckhand_common::i18n::{Arg, Catalogue, FluentArgs, Lang};
+use deckhand_common::messages::{duration, list};
+use deckhand_common::tr;
 
-pub fn unencodable(c: char, charset: &str, place: &str) -> String {
-    format!("{place} holds {c:?} (U+{:04X}), which {charset} cannot encode: use --charset GB18030 or UTF-8", c as u32)
+/// build-notify's messages in every language.
+pub(crate) static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/build-notify.ftl"), include_str!("../locales/zh-CN/build-notify.ftl"));
+
+deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
+
+/// `--help`'s examples (the English help; the Chinese one is `locales/zh-CN/help.ftl`).
+pub const EXAMPLES: &str = "Examples:
+  build-notify --smtp-host smtp.example.com --username ci@example.com --password-stdin \\
+      --from 'CI <ci@example.com>' --to 'dev@example.com;qa@example.com' --template failure --lang zh-CN \\
+      --attach-log build.log --log-tail 200 --compress-log < smtp-password
+  build-notify --smtp-host mail.corp --smtp-port 465 --from ci@corp --to ops@corp \\
+      --subject '${JOB_NAME} #${BUILD_NUMBER} 部署完成' --body-file report.html --mime-type text/html --charset GBK
+  build-notify ... --dry-run        # print the whole MIME message instead of sending it
+
+Variables: ${VAR}, ${env.VAR} and ${VAR:-default} in the subject and body come from the environment
+(JOB_NAME, BUILD_NUMBER, BUILD_URL, GIT_COMMIT..., BK_CI_PIPELINE_NAME, BK_CI_BUILD_NUM...).
+Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
+
+// Options and addresses.
+
+pub fn no_recipients() -> String {
+    tr!(CATALOGUE, "no-recipients")
 }
 
-pub fn display_name_of(flag: &str, address: &str) -> String {
-    format!("the display name of {flag} {address}")
+pub fn no_from() -> String {
+    tr!(CATALOGUE, "no-from")
+}
+
+pub fn no_body() -> String {
+    tr!(CATALOGUE, "no-body")
+}
+
+pub fn body_twice() -> String {
+    tr!(CATALOGUE, "body-twice")
+}
+
+pub fn no_host() -> String {
+    tr!(CATALOGUE, "no-host")
+}
+
+pub fn body_file_unreadable() -> String {
+    tr!(CATALOGUE, "body-file-unreadable")
 }
 
 pub fn bad_address(flag: &str, address: &str, why: &str) -> String {
-    format!("{flag}: {address:?} is not a valid e-mail address ({why})")
+    tr!(CATALOGUE, "bad-address", flag = flag, address = format!("{address:?}"), why = why)
 }
 
-pub const NO_RECIPIENTS: &str = "no recipients: give --to (or --cc/--bcc); lists may be separated by , or ;";
-pub const NO_FROM: &str = "no sender: give --from (e.g. \"CI <ci@example.com>\")";
-pub const NO_BODY: &str = "no content: give --body, --body-file or --template";
-pub const BODY_TWICE: &str = "give the content once: --body, --body-file or --template";
-pub const NO_HOST: &str = "no mail server: give --smtp-host (and --smtp-port)";
-
-pub fn unknown_variables(names: &str) -> String {
-    format!("unknown variables left as written: {names} (set them, or give a default: ${{NAME:-default}})")
+/// Why an address with a line break is refused (for [`bad_address`]).
+pub fn address_line_break() -> String {
+    tr!(CATALOGUE, "address-line-break")
 }
 
-pub fn withheld_variables(names: &str) -> String {
-    format!(
-        "secret variables left as written: {names} (their name or value marks them as secrets, and a mail \
-must never carry one)"
-    )
+// Encoding.
+
+/// `place`: [`place_subject`], [`place_body`], [`place_html_body`] or [`place_display_name`].
+pub fn unencodable(c: char, charset: &str, place: &str) -> String {
+    let code = format!("{:04X}", c as u32);
+    tr!(CATALOGUE, "unencodable", place = place, char = format!("{c:?}"), code = code, charset = charset)
 }
+
+pub fn place_subject() -> String {
+    tr!(CATALOGUE, "place-subject")
+}
+
+pub fn place_body() -> String {
+    tr!(CATALOGUE, "place-body")
+}
+
+pub fn place_html_body() -> String {
+    tr!(CATALOGUE, "place-html-body")
+}
+
+pub fn place_display_name(flag: &str, address: &str) -> String {
+    tr!(CATALOGUE, "place-display-name", flag = flag, address = address)
+}
+
+pub fn body_unencodable() -> String {
+    tr!(CATALOGUE, "body-unencodable")
+}
+
+// Variables.
+
+pub fn unknown_variables(names: &[String]) -> String {
+    tr!(CATALOGUE, "unknown-variables", names = list(names))
+}
+
+pub fn withheld_variables(names: &[String]) -> String {
+    tr!(CATALOGUE, "withheld-variables", names = list(names))
+}
+
+// Attachments.
 
 pub fn attachment_missing(pattern: &str) -> String {
-    format!("--attach {pattern:?} matches no file")
+    tr!(CATALOGUE, "attachment-missing", pattern = format!("{pattern:?}"))
 }
 
 pub fn bad_pattern(pattern: &str, why: &str) -> String {
-    format!("--attach {pattern:?} is not a valid pattern: {why}")
+    tr!(CATALOGUE, "bad-pattern", pattern = format!("{pattern:?}"), why = why)
 }
 
 pub fn attachments_too_big(total: u64, limit: u64) -> String {
-    format!("the attachments come to {}, over the limit of {}", bytesize::ByteSize(total), bytesize::ByteSize(limit))
+    let (total, limit) = (bytesize::ByteSize(total).to_string(), bytesize::ByteSize(limit).to_string());
+    tr!(CATALOGUE, "attachments-too-big", total = total, limit = limit)
 }
 
-pub const HINT_TOO_BIG: &str =
-    "attach less (a narrower --attach, a smaller --log-tail, --compress-log) or raise --max-attachments-size";
+pub fn hint_too_big() -> String {
+    tr!(CATALOGUE, "hint-too-big")
+}
 
 pub fn outside_workspace(flag: &str, path: &Path, resolved: &Path, workspace: &Path) -> String {
-    format!(
-        "{flag} {} leads to {}, outside the workspace {}: only the build's own files are attached",
-        path.display(),
-        resolved.display(),
-        workspace.display()
-    )
+    tr!(CATALOGUE, "outside-workspace", flag = flag, path = path, resolved = resolved, workspace = workspace)
 }
 
-pub const HINT_WORKSPACE: &str =
-    "copy the file into the workspace first, or name a wider one with --workspace (WORKSPACE, else the current directory)";
+pub fn hint_workspace() -> String {
+    tr!(CATALOGUE, "hint-workspace")
+}
 
-pub const NO_WORKSPACE: &str = "cannot find the workspace (--workspace, WORKSPACE or the current directory)";
+pub fn no_workspace() -> String {
+    tr!(CATALOGUE, "no-workspace")
+}
 
 pub fn cannot_read(flag: &str) -> String {
-    format!("cannot read {flag}")
+    tr!(CATALOGUE, "cannot-read", flag = flag)
 }
 
 pub fn not_a_file(flag: &str, path: &Path) -> String {
-    format!("{flag} {} is not a file", path.display())
+    tr!(CATALOGUE, "not-a-file", flag = flag, path = path)
 }
 
 pub fn log_tail_too_big(path: &Path, lines: usize, limit: u64) -> String {
-    format!("the last {lines} lines of {} come to more than the limit of {}", path.display(), bytesize::ByteSize(limit))
+    let limit = bytesize::ByteSize(limit).to_string();
+    tr!(CATALOGUE, "log-tail-too-big", path = path, lines = lines, limit = limit)
 }
 
 pub fn log_tail_name(name: &str, lines: usize) -> String {
-    format!("{name} (last {lines} lines)")
+    tr!(CATALOGUE, "log-tail-name", name = name, lines = lines)
 }
 
+// Delivery.
+
 pub fn retrying(why: &str, wait: Duration, attempt: u32, of: u32) -> String {
-    format!("{why}; retry {attempt} of {of} in {} ms", wait.as_millis())
+    let ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    tr!(CATALOGUE, "retrying", why = why, attempt = attempt, of = of, ms = ms)
 }
 
 pub fn no_starttls(server: &str) -> String {
-    format!("the mail server {server} does not offer STARTTLS; the mail was not sent in clear text")
+    tr!(CATALOGUE, "no-starttls", server = server)
 }
 
-pub const HINT_NO_STARTTLS: &str =
-    "use --tls tls (port 465) if the server has implicit TLS; --tls none sends in clear \
-text and is only for a trusted network";
+pub fn hint_no_starttls() -> String {
+    tr!(CATALOGUE, "hint-no-starttls")
+}
 
 pub fn login_refused(server: &str, user: &str, why: &str) -> String {
-    format!("the mail server {server} refused the login of {user}: {why}")
+    tr!(CATALOGUE, "login-refused", server = server, user = user, why = why)
 }
 
-pub const HINT_LOGIN: &str = "check the username and password (many servers want an app password or SMTP token)";
+pub fn hint_login() -> String {
+    tr!(CATALOGUE, "hint-login")
+}
+
+pub fn no_login_method() -> String {
+    tr!(CATALOGUE, "no-login-method")
+}
+
+pub fn hint_no_login_method() -> String {
+    tr!(CATALOGUE, "hint-no-login-method")
+}
 
 pub fn recipient_refused(address: &str, why: &str) -> String {
-    format!("recipient {address} refused: {why}")
+    tr!(CATALOGUE, "recipient-refused", address = address, why = why)
 }
 
-pub fn all_refused(list: &str) -> String {
-    format!("the mail server refused every recipient: {list}")
-}
-
-pub fn tls_failed(server: &str, why: &str) -> String {
-    format!("TLS with the mail server {server} failed: {why}")
+/// Every recipient refused: (address, the server's reply) each.
+pub fn all_refused(refused: &[(String, String)]) -> String {
+    let each: Vec<String> = refused
+        .iter()
+        .map(|(address, why)| tr!(CATALOGUE, "refused-recipient", address = address, why = why))
+        .collect();
+    tr!(CATALOGUE, "all-refused", recipients = list(&each))
 }
 
 pub fn unreachable(server: &str, why: &str) -> String {
-    format!("cannot reach the mail server {server}: {why}")
+    tr!(CATALOGUE, "unreachable", server = server, why = why)
 }
 
-pub const HINT_UNREACHABLE: &str = "check --smtp-host and --smtp-port, DNS, and that the network allows the connection";
+pub fn hint_unreachable() -> String {
+    tr!(CATALOGUE, "hint-unreachable")
+}
 
+/// `step`: `connection`, `message`, or the SMTP command (`MAIL FROM`...).
 pub fn server_refused(server: &str, step: &str, why: &str) -> String {
-    format!("the mail server {server} refused {step}: {why}")
+    tr!(CATALOGUE, "server-refused", server = server, step = step, why = why)
+}
+
+/// `step`: as for [`server_refused`].
+pub fn no_answer(server: &str, step: &str, why: &str) -> String {
+    tr!(CATALOGUE, "no-answer", server = server, step = step, why = why)
+}
+
+pub fn hint_not_smtp() -> String {
+    tr!(CATALOGUE, "hint-not-smtp")
 }
 
 pub fn maybe_delivered(server: &str, why: &str) -> String {
-    format!(
-        "the mail server {server} did not confirm the message ({why}): it MAY have been delivered, \
-so it was not sent again"
-    )
+    tr!(CATALOGUE, "maybe-delivered", server = server, why = why)
 }
 
-pub const HINT_MAYBE_DELIVERED: &str =
-    "ask a recipient (or the mail server's log) whether it arrived before running the step again: \
-a resend may deliver it twice";
+pub fn hint_maybe_delivered() -> String {
+    tr!(CATALOGUE, "hint-maybe-delivered")
+}
 
-pub const HINT_NOT_RESENT: &str =
-    "the whole message had been sent, so it was not sent again: run the step again once the server accepts mail";
+pub fn hint_not_resent() -> String {
+    tr!(CATALOGUE, "hint-not-resent")
+}
 
 pub fn reply_line_too_long(limit: usize) -> String {
-    format!("it sent a reply line longer than {}", bytesize::ByteSize(limit as u64))
+    tr!(CATALOGUE, "reply-line-too-long", limit = bytesize::ByteSize(limit as u64).to_string())
 }
 
 pub fn reply_too_long(limit: usize) -> String {
-    format!("it sent a reply longer than {}", bytesize::ByteSize(limit as u64))
+    tr!(CATALOGUE, "reply-too-long", limit = bytesize::ByteSize(limit as u64).to_string())
 }
 
-pub const SERVER_CLOSED: &str = "it closed the connection";
-pub const NOT_SMTP: &str = "its reply is not SMTP";
+pub fn server_closed() -> String {
+    tr!(CATALOGUE, "server-closed")
+}
+
+pub fn not_smtp() -> String {
+    tr!(CATALOGUE, "not-smtp")
+}
 
 pub fn no_reply_within(timeout: Duration) -> String {
-    format!("no reply within {} (--smtp-timeout)", humantime::format_duration(timeout))
-}
-
-pub fn no_answer(server: &str, step: &str, why: &str) -> String {
-    format!("the mail server {server} gave no usable answer to {step}: {why}")
-}
-
-pub const HINT_NOT_SMTP: &str =
-    "the server (or something in between) does not speak SMTP as it should: check --smtp-host, --smtp-port and --tls";
-
-pub const NO_LOGIN_METHOD: &str = "it offers neither AUTH PLAIN nor AUTH LOGIN";
-
-pub const HINT_NO_LOGIN_METHOD: &str = "check that this server wants a login (leave out --username otherwise) and, \
-with --tls none, whether it offers AUTH only over TLS";
-
-pub fn hint_tls_name(host: &str) -> String {
-    format!(
-        "the server's certificate is not made out to {host}: give --smtp-host as a name the certificate holds \
-(its subjectAltName)"
-    )
-}
-
-pub fn bad_tls_name(host: &str) -> String {
-    format!("--smtp-host {host:?} is not a host name or IP address TLS can check a certificate against")
-}
-
-pub const NO_TRUSTED_ROOTS: &str =
-    "no certificate to check the mail server's against: the system has no CA certificates";
-
-pub const HINT_NO_TRUSTED_ROOTS: &str =
-    "give the server's CA certificate (or its own, if it is self-signed) with --ca-file";
-
-pub const UNTRUSTED_ISSUER: &str = "its certificate is signed by a CA that is not trusted here";
-pub const UNTRUSTED_SELF_SIGNED: &str = "its certificate is self-signed (its own CA) and not trusted here";
-
-pub const HINT_NOT_TLS: &str = "the server did not answer in TLS: for a port that starts in plain text (587, 25) \
-use --tls starttls; --tls tls is for implicit TLS (465)";
-
-pub fn tls_setup_failed(why: &str) -> String {
-    format!("cannot set up TLS: {why}")
+    tr!(CATALOGUE, "no-reply-within", timeout = duration(timeout))
 }
 
 pub fn no_runtime(why: &str) -> String {
-    format!("cannot start the network runtime: {why}")
+    tr!(CATALOGUE, "no-runtime", why = why)
+}
+
+pub fn starttls_over_tls() -> String {
+    tr!(CATALOGUE, "starttls-over-tls")
+}
+
+// TLS.
+
+pub fn tls_failed(server: &str, why: &str) -> String {
+    tr!(CATALOGUE, "tls-failed", server = server, why = why)
+}
+
+pub fn hint_tls_name(host: &str) -> String {
+    tr!(CATALOGUE, "hint-tls-name", host = host)
+}
+
+pub fn bad_tls_name(host: &str) -> String {
+    tr!(CATALOGUE, "bad-tls-name", host = format!("{host:?}"))
+}
+
+pub fn no_trusted_roots() -> String {
+    tr!(CATALOGUE, "no-trusted-roots")
+}
+
+pub fn hint_no_trusted_roots() -> String {
+    tr!(CATALOGUE, "hint-no-trusted-roots")
+}
+
+pub fn untrusted_issuer() -> String {
+    tr!(CATALOGUE, "untrusted-issuer")
+}
+
+pub fn untrusted_self_signed() -> String {
+    tr!(CATALOGUE, "untrusted-self-signed")
+}
+
+pub fn hint_not_tls() -> String {
+    tr!(CATALOGUE, "hint-not-tls")
+}
+
+pub fn tls_setup_failed(why: &str) -> String {
+    tr!(CATALOGUE, "tls-setup-failed", why = why)
+}
+
+// The result.
+
+/// `tls`: none, starttls or tls.
+pub fn result_sent(id: &str, server: &str, tls: &str) -> String {
+    tr!(CATALOGUE, "result-sent", id = id, server = server, tls = tls)
+}
+
+pub fn result_subject(subject: &str) -> String {
+    tr!(CATALOGUE, "result-subject", subject = subject)
+}
+
+pub fn result_accepted(recipients: &[String]) -> String {
+    tr!(CATALOGUE, "result-accepted", recipients = list(recipients))
+}
+
+pub fn result_refused(address: &str, reply: &str) -> String {
+    tr!(CATALOGUE, "result-refused", address = address, reply = reply)
+}
+
+pub fn result_attachments(names: &[String]) -> String {
+    tr!(CATALOGUE, "result-attachments", names = list(names))
+}
+
+pub fn result_attempts(attempts: u32) -> String {
+    tr!(CATALOGUE, "result-attempts", attempts = attempts)
+}
+
+pub fn summary(accepted: usize, refused: usize) -> String {
+    tr!(CATALOGUE, "summary", accepted = accepted, refused = refused)
+}
+
+// The built-in mails, in the language asked for.
+
+fn mail_text(lang: Lang, id: &str, args: &[(&str, &str)]) -> String {
+    let mut fluent = FluentArgs::new();
+    for (name, value) in args {
+        fluent.set(*name, value.fluent());
+    }
+    CATALOGUE.text_in(lang, id, &fluent)
+}
+
+/// `status`: success, failure, unstable or aborted.
+pub fn mail_status(lang: Lang, status: &str) -> String {
+    mail_text(lang, "mail-status", &[("status", status)])
+}
+
+/// `status`: as [`mail_status`] gives it.
+pub fn mail_subject(lang: Lang, status: &str, name: &str, number: &str) -> String {
+    mail_text(lang, "mail-subject", &[("status", status), ("name", name), ("number", number)])
+}
+
+/// The labels of a built-in mail's rows: project, build, status, URL, duration, commit, branch,
+/// started by.
+pub fn mail_labels(lang: Lang) -> [String; 8] {
+    [
+        "mail-project",
+        "mail-build",
+        "mail-status-label",
+        "mail-url",
+        "mail-duration",
+        "mail-commit",
+        "mail-branch",
+        "mail-started-by",
+    ]
+    .map(|id| mail_text(lang, id, &[]))
 }

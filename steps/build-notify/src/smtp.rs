@@ -46,6 +46,15 @@ pub enum TlsMode {
 }
 
 impl TlsMode {
+    /// As `--tls` and the JSON output write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::None => "none",
+            TlsMode::Starttls => "starttls",
+            TlsMode::Tls => "tls",
+        }
+    }
+
     /// The default by port: 465 -> tls, else starttls.
     pub fn for_port(port: u16) -> TlsMode {
         if port == 465 {
@@ -127,6 +136,11 @@ impl AsyncWrite for Stream {
 
 type Client = SmtpClient<Capped<Stream>>;
 
+/// The steps of an exchange that are no SMTP command, as the messages name them (besides the
+/// commands themselves: `EHLO`, `MAIL FROM`...).
+const CONNECTION: &str = "connection";
+const MESSAGE: &str = "message";
+
 /// What went wrong in one exchange with the server.
 enum Trouble {
     /// It answered, with this.
@@ -160,9 +174,9 @@ impl Trouble {
         brief(&match self {
             Trouble::Reply(reply) => reply_text(reply),
             Trouble::TooLong(too_long) => too_long.to_string(),
-            Trouble::Closed => messages::SERVER_CLOSED.to_string(),
+            Trouble::Closed => messages::server_closed(),
             Trouble::Timeout => messages::no_reply_within(timeout),
-            Trouble::NotSmtp => messages::NOT_SMTP.to_string(),
+            Trouble::NotSmtp => messages::not_smtp(),
             Trouble::Other(why) => why.clone(),
         })
     }
@@ -230,7 +244,7 @@ impl Server {
         }
         let config = setup.client_config().map_err(|e| match e {
             SetupError::Roots(_) if self.ca_file.is_none() => {
-                Error::input(messages::NO_TRUSTED_ROOTS).hint(messages::HINT_NO_TRUSTED_ROOTS)
+                Error::input(messages::no_trusted_roots()).hint(messages::hint_no_trusted_roots())
             }
             e => Error::internal(messages::tls_setup_failed(&format!("{e:?}"))),
         })?;
@@ -277,7 +291,7 @@ impl Server {
         if self.tls == TlsMode::Starttls {
             if !capabilities.has_capability(EXT_START_TLS) {
                 self.abort(&mut client).await;
-                let error = Error::remote(messages::no_starttls(&self.display())).hint(messages::HINT_NO_STARTTLS);
+                let error = Error::remote(messages::no_starttls(&self.display())).hint(messages::hint_no_starttls());
                 return Err(Failure::Final(error));
             }
             client = self.starttls(client, tls.expect("a TLS connector for starttls")).await?;
@@ -309,8 +323,7 @@ impl Server {
         if delivery.accepted.is_empty() {
             let _ = client.rset().await;
             let _ = client.cmd(b"QUIT\r\n").await;
-            let all: Vec<String> = delivery.refused.iter().map(|(a, why)| format!("{a} ({why})")).collect();
-            return Err(Failure::Final(Error::input(messages::all_refused(&all.join(", ")))));
+            return Err(Failure::Final(Error::input(messages::all_refused(&delivery.refused))));
         }
         let data = client.cmd(b"DATA\r\n").await;
         match data {
@@ -329,7 +342,7 @@ impl Server {
     async fn connect(&self, tls: Option<&TlsConnector>) -> std::result::Result<Client, Failure> {
         let unreachable = |why: &str| {
             let error = Error::remote(messages::unreachable(&self.display(), &brief(why)));
-            Failure::Transient(error.hint(messages::HINT_UNREACHABLE))
+            Failure::Transient(error.hint(messages::hint_unreachable()))
         };
         let tcp = match tokio::time::timeout(self.timeout, TcpStream::connect((self.host.as_str(), self.port))).await {
             Ok(Ok(tcp)) => tcp,
@@ -344,9 +357,9 @@ impl Server {
         let greeting = tokio::time::timeout(self.timeout, client.read()).await;
         match greeting {
             Ok(Ok(reply)) if reply.code / 100 == 2 => Ok(client),
-            Ok(Ok(reply)) => Err(self.failure("the connection", Trouble::Reply(reply))),
-            Ok(Err(e)) => Err(self.failure("the connection", Trouble::of(e, &client))),
-            Err(_) => Err(self.failure("the connection", Trouble::Timeout)),
+            Ok(Ok(reply)) => Err(self.failure(CONNECTION, Trouble::Reply(reply))),
+            Ok(Err(e)) => Err(self.failure(CONNECTION, Trouble::of(e, &client))),
+            Err(_) => Err(self.failure(CONNECTION, Trouble::Timeout)),
         }
     }
 
@@ -363,7 +376,7 @@ impl Server {
             Err(_) => {
                 let error =
                     Error::remote(messages::tls_failed(&self.display(), &messages::no_reply_within(self.timeout)));
-                Err(Failure::Transient(error.hint(messages::HINT_UNREACHABLE)))
+                Err(Failure::Transient(error.hint(messages::hint_unreachable())))
             }
         }
     }
@@ -371,13 +384,11 @@ impl Server {
     fn tls_failure(&self, e: &io::Error) -> Error {
         let rustls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>());
         let why = match rustls_error {
-            Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => {
-                messages::UNTRUSTED_ISSUER.to_string()
-            }
+            Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => messages::untrusted_issuer(),
             Some(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
                 if matches!(other.0.downcast_ref::<webpki::Error>(), Some(webpki::Error::CaUsedAsEndEntity)) =>
             {
-                messages::UNTRUSTED_SELF_SIGNED.to_string()
+                messages::untrusted_self_signed()
             }
             Some(rustls_error) => rustls_error.to_string(),
             None => chain(e),
@@ -388,7 +399,7 @@ impl Server {
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => error.hint(messages::hint_tls_name(&self.host)),
             // Not TLS at all: most often `--tls tls` against a port that wants STARTTLS.
-            Some(rustls::Error::InvalidMessage(_)) => error.hint(messages::HINT_NOT_TLS),
+            Some(rustls::Error::InvalidMessage(_)) => error.hint(messages::hint_not_tls()),
             _ => error.hint(deckhand_common::messages::hint_tls()),
         }
     }
@@ -408,7 +419,7 @@ impl Server {
         }
         let tcp = match client.stream.into_inner() {
             Stream::Plain(tcp) => tcp,
-            Stream::Tls(_) => return Err(Failure::Final(Error::internal("STARTTLS over TLS"))),
+            Stream::Tls(_) => return Err(Failure::Final(Error::internal(messages::starttls_over_tls()))),
         };
         let tls = self.handshake(connector, tcp).await?;
         Ok(SmtpClient { stream: Capped::new(Stream::Tls(Box::new(tls))), timeout: self.timeout })
@@ -429,8 +440,8 @@ impl Server {
         let mut offered = EhloResponse::new(String::new());
         offered.auth_mechanisms = capabilities.auth_mechanisms & (AUTH_PLAIN | AUTH_LOGIN);
         if offered.auth_mechanisms == 0 {
-            return Err(match refused(messages::NO_LOGIN_METHOD) {
-                Failure::Final(error) => Failure::Final(error.hint(messages::HINT_NO_LOGIN_METHOD)),
+            return Err(match refused(&messages::no_login_method()) {
+                Failure::Final(error) => Failure::Final(error.hint(messages::hint_no_login_method())),
                 other => other,
             });
         }
@@ -443,7 +454,7 @@ impl Server {
             }
             Err(e) => match Trouble::of(e, client) {
                 Trouble::Reply(reply) if reply.code / 100 != 4 => Err(match refused(&reply_text(&reply)) {
-                    Failure::Final(error) => Failure::Final(error.hint(messages::HINT_LOGIN)),
+                    Failure::Final(error) => Failure::Final(error.hint(messages::hint_login())),
                     other => other,
                 }),
                 trouble => Err(self.failure("AUTH", trouble)),
@@ -482,8 +493,8 @@ impl Server {
                 Ok(reply) if reply.code / 100 == 2 => return Ok(reply_text(&reply)),
                 Ok(reply) => {
                     let why = Trouble::Reply(reply).why(self.timeout);
-                    let error = Error::remote(messages::server_refused(&self.display(), "the message", &why));
-                    return Err(error.hint(messages::HINT_NOT_RESENT));
+                    let error = Error::remote(messages::server_refused(&self.display(), MESSAGE, &why));
+                    return Err(error.hint(messages::hint_not_resent()));
                 }
                 Err(e) => trouble = Some(e),
             }
@@ -491,7 +502,7 @@ impl Server {
         // No valid reply to the final dot: a resend could deliver it twice, so the user is told
         // it MAY have arrived.
         let why = trouble.map(|t| t.why(self.timeout)).unwrap_or_default();
-        Err(Error::remote(messages::maybe_delivered(&self.display(), &why)).hint(messages::HINT_MAYBE_DELIVERED))
+        Err(Error::remote(messages::maybe_delivered(&self.display(), &why)).hint(messages::hint_maybe_delivered()))
     }
 
     /// A failed command: retried when the server said 4xx or the exchange broke off, not after
@@ -509,7 +520,7 @@ impl Server {
             }
             Trouble::TooLong(_) | Trouble::NotSmtp => {
                 let error = Error::remote(messages::no_answer(&self.display(), step, &why));
-                Failure::Final(error.hint(messages::HINT_NOT_SMTP))
+                Failure::Final(error.hint(messages::hint_not_smtp()))
             }
             Trouble::Closed | Trouble::Timeout | Trouble::Other(_) => {
                 Failure::Transient(Error::remote(messages::no_answer(&self.display(), step, &why)))

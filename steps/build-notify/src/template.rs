@@ -7,7 +7,10 @@
 
 use std::collections::BTreeSet;
 
+use deckhand_common::i18n::Lang;
 use deckhand_common::redact;
+
+use crate::messages;
 
 /// Names that say their variable holds a secret (Jenkins credentials bindings, CI tokens).
 const SECRET_WORDS: [&str; 5] = ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"];
@@ -91,7 +94,7 @@ impl Build {
             let start: u64 = first(&["BK_CI_BUILD_START_TIME"])?.parse().ok()?;
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
             let seconds = now.checked_sub(start)? / 1000;
-            Some(humantime::format_duration(std::time::Duration::from_secs(seconds)).to_string())
+            Some(deckhand_common::messages::duration(std::time::Duration::from_secs(seconds)))
         });
         Build {
             name: first(&["JOB_NAME", "BK_CI_PIPELINE_NAME", "DRONE_REPO", "CI_REPO"]).unwrap_or_else(|| "?".into()),
@@ -121,22 +124,6 @@ pub enum Template {
     Aborted,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Lang {
-    Zh,
-    En,
-}
-
-impl From<deckhand_common::i18n::Lang> for Lang {
-    /// The mail speaks the run's language (`--lang`, DECKHAND_LANG, LANG...).
-    fn from(lang: deckhand_common::i18n::Lang) -> Lang {
-        match lang {
-            deckhand_common::i18n::Lang::ZhCn => Lang::Zh,
-            deckhand_common::i18n::Lang::En => Lang::En,
-        }
-    }
-}
-
 /// A rendered built-in mail.
 pub struct Rendered {
     pub subject: String,
@@ -148,52 +135,63 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// Renders a built-in mail for `build`.
+impl Template {
+    /// The status a mail names, as the catalogue selects on it.
+    fn status(self) -> &'static str {
+        match self {
+            Template::Success => "success",
+            Template::Failure => "failure",
+            Template::Unstable => "unstable",
+            Template::Aborted => "aborted",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        match self {
+            Template::Success => "#2e7d32",
+            Template::Failure => "#c62828",
+            Template::Unstable => "#ef6c00",
+            Template::Aborted => "#616161",
+        }
+    }
+}
+
+/// The rows of a built-in mail, in order: the index of the status and of the URL rows.
+const STATUS_ROW: usize = 2;
+const URL_ROW: usize = 3;
+
+/// Renders a built-in mail for `build`, in `lang` (the run's language).
 pub fn render(template: Template, lang: Lang, build: &Build) -> Rendered {
-    let (status, colour) = match (template, lang) {
-        (Template::Success, Lang::Zh) => ("成功", "#2e7d32"),
-        (Template::Failure, Lang::Zh) => ("失败", "#c62828"),
-        (Template::Unstable, Lang::Zh) => ("不稳定", "#ef6c00"),
-        (Template::Aborted, Lang::Zh) => ("已中止", "#616161"),
-        (Template::Success, Lang::En) => ("SUCCESS", "#2e7d32"),
-        (Template::Failure, Lang::En) => ("FAILURE", "#c62828"),
-        (Template::Unstable, Lang::En) => ("UNSTABLE", "#ef6c00"),
-        (Template::Aborted, Lang::En) => ("ABORTED", "#616161"),
-    };
-    let labels = match lang {
-        Lang::Zh => ["项目名称", "构建编号", "构建状态", "构建地址", "持续时间", "代码提交", "分支", "触发人"],
-        Lang::En => ["Project", "Build", "Status", "Build URL", "Duration", "Commit", "Branch", "Started by"],
-    };
-    let subject = match lang {
-        Lang::Zh => format!("构建{status}: {} #{}", build.name, build.number),
-        Lang::En => format!("{status}: {} #{}", build.name, build.number),
-    };
-    let rows: Vec<(&str, String)> = [
-        (labels[0], Some(build.name.clone())),
-        (labels[1], Some(format!("#{}", build.number))),
-        (labels[2], Some(status.to_string())),
-        (labels[3], build.url.clone()),
-        (labels[4], build.duration.clone()),
-        (labels[5], build.commit.clone()),
-        (labels[6], build.branch.clone()),
-        (labels[7], build.started_by.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(label, value)| Some((label, value?)))
-    .collect();
-    let text = rows.iter().map(|(label, value)| format!("{label}: {value}\n")).collect::<String>();
+    let colour = template.colour();
+    let status = messages::mail_status(lang, template.status());
+    let subject = messages::mail_subject(lang, &status, &build.name, &build.number);
+    let values = [
+        Some(build.name.clone()),
+        Some(format!("#{}", build.number)),
+        Some(status.clone()),
+        build.url.clone(),
+        build.duration.clone(),
+        build.commit.clone(),
+        build.branch.clone(),
+        build.started_by.clone(),
+    ];
+    let rows: Vec<(usize, String, String)> = messages::mail_labels(lang)
+        .into_iter()
+        .zip(values)
+        .enumerate()
+        .filter_map(|(row, (label, value))| Some((row, label, value?)))
+        .collect();
+    let text = rows.iter().map(|(_, label, value)| format!("{label}: {value}\n")).collect::<String>();
     let mut html = format!(
         "<!DOCTYPE html><html><body style=\"font-family:sans-serif\">\
          <h2 style=\"color:{colour}\">{}</h2><table cellpadding=\"4\" style=\"border-collapse:collapse\">",
         escape(&subject)
     );
-    for (label, value) in &rows {
-        let shown = if *label == labels[3] {
-            format!("<a href=\"{0}\">{0}</a>", escape(value))
-        } else if *label == labels[2] {
-            format!("<b style=\"color:{colour}\">{}</b>", escape(value))
-        } else {
-            escape(value)
+    for (row, label, value) in &rows {
+        let shown = match *row {
+            URL_ROW => format!("<a href=\"{0}\">{0}</a>", escape(value)),
+            STATUS_ROW => format!("<b style=\"color:{colour}\">{}</b>", escape(value)),
+            _ => escape(value),
         };
         html.push_str(&format!("<tr><th align=\"left\">{}</th><td>{shown}</td></tr>", escape(label)));
     }
@@ -251,11 +249,13 @@ ${SIGNING_KEY} ${NEXUS_PASS} ${HARMLESS} ${JOB_NAME}";
     #[test]
     fn builtin_mail_in_chinese() {
         let build = Build::from_lookup(&vars);
-        let mail = render(Template::Failure, Lang::Zh, &build);
+        let mail = render(Template::Failure, Lang::ZhCn, &build);
         assert_eq!(mail.subject, "构建失败: shop/web #42");
         assert_eq!(mail.text, "项目名称: shop/web\n构建编号: #42\n构建状态: 失败\n");
         assert!(mail.html.contains("<th align=\"left\">构建状态</th><td><b style=\"color:#c62828\">失败</b></td>"));
-        assert_eq!(Lang::from(deckhand_common::i18n::Lang::ZhCn), Lang::Zh);
+        let mail = render(Template::Success, Lang::En, &build);
+        assert_eq!(mail.subject, "SUCCESS: shop/web #42");
+        assert_eq!(mail.text, "Project: shop/web\nBuild: #42\nStatus: SUCCESS\n");
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Change {
 /// Creates the secret, or replaces its data in place; refuses a secret of another type.
 pub async fn upsert_secret(cluster: &Cluster, namespace: &str, name: &str, config_json: Vec<u8>) -> Result<Change> {
     let api: Api<Secret> = Api::namespaced(cluster.client.clone(), namespace);
-    let fail = |doing: &str, e| api_error(&cluster.server, &format!("{doing} secret {name} in {namespace} on"), e);
+    let fail = |action: &str, e| api_error(&cluster.server, &messages::doing_secret(action, name, namespace), e);
     let data = BTreeMap::from([(DATA_KEY.to_string(), ByteString(config_json))]);
     for _ in 0..CONFLICT_RETRIES {
         let Some(mut existing) = api.get_opt(name).await.map_err(|e| fail("read", e))? else {
@@ -65,7 +65,7 @@ pub async fn upsert_secret(cluster: &Cluster, namespace: &str, name: &str, confi
         };
         let kind = existing.type_.clone().unwrap_or_else(|| "Opaque".into());
         if kind != SECRET_TYPE {
-            return Err(Error::input(messages::other_type(name, namespace, &kind)).hint(messages::HINT_OTHER_TYPE));
+            return Err(Error::input(messages::other_type(name, namespace, &kind)).hint(messages::hint_other_type()));
         }
         let labels = existing.metadata.labels.get_or_insert_with(BTreeMap::new);
         let labelled = labels.get(MANAGED_BY.0).map(String::as_str) == Some(MANAGED_BY.1);
@@ -98,7 +98,7 @@ pub async fn attach_to_service_account(
 ) -> Result<Change> {
     let api: Api<ServiceAccount> = Api::namespaced(cluster.client.clone(), namespace);
     let fail =
-        |doing: &str, e| api_error(&cluster.server, &format!("{doing} service account {account} in {namespace} on"), e);
+        |action: &str, e| api_error(&cluster.server, &messages::doing_service_account(action, account, namespace), e);
     let grace = if new_namespace { NEW_NAMESPACE_GRACE } else { std::time::Duration::ZERO };
     let deadline = tokio::time::Instant::now() + grace;
     for _ in 0..CONFLICT_RETRIES {

@@ -35,9 +35,9 @@ impl Credential {
 
 /// Reads the `auths` of a docker `config.json`, keeping only `only` (by host) when it is not empty.
 pub fn read_docker_config(path: &Path, only: &[String]) -> Result<Vec<Credential>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("cannot read --docker-config", path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::docker_config_unreadable(), path, e))?;
     let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| Error::input(messages::bad_docker_config(path, &format!("not JSON ({e})"))))?;
+        .map_err(|e| Error::input(messages::docker_config_not_json(path, &e.to_string())))?;
     let wanted: Vec<String> = only.iter().map(|r| host_of(r)).collect();
     let mut creds = Vec::new();
     for (registry, login) in logins_in_config(&doc) {
@@ -45,18 +45,17 @@ pub fn read_docker_config(path: &Path, only: &[String]) -> Result<Vec<Credential
             continue;
         }
         let (username, password) = login.map_err(|why| match why {
-            UnusableLogin::BadAuthField => {
-                Error::input(messages::bad_docker_config(path, &messages::bad_auth_field(&registry)))
+            UnusableLogin::BadAuthField => Error::input(messages::bad_auth_field(path, &registry)),
+            UnusableLogin::NoSecret => {
+                Error::input(messages::no_auth(path, &registry)).hint(messages::hint_creds_store())
             }
-            UnusableLogin::NoSecret => Error::input(messages::bad_docker_config(path, &messages::no_auth(&registry)))
-                .hint(messages::HINT_CREDS_STORE),
         })?;
         creds.push(Credential::new(&registry, &username, &password));
     }
     let missing: Vec<&String> = only.iter().filter(|r| !creds.iter().any(|c| c.host() == host_of(r))).collect();
     if !missing.is_empty() {
         let missing: Vec<String> = missing.into_iter().cloned().collect();
-        return Err(Error::input(messages::bad_docker_config(path, &messages::registries_missing(&missing))));
+        return Err(Error::input(messages::registries_missing(path, &missing)));
     }
     Ok(creds)
 }

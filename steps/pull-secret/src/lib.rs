@@ -64,7 +64,7 @@ pub struct Applied {
 impl PullSecret {
     pub fn run(&self, kube_args: &KubeArgs, http: &HttpClient) -> Result<Applied> {
         if !kube::valid_name(&self.name, 253) {
-            return Err(Error::usage(kube::bad_name("the secret name", &self.name)));
+            return Err(Error::usage(kube::bad_name(&messages::what_secret_name(), &self.name)));
         }
         if !kube::valid_name(&self.namespace, 63) {
             return Err(Error::usage(kube::bad_name("--namespace", &self.namespace)));
@@ -75,7 +75,7 @@ impl PullSecret {
             }
         }
         if self.credentials.is_empty() {
-            return Err(Error::usage(messages::no_credentials()).hint(messages::HINT_NO_CREDENTIALS));
+            return Err(Error::usage(messages::no_credentials()).hint(messages::hint_no_credentials()));
         }
         let verified = self.verify_logins(http)?;
         let config_json = docker_config::dockerconfigjson(&self.credentials);
@@ -114,13 +114,14 @@ impl PullSecret {
         for cred in &self.credentials {
             let scheme = if self.plain_http { "http" } else { "https" };
             let base = url::Url::parse(&format!("{scheme}://{}/", cred.host()))
-                .map_err(|e| Error::usage(format!("registry {:?}: {e}", cred.registry)))?;
+                .map_err(|e| Error::usage(messages::bad_registry(&cred.registry, &e.to_string())))?;
             let session = Session::new(http, base, Auth::basic(Some(&cred.username), Some(&cred.password)), None);
             match session.login() {
                 Ok(()) => verified.push(cred.registry.clone()),
                 Err(e) if e.kind == ErrorKind::Auth => {
-                    return Err(Error::auth(format!("{} ({})", messages::login_failed(&cred.host()), e.message))
-                        .hint(messages::HINT_VERIFY))
+                    return Err(
+                        Error::auth(messages::login_failed(&cred.host(), &e.message)).hint(messages::hint_verify())
+                    )
                 }
                 // A certificate problem is not "unreachable": the registry answered with a
                 // certificate we do not trust, and the nodes will likely not trust it either.
@@ -137,32 +138,32 @@ impl PullSecret {
     }
 }
 
-/// The shared HTTP client marks a certificate failure by its `--ca-file` hint.
+/// The shared HTTP client marks a certificate failure by its `--ca-file` hint. Both sides are
+/// rendered in the run's language, so this holds in Chinese too; `Error` carries no structured
+/// cause (yet) to match on instead.
 fn is_certificate_error(error: &Error) -> bool {
     error.kind == ErrorKind::Remote && error.hint.as_deref() == Some(deckhand_common::messages::hint_tls().as_str())
 }
 
 impl Outcome for Applied {
     fn text(&self) -> String {
-        let mut lines =
-            vec![format!("secret {} in namespace {}: {}", self.secret, self.namespace, self.result.as_str())];
-        lines.push(format!("  registries: {}", self.registries.join(", ")));
+        let mut lines = vec![messages::result_secret(&self.secret, &self.namespace, self.result.as_str())];
+        lines.push(messages::result_registries(&self.registries));
         if !self.verified.is_empty() {
-            lines.push(format!("  login checked with: {}", self.verified.join(", ")));
+            lines.push(messages::result_login_checked(&self.verified));
         }
         if self.namespace_created {
-            lines.push(format!("  namespace {} created", self.namespace));
+            lines.push(messages::result_namespace_created(&self.namespace));
         }
         for (account, change) in &self.service_accounts {
-            let what = if *change == Change::Unchanged { "already lists it" } else { "now lists it" };
-            lines.push(format!("  service account {account}: imagePullSecrets {what}"));
+            lines.push(messages::result_service_account(account, change.as_str()));
         }
-        lines.push(format!("  cluster: {} (Kubernetes {})", self.cluster, self.kubernetes_version));
-        lines.join("\n")
+        lines.push(messages::result_cluster(&self.cluster, &self.kubernetes_version));
+        lines.join("\n  ")
     }
 
     fn summary(&self) -> String {
-        format!("secret {}/{} {}", self.namespace, self.secret, self.result.as_str())
+        messages::summary(&self.secret, &self.namespace, self.result.as_str())
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {

@@ -11,21 +11,13 @@ use deckhand_common::Error;
 use pull_secret::docker_config::read_docker_config;
 use pull_secret::{messages, Credential, PullSecret, Verify};
 
-const EXAMPLES: &str = "Examples:
-  pull-secret harbor-pull -n web --registry harbor.example --username robot --password-stdin < token
-  pull-secret regcred -n web --docker-config ~/.docker/config.json --service-account default
-  pull-secret regcred -n new-team --create-namespace --registry a.example --registry b.example \\
-      --username ci --password-file /run/secrets/registry
-
-Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
-
 /// Create or update an image-pull secret (kubernetes.io/dockerconfigjson).
 ///
 /// The secret is created, or its data replaced in place (never deleted first, so no pod sees it
 /// missing); a re-run with the same credentials reports "unchanged". The credentials are checked
 /// with each registry's /v2/ first, so a wrong password fails here, not later as ImagePullBackOff.
 #[derive(Parser, Debug)]
-#[command(name = "pull-secret", version, mut_arg("password", |a| a.env("DECKHAND_REGISTRY_PASSWORD")), after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "pull-secret", version, mut_arg("password", |a| a.env("DECKHAND_REGISTRY_PASSWORD")), after_help = format!("{}\n\n{}", messages::EXAMPLES, deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Name of the secret.
     #[arg(value_name = "NAME")]
@@ -91,4 +83,20 @@ fn main() -> ExitCode {
         };
         step.run(&cli.kube, &HttpClient::new(&cli.http)?)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every entry of the Chinese `--help` names this command or one of its arguments.
+    #[test]
+    fn the_chinese_help_names_real_arguments() {
+        let help = deckhand_common::i18n::check::messages(include_str!("../locales/zh-CN/help.ftl")).unwrap();
+        let command = <super::Cli as clap::CommandFactory>::command();
+        for id in help.keys() {
+            let known = ["about", "long-about", "after-help"].contains(&id.as_str())
+                || id.strip_prefix("arg-").is_some_and(|arg| command.get_arguments().any(|a| a.get_id() == arg));
+            assert!(known, "help.ftl: {id} is no argument of pull-secret");
+        }
+        assert!(help.contains_key("about") && help.contains_key("arg-docker_config"));
+    }
 }

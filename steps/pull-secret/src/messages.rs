@@ -1,58 +1,147 @@
-//! User-facing messages of pull-secret, kept together for translation.
+//! User-facing messages of pull-secret: each a catalogue message (`locales/<lang>/pull-secret.ftl`)
+//! in the run's language. A leaf: plain values in, text out.
 
 use std::path::Path;
 
-pub const HINT_CREDS_STORE: &str = "this config keeps the password in a credential helper (credsStore/credHelpers): \
-log in with a config that stores it (docker login with no helper), or pass --registry/--username/--password";
-pub const HINT_OTHER_TYPE: &str = "choose another secret name, or remove that secret yourself if it is no longer used";
-pub const HINT_NO_CREDENTIALS: &str =
-    "give --registry HOST with --username and --password (or --password-stdin), or --docker-config FILE";
-pub const HINT_VERIFY: &str =
-    "check the username and password (or token) for this registry; --verify never skips the check";
+use deckhand_common::i18n::Catalogue;
+use deckhand_common::messages::list;
+use deckhand_common::tr;
 
-pub fn bad_docker_config(path: &Path, why: &str) -> String {
-    format!("--docker-config {}: {why}", path.display())
+/// pull-secret's messages in every language.
+pub(crate) static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/pull-secret.ftl"), include_str!("../locales/zh-CN/pull-secret.ftl"));
+
+deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
+
+/// `--help`'s examples (the English help; the Chinese one is `locales/zh-CN/help.ftl`).
+pub const EXAMPLES: &str = "Examples:
+  pull-secret harbor-pull -n web --registry harbor.example --username robot --password-stdin < token
+  pull-secret regcred -n web --docker-config ~/.docker/config.json --service-account default
+  pull-secret regcred -n new-team --create-namespace --registry a.example --registry b.example \\
+      --username ci --password-file /run/secrets/registry
+
+Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
+
+pub fn docker_config_unreadable() -> String {
+    tr!(CATALOGUE, "docker-config-unreadable")
 }
 
-pub fn bad_auth_field(registry: &str) -> String {
-    format!("the `auth` of {registry} is not base64 of user:password")
+pub fn docker_config_not_json(path: &Path, error: &str) -> String {
+    tr!(CATALOGUE, "docker-config-not-json", path = path, error = error)
 }
 
-pub fn no_auth(registry: &str) -> String {
-    format!("{registry} has no stored credentials")
+pub fn bad_auth_field(path: &Path, registry: &str) -> String {
+    tr!(CATALOGUE, "docker-config-bad-auth", path = path, registry = registry)
 }
 
-pub fn registries_missing(registries: &[String]) -> String {
-    format!("no credentials for {}", registries.join(", "))
+pub fn no_auth(path: &Path, registry: &str) -> String {
+    tr!(CATALOGUE, "docker-config-no-auth", path = path, registry = registry)
+}
+
+pub fn registries_missing(path: &Path, registries: &[String]) -> String {
+    tr!(CATALOGUE, "docker-config-missing", path = path, registries = list(registries))
+}
+
+pub fn hint_creds_store() -> String {
+    tr!(CATALOGUE, "hint-creds-store")
 }
 
 pub fn no_credentials() -> String {
-    "no registry credentials given".to_string()
+    tr!(CATALOGUE, "no-credentials")
+}
+
+pub fn hint_no_credentials() -> String {
+    tr!(CATALOGUE, "hint-no-credentials")
 }
 
 pub fn incomplete_registry_login() -> String {
-    "--registry needs --username and a password (--password, --password-stdin or --password-file)".to_string()
+    tr!(CATALOGUE, "incomplete-registry-login")
 }
 
-pub fn other_type(name: &str, namespace: &str, kind: &str) -> String {
-    format!("secret {name} in namespace {namespace} already exists with type {kind}; refusing to overwrite it")
-}
-pub fn service_account_missing(account: &str, namespace: &str) -> String {
-    format!("service account {account} does not exist in namespace {namespace}")
+/// What `bad_name` calls the secret's name.
+pub fn what_secret_name() -> String {
+    tr!(CATALOGUE, "what-secret-name")
 }
 
-pub fn login_failed(registry: &str) -> String {
-    format!("the registry {registry} did not accept the credentials; the secret was not written")
+pub fn bad_registry(registry: &str, error: &str) -> String {
+    tr!(CATALOGUE, "bad-registry", registry = registry, error = error)
 }
 
-pub fn verify_skipped(registry: &str, why: &str) -> String {
-    format!("could not check the credentials with {registry} ({why}); writing the secret anyway (--verify always makes this an error)")
+pub fn login_failed(registry: &str, why: &str) -> String {
+    tr!(CATALOGUE, "login-failed", registry = registry, why = why)
 }
 
-pub fn conflict(name: &str) -> String {
-    format!("{name} kept changing while we updated it (HTTP 409 several times); try again")
+pub fn hint_verify() -> String {
+    tr!(CATALOGUE, "hint-verify")
 }
 
 pub fn untrusted_certificate(registry: &str, why: &str) -> String {
-    format!("cannot check the credentials with {registry}: {why}; the secret was not written (--verify never skips the check)")
+    tr!(CATALOGUE, "untrusted-certificate", registry = registry, why = why)
+}
+
+pub fn verify_skipped(registry: &str, why: &str) -> String {
+    tr!(CATALOGUE, "verify-skipped", registry = registry, why = why)
+}
+
+/// What was being done to a secret (`read`, `create`, `update`), followed by the cluster's address.
+pub fn doing_secret(action: &str, name: &str, namespace: &str) -> String {
+    match action {
+        "create" => tr!(CATALOGUE, "doing-create-secret", name = name, namespace = namespace),
+        "update" => tr!(CATALOGUE, "doing-update-secret", name = name, namespace = namespace),
+        _ => tr!(CATALOGUE, "doing-read-secret", name = name, namespace = namespace),
+    }
+}
+
+/// What was being done to a service account (`read`, `update`), followed by the cluster's address.
+pub fn doing_service_account(action: &str, account: &str, namespace: &str) -> String {
+    match action {
+        "update" => tr!(CATALOGUE, "doing-update-service-account", account = account, namespace = namespace),
+        _ => tr!(CATALOGUE, "doing-read-service-account", account = account, namespace = namespace),
+    }
+}
+
+pub fn other_type(name: &str, namespace: &str, kind: &str) -> String {
+    tr!(CATALOGUE, "other-type", name = name, namespace = namespace, kind = kind)
+}
+
+pub fn hint_other_type() -> String {
+    tr!(CATALOGUE, "hint-other-type")
+}
+
+pub fn service_account_missing(account: &str, namespace: &str) -> String {
+    tr!(CATALOGUE, "service-account-missing", account = account, namespace = namespace)
+}
+
+pub fn conflict(name: &str) -> String {
+    tr!(CATALOGUE, "conflict", name = name)
+}
+
+/// `result`: created, updated or unchanged.
+pub fn result_secret(name: &str, namespace: &str, result: &str) -> String {
+    tr!(CATALOGUE, "result-secret", name = name, namespace = namespace, result = result)
+}
+
+pub fn result_registries(registries: &[String]) -> String {
+    tr!(CATALOGUE, "result-registries", registries = list(registries))
+}
+
+pub fn result_login_checked(registries: &[String]) -> String {
+    tr!(CATALOGUE, "result-login-checked", registries = list(registries))
+}
+
+pub fn result_namespace_created(namespace: &str) -> String {
+    tr!(CATALOGUE, "result-namespace-created", namespace = namespace)
+}
+
+/// `change`: updated or unchanged.
+pub fn result_service_account(account: &str, change: &str) -> String {
+    tr!(CATALOGUE, "result-service-account", account = account, change = change)
+}
+
+pub fn result_cluster(server: &str, version: &str) -> String {
+    tr!(CATALOGUE, "result-cluster", server = server, version = version)
+}
+
+pub fn summary(name: &str, namespace: &str, result: &str) -> String {
+    tr!(CATALOGUE, "summary", name = name, namespace = namespace, result = result)
 }
