@@ -308,3 +308,22 @@ pub fn clean_summary(
         tr!(CATALOGUE, "clean-summary", repositories = repositories, locks = locks, removed = removed, kept = kept)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use deckhand_common::i18n::{check, Catalogue, FluentArgs, Lang};
+
+    const HELP: &str = include_str!("../locales/zh-CN/help.ftl");
+
+    #[test]
+    fn the_chinese_help_parses_and_keeps_the_examples_as_written() {
+        let ids = check::messages(HELP).unwrap();
+        for id in ["about", "after-help", "lint-about", "lint-arg-jobs", "exec-arg-stale_after", "clean-arg-min_age"] {
+            assert!(ids.contains_key(id), "{id}");
+        }
+        let help = Catalogue::new(HELP, HELP);
+        let after = help.text_in(Lang::ZhCn, "after-help", &FluentArgs::new());
+        assert!(after.starts_with("示例：\n  checkout-guard lint $JENKINS_HOME/"), "{after}");
+        assert!(after.contains("\n\n退出码：lint 0"), "{after}");
+    }
+}
