@@ -283,7 +283,8 @@ fn lint_findings_stay_english_by_default() {
     for env in [&[][..], &[("LANG", "C.UTF-8")], &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")]] {
         let out = lint_text(&two_repositories_one_with_a_variable(), env, &[]);
         assert_eq!(out.code, 2, "{env:?}: {out:?}");
-        let repositories = "  warning [multiple-repositories] https://git.example/shop/web.git, https://git.example/${REPO}.git: \
+        let repositories =
+            "  warning [multiple-repositories] https://git.example/shop/web.git, https://git.example/${REPO}.git: \
                             2 repositories are configured; lightweight checkout needs exactly one\n    \
                             fix: keep one repository in the job; check out others inside the Jenkinsfile";
         assert!(out.stdout.contains(repositories), "{env:?}: {out:?}");
@@ -308,7 +309,8 @@ fn clean_dry_run_decides_in_chinese() {
     let lock = stale_index_lock(&ws);
     let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h"]).arg(tmp.path()).env("LANG", "zh_CN.UTF-8"));
     assert_eq!(out.code, 0, "{out:?}");
-    let line = format!("将删除 {}：已失效：已存在 3 小时 0 分，没有进程持有它，也没有 git 进程在此仓库中工作", lock.display());
+    let line =
+        format!("将删除 {}：已失效：已存在 3 小时 0 分，没有进程持有它，也没有 git 进程在此仓库中工作", lock.display());
     assert!(out.stdout.contains(&line), "{out:?}");
     assert!(out.stdout.contains("2 个仓库，1 个锁文件：将删除 1 个（演练，未做改动），保留 0 个"), "{out:?}");
     assert!(lock.exists(), "a dry run");

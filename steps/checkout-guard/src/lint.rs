@@ -409,9 +409,8 @@ fn branch_variable_plugins(context: &Context) -> Vec<(&'static str, &'static str
 fn branch_variable_unverified(branch: &str, context: &Context) -> Option<Hit> {
     let unknown = branch_variable_plugins(context).iter().all(|(_, _, v)| v.is_none());
     let [(_, git), (_, scm_api), (_, workflow_cps)] = BRANCH_VARIABLE_MINIMUMS;
-    (branch.contains('$') && unknown).then(|| {
-        Hit::new(branch).arg("git", git).arg("scm_api", scm_api).arg("workflow_cps", workflow_cps)
-    })
+    (branch.contains('$') && unknown)
+        .then(|| Hit::new(branch).arg("git", git).arg("scm_api", scm_api).arg("workflow_cps", workflow_cps))
 }
 
 fn branch_variable_old_plugins(branch: &str, context: &Context) -> Option<Hit> {
@@ -563,7 +562,9 @@ mod tests {
             let remotes: String = self
                 .urls
                 .iter()
-                .map(|u| format!("<hudson.plugins.git.UserRemoteConfig><url>{u}</url></hudson.plugins.git.UserRemoteConfig>"))
+                .map(|u| {
+                    format!("<hudson.plugins.git.UserRemoteConfig><url>{u}</url></hudson.plugins.git.UserRemoteConfig>")
+                })
                 .collect();
             let branches: String = self
                 .branches

@@ -293,7 +293,14 @@ pub fn clean_summary(
     failed: usize,
 ) -> String {
     if dry_run {
-        tr!(CATALOGUE, "clean-summary-dry-run", repositories = repositories, locks = locks, removed = removed, kept = kept)
+        tr!(
+            CATALOGUE,
+            "clean-summary-dry-run",
+            repositories = repositories,
+            locks = locks,
+            removed = removed,
+            kept = kept
+        )
     } else if failed > 0 {
         tr!(
             CATALOGUE,
