@@ -16,6 +16,10 @@ use support::*;
 fn guard() -> Command {
     let mut cmd = step("checkout-guard");
     cmd.env_remove("JENKINS_URL").env_remove("JENKINS_USER_ID").env_remove("JENKINS_API_TOKEN");
+    // English unless a test asks for another language.
+    for var in ["DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
@@ -226,6 +230,108 @@ fn serve_jenkins(auth: &str) -> (StaticServer, String) {
     let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), options);
     let url = format!("http://127.0.0.1:{}/", server.port);
     (server, url)
+}
+
+// ---- the language of the messages ----
+
+/// Two repositories (a warning) and a `$` in one of their URLs (an error).
+fn two_repositories_one_with_a_variable() -> String {
+    config_xml(&Job {
+        urls: &["https://git.example/shop/web.git", "https://git.example/${REPO}.git"],
+        no_concurrent: true,
+        ..Default::default()
+    })
+}
+
+fn lint_text(xml: &str, lang: &[(&str, &str)], args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.xml");
+    std::fs::write(&path, xml).unwrap();
+    run(guard().arg("lint").arg(&path).args(args).envs(lang.iter().copied()))
+}
+
+#[test]
+fn lint_findings_in_chinese_under_a_chinese_locale() {
+    let out = lint_text(&two_repositories_one_with_a_variable(), &[("LANG", "zh_CN.UTF-8")], &[]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let repositories = "  警告 [multiple-repositories] https://git.example/shop/web.git, https://git.example/${REPO}.git：\
+                        配置了 2 个仓库；轻量级检出要求只有一个\n    修复：任务中只保留一个仓库，其他仓库在 Jenkinsfile 中检出";
+    assert!(out.stdout.contains(repositories), "{out:?}");
+    assert!(
+        out.stdout.contains("  错误 [url-variable] https://git.example/${REPO}.git：检出 Jenkinsfile 时不会展开仓库 URL 中的 `$`：构建会失败"),
+        "{out:?}"
+    );
+    assert!(out.stdout.ends_with("共 1 个任务：1 个错误，1 个警告\n"), "{out:?}");
+
+    // --lang wins over the locale; the JSON keeps its ids, severities and values language-neutral.
+    let xml = two_repositories_one_with_a_variable();
+    let (out, report) = lint(&xml, &["--lang", "zh-CN"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    let findings = report["jobs"][0]["findings"].as_array().unwrap();
+    assert_eq!(ids(&report), ["multiple-repositories", "url-variable"]);
+    assert_eq!((&findings[0]["severity"], &findings[1]["severity"]), (&"warning".into(), &"error".into()));
+    assert_eq!(findings[1]["value"], "https://git.example/${REPO}.git");
+    assert_eq!(findings[1]["fix"], "直接写出完整的 URL（构建参数无法决定 Jenkinsfile 所在的仓库）");
+
+    let unreadable = lint_text("<flow-definition><definition", &[("LC_ALL", "en_US.UTF-8")], &["--lang", "zh-CN"]);
+    assert_eq!(unreadable.code, 65, "{unreadable:?}");
+    assert!(unreadable.stderr.contains("不是可读取的 config.xml："), "{unreadable:?}");
+}
+
+#[test]
+fn lint_findings_stay_english_by_default() {
+    for env in [&[][..], &[("LANG", "C.UTF-8")], &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")]] {
+        let out = lint_text(&two_repositories_one_with_a_variable(), env, &[]);
+        assert_eq!(out.code, 2, "{env:?}: {out:?}");
+        let repositories =
+            "  warning [multiple-repositories] https://git.example/shop/web.git, https://git.example/${REPO}.git: \
+                            2 repositories are configured; lightweight checkout needs exactly one\n    \
+                            fix: keep one repository in the job; check out others inside the Jenkinsfile";
+        assert!(out.stdout.contains(repositories), "{env:?}: {out:?}");
+        let variable = "  error [url-variable] https://git.example/${REPO}.git: a `$` in the repository URL is never \
+                        expanded for the Jenkinsfile checkout: the build fails";
+        assert!(out.stdout.contains(variable), "{env:?}: {out:?}");
+        assert!(out.stdout.ends_with("1 job: 1 error, 1 warning\n"), "{env:?}: {out:?}");
+    }
+}
+
+/// A workspace with a stale (3 hours old) index.lock; returns the lock.
+fn stale_index_lock(ws: &Path) -> PathBuf {
+    let lock = ws.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    set_age(&lock, "3 hours");
+    lock
+}
+
+#[test]
+fn clean_dry_run_decides_in_chinese() {
+    let (tmp, ws) = origin_and_workspace();
+    let lock = stale_index_lock(&ws);
+    let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h"]).arg(tmp.path()).env("LANG", "zh_CN.UTF-8"));
+    assert_eq!(out.code, 0, "{out:?}");
+    let line =
+        format!("将删除 {}：已失效：已存在 3 小时 0 分，没有进程持有它，也没有 git 进程在此仓库中工作", lock.display());
+    assert!(out.stdout.contains(&line), "{out:?}");
+    assert!(out.stdout.contains("2 个仓库，1 个锁文件：将删除 1 个（演练，未做改动），保留 0 个"), "{out:?}");
+    assert!(lock.exists(), "a dry run");
+
+    let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h", "--lang", "zh-CN"]).arg(tmp.path()));
+    assert!(out.stdout.contains(&line), "{out:?}");
+    let young = run(guard().args(["clean", "--dry-run", "--min-age", "5h", "--lang", "zh"]).arg(tmp.path()));
+    let kept = format!("保留 {}：太新：已存在 3 小时 0 分，未超过 5 小时 0 分", lock.display());
+    assert!(young.stdout.contains(&kept), "{young:?}");
+}
+
+#[test]
+fn clean_dry_run_decides_in_english_by_default() {
+    let (tmp, ws) = origin_and_workspace();
+    let lock = stale_index_lock(&ws);
+    let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h"]).arg(tmp.path()));
+    assert_eq!(out.code, 0, "{out:?}");
+    let line =
+        format!("would remove {}: stale: 3h 0m old, no process holds it or works in the repository", lock.display());
+    assert!(out.stdout.contains(&line), "{out:?}");
+    assert!(out.stdout.contains("2 repositories, 1 lock file: would remove 1, kept 0"), "{out:?}");
 }
 
 // ---- exec and clean, with real git ----
@@ -567,7 +673,7 @@ fn a_bare_looking_folder_committed_in_a_worktree_is_not_swept() {
         assert!(path.exists(), "{} is tracked content, not a lock: {out:?}", path.display());
     }
     assert!(victim.exists(), "outside the root: {out:?}");
-    assert!(out.stdout.contains("1 repositories, 0 lock files"), "only ws is a repository: {out:?}");
+    assert!(out.stdout.contains("1 repository, 0 lock files"), "only ws is a repository: {out:?}");
     assert_eq!(git(&ws, &["status", "--short"]).stdout, "", "the checkout is intact");
 }
 

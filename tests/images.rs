@@ -127,7 +127,7 @@ fn plugin_images_run_from_their_entrypoint_with_plugin_settings() {
         assert_eq!(out.code, 0, "{step}: {out:?}");
         if step == "checkout-guard" {
             // It read its settings, scanned the mounted workspace and removed the stale lock.
-            assert!(out.stdout.contains("1 repositories, 1 lock files"), "{out:?}");
+            assert!(out.stdout.contains("1 repository, 1 lock file"), "{out:?}");
             assert!(!lock.exists(), "the stale lock is removed: {out:?}");
         }
         // Nothing else is in the image to run: no shell.

@@ -26,6 +26,13 @@ pub struct Holder {
     pub started: String,
 }
 
+impl Holder {
+    /// Who this is, in words ("held by pid 41 on ci-1 (jenkins-shop-web-41) since ...").
+    pub fn describe(&self) -> String {
+        messages::held_by(self.pid, &self.host, self.build_tag.as_deref(), &self.started)
+    }
+}
+
 /// A held guard; dropping it (or dying) releases the flock.
 pub struct Guard {
     _file: File,
@@ -51,10 +58,10 @@ fn open_guard(path: &Path, create: bool) -> Result<File> {
     if create {
         options.write(true).create(true).truncate(false);
     }
-    let refused = || Error::input(messages::guard_not_a_file(path, what_is(path)));
+    let refused = || Error::input(messages::guard_not_a_file(path, &what_is(path)));
     let file = options.open(path).map_err(|e| match e.raw_os_error() {
         Some(libc::ELOOP) | Some(libc::EISDIR) => refused(),
-        _ => Error::io(messages::CANNOT_OPEN_GUARD, path, e),
+        _ => Error::io(&messages::cannot_open_guard(), path, e),
     })?;
     // A second name of another file (a planted hard link) would be truncated by the holder record.
     match file.metadata() {
@@ -64,12 +71,12 @@ fn open_guard(path: &Path, create: bool) -> Result<File> {
 }
 
 /// What is at `path` instead of a guard file, in words (for the refusal only).
-fn what_is(path: &Path) -> &'static str {
+fn what_is(path: &Path) -> String {
     match std::fs::symlink_metadata(path).map(|m| m.file_type()) {
-        Ok(t) if t.is_symlink() => messages::A_SYMLINK,
-        Ok(t) if t.is_dir() => messages::A_FOLDER,
-        Ok(t) if t.is_file() => messages::A_HARD_LINK,
-        _ => messages::A_SPECIAL_FILE,
+        Ok(t) if t.is_symlink() => messages::guard_is_symlink(),
+        Ok(t) if t.is_dir() => messages::guard_is_folder(),
+        Ok(t) if t.is_file() => messages::guard_is_hard_link(),
+        _ => messages::guard_is_special(),
     }
 }
 
@@ -96,7 +103,7 @@ fn try_lock(file: &File) -> std::io::Result<bool> {
 /// Takes the guard of `dir`, waiting at most `wait`; `Err(holder)` when the wait ran out.
 pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, Option<Holder>>> {
     let path = guard_path(dir);
-    let open = |e: std::io::Error| Error::io(messages::CANNOT_OPEN_GUARD, &path, e);
+    let open = |e: std::io::Error| Error::io(&messages::cannot_open_guard(), &path, e);
     let mut file = open_guard(&path, true)?;
     let deadline = Instant::now() + wait;
     process::catch_signals();
@@ -113,7 +120,7 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, 
             return Ok(Ok(Guard { _file: file }));
         }
         if let Some(signal) = process::received_signal() {
-            return Err(process::interrupted(signal, "while waiting for the guard"));
+            return Err(process::interrupted(signal, &messages::while_waiting_for_guard()));
         }
         if Instant::now() >= deadline {
             return Ok(Err(holder_in(&file)));

@@ -34,12 +34,12 @@ impl Jenkins {
     fn get(&self, path: &str, what: &str) -> Result<String> {
         let url = self.base.join(path).map_err(|e| Error::usage(e.to_string()))?;
         let response = self.client.check(self.client.get(&url, &self.auth, None)?, what)?;
-        response.text().map_err(|e| Error::remote(messages::unreadable(what, &e.to_string())))
+        response.text().map_err(|e| Error::remote(messages::jenkins_unreadable(what, &e.to_string())))
     }
 
     fn json(&self, path: &str, what: &str) -> Result<Value> {
         serde_json::from_str(&self.get(path, what)?)
-            .map_err(|e| Error::remote(messages::unreadable(what, &e.to_string())))
+            .map_err(|e| Error::remote(messages::jenkins_unreadable(what, &e.to_string())))
     }
 
     pub fn job_path(job: &str) -> String {
@@ -48,13 +48,13 @@ impl Jenkins {
 
     /// The `config.xml` of `job` (`folder/name`).
     pub fn config(&self, job: &str) -> Result<String> {
-        self.get(&format!("{}config.xml", Self::job_path(job)), &format!("the config of job {job}"))
+        self.get(&format!("{}config.xml", Self::job_path(job)), &messages::what_job_config(job))
     }
 
     /// Every pipeline and multibranch job, by full name, folders walked.
     pub fn all_jobs(&self) -> Result<Vec<String>> {
         let tree = "api/json?tree=jobs[name,jobs[name,jobs[name,jobs[name,jobs[name]]]]]";
-        let root = self.json(tree, "the job list")?;
+        let root = self.json(tree, &messages::what_job_list())?;
         let mut names = Vec::new();
         collect(&root, "", &mut names);
         Ok(names)
@@ -62,7 +62,7 @@ impl Jenkins {
 
     /// Plugin short name -> version.
     pub fn plugins(&self) -> Result<BTreeMap<String, String>> {
-        let doc = self.json("pluginManager/api/json?depth=1", "the plugin list")?;
+        let doc = self.json("pluginManager/api/json?depth=1", &messages::what_plugin_list())?;
         Ok(doc["plugins"]
             .as_array()
             .into_iter()

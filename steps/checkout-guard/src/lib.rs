@@ -48,13 +48,12 @@ pub struct LockReport {
 
 impl LockReport {
     pub fn line(&self) -> String {
-        let (action, reason) = match &self.decision {
-            Decision::Remove(reason) if self.dry_run => ("would remove", reason),
-            Decision::Remove(reason) => ("removed", reason),
-            Decision::Keep(reason) => ("kept", reason),
-            Decision::Failed(reason) => ("not removed", reason),
-        };
-        format!("{action} {}: {reason}", self.path.display())
+        match &self.decision {
+            Decision::Remove(reason) if self.dry_run => messages::lock_would_remove(&self.path, reason),
+            Decision::Remove(reason) => messages::lock_removed(&self.path, reason),
+            Decision::Keep(reason) => messages::lock_kept(&self.path, reason),
+            Decision::Failed(reason) => messages::lock_not_removed(&self.path, reason),
+        }
     }
 }
 
@@ -81,17 +80,29 @@ fn sweep(
     let mut reports = Vec::new();
     for lock in locks::lock_files(repo.git_dir, walk) {
         let mut decision = match &guarded {
-            Some(holder) => Decision::Keep(messages::guarded(holder)),
+            Some(holder) => Decision::Keep(messages::guarded(&holder.describe())),
             None => locks::decide(&lock, &repo.path, min_age, processes),
         };
         if matches!(decision, Decision::Remove(_)) && !dry_run {
             if let Err(e) = lock.remove() {
-                decision = Decision::Failed(messages::cannot_remove(&lock.path, lock.is_folder(), &e));
+                decision = Decision::Failed(cannot_remove(&lock, &e));
             }
         }
         reports.push(LockReport { path: lock.path, decision, dry_run });
     }
     reports
+}
+
+/// Why a stale `lock` could not be removed, and what to do about it.
+fn cannot_remove(lock: &locks::Lock, error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match error.raw_os_error() {
+        _ if lock.is_folder() => messages::cannot_remove_folder(&lock.path, &text),
+        Some(libc::EACCES | libc::EPERM | libc::EROFS) => {
+            messages::cannot_remove_denied(lock.path.parent().unwrap_or(&lock.path), &text)
+        }
+        _ => messages::cannot_remove(&lock.path, &text),
+    }
 }
 
 /// `checkout-guard exec`.
@@ -116,13 +127,14 @@ pub struct Executed {
 impl Exec {
     pub fn run(&self) -> Result<Executed> {
         let shown = self.command.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ");
-        let Some(program) = self.command.first() else { return Err(Error::usage(messages::NO_COMMAND)) };
+        let Some(program) = self.command.first() else { return Err(Error::usage(messages::no_command())) };
         let dir = guard::canonical_dir(&self.dir)?;
         let started = Instant::now();
         let guard = match guard::acquire(&dir, self.wait)? {
             Ok(guard) => guard,
             Err(holder) => {
-                log::error(messages::guard_timeout(&dir, self.wait, holder.as_ref()));
+                let who = holder.as_ref().map_or_else(messages::held_by_unknown, guard::Holder::describe);
+                log::error(messages::guard_timeout(&dir, self.wait, &who, EXIT_GUARD_TIMEOUT));
                 let waited_ms = started.elapsed().as_millis();
                 let exit_code = EXIT_GUARD_TIMEOUT;
                 return Ok(Executed { command: shown, exit_code, waited_ms, locks: Vec::new(), guard_holder: holder });
@@ -135,7 +147,7 @@ impl Exec {
                 let processes = locks::Processes::scan();
                 let mut walk = Walk::default();
                 let locks = sweep(repo, self.stale_after, &processes, Sweeper::GuardHolder, &mut walk);
-                walk.too_deep.iter().for_each(|d| log::warn(messages::too_deep(d)));
+                walk.too_deep.iter().for_each(|d| log::warn(messages::too_deep(d, locks::MAX_DEPTH)));
                 locks
             }
             None => Vec::new(),
@@ -243,7 +255,7 @@ impl Outcome for Executed {
     }
 
     fn summary(&self) -> String {
-        format!("{} exited {}", self.command, self.exit_code)
+        messages::exec_summary(&self.command, self.exit_code)
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {
@@ -264,7 +276,7 @@ impl Cleaned {
 impl Outcome for Cleaned {
     fn text(&self) -> String {
         let mut lines: Vec<String> = self.locks.iter().map(LockReport::line).collect();
-        lines.extend(self.not_searched.iter().map(|d| messages::too_deep(d)));
+        lines.extend(self.not_searched.iter().map(|d| messages::too_deep(d, locks::MAX_DEPTH)));
         let removed = self.count(|d| matches!(d, Decision::Remove(_)));
         let failed = self.count(|d| matches!(d, Decision::Failed(_)));
         let kept = self.locks.len() - removed - failed;
@@ -308,7 +320,7 @@ impl Lint {
     pub fn run(mut self) -> Result<Linted> {
         let mut sources: Vec<(String, String)> = Vec::new();
         for file in &self.files {
-            let text = std::fs::read_to_string(file).map_err(|e| Error::io("cannot read", file, e))?;
+            let text = std::fs::read_to_string(file).map_err(|e| Error::io(&messages::cannot_read(), file, e))?;
             sources.push((file.display().to_string(), text));
         }
         if let Some(jenkins) = &self.jenkins {
@@ -324,7 +336,7 @@ impl Lint {
             }
         }
         if sources.is_empty() {
-            return Err(Error::usage(messages::NO_CONFIG));
+            return Err(Error::usage(messages::no_config()));
         }
         let mut jobs = Vec::new();
         for (job, text) in sources {
@@ -343,15 +355,15 @@ impl Outcome for Linted {
         let mut lines = Vec::new();
         for job in &self.jobs {
             if job.findings.is_empty() {
-                lines.push(format!("{}: lightweight checkout applies", job.job));
+                lines.push(messages::lint_job_clean(&job.job));
                 continue;
             }
-            lines.push(format!("{}:", job.job));
+            lines.push(messages::lint_job(&job.job));
             for f in &job.findings {
-                let severity = if f.severity == lint::Severity::Error { "error" } else { "warning" };
-                lines.push(format!("  {severity} [{}] {}: {}", f.id, f.value, f.message));
+                let error = f.severity == lint::Severity::Error;
+                lines.push(format!("  {}", messages::lint_finding(error, f.id, &f.value, &f.message)));
                 if !f.fix.is_empty() {
-                    lines.push(format!("    fix: {}", f.fix));
+                    lines.push(format!("    {}", messages::lint_fix(&f.fix)));
                 }
             }
         }
@@ -360,7 +372,7 @@ impl Outcome for Linted {
     }
 
     fn summary(&self) -> String {
-        format!("{} job(s): {} error(s), {} warning(s)", self.jobs.len(), self.errors, self.warnings)
+        messages::lint_summary(self.jobs.len(), self.errors, self.warnings)
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {

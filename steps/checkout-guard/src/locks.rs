@@ -210,7 +210,7 @@ impl Processes {
         let mut seen = Processes::default();
         let me = std::process::id();
         let Ok(entries) = std::fs::read_dir("/proc") else {
-            seen.blind = Some(messages::PROC_UNREADABLE.to_string());
+            seen.blind = Some(messages::proc_unreadable());
             return seen;
         };
         let mut unreadable = Vec::new();
@@ -333,7 +333,7 @@ fn gc_pid(record: &str, age: Duration, here: &str, probe: fn(i32) -> Liveness) -
     let mut parts = record.split_whitespace();
     let (pid, host) = (parts.next().and_then(|p| p.parse::<i32>().ok()).filter(|p| *p > 0), parts.next().unwrap_or(""));
     if age > GC_PID_STALE {
-        return Decision::Remove(messages::GC_PID_OLD.to_string());
+        return Decision::Remove(messages::gc_pid_old());
     }
     match pid {
         Some(pid) if host == here => match probe(pid) {

@@ -11,19 +11,9 @@ use deckhand_common::options::CommonArgs;
 use deckhand_common::output::{run_step_with, Outcome};
 use deckhand_common::{secret, Error, ErrorKind};
 
-const EXAMPLES: &str = "Examples:
-  checkout-guard lint $JENKINS_HOME/jobs/shop/jobs/web/config.xml
-  checkout-guard lint --jenkins-url https://jenkins.example --all --fetch-versions   # JENKINS_USER_ID / JENKINS_API_TOKEN
-  checkout-guard exec --dir ws --wait 10m --stale-after 15m -- git -C ws fetch --prune origin
-  checkout-guard clean $JENKINS_HOME/workspace $JENKINS_HOME/caches --min-age 1h --dry-run
-
-Exit codes: lint 0 clean, 1 warnings, 2 errors; exec the command's own code, 75 when the guard was not
-free in time; all: 64 usage, 65 bad input, 69 server or network, 70 internal, 77 credentials refused,
-130 interrupted.";
-
 /// Keep Jenkins' lightweight-checkout fallback and stale git lock files from breaking pipelines.
 #[derive(Parser, Debug)]
-#[command(name = "checkout-guard", version, after_help = EXAMPLES)]
+#[command(name = "checkout-guard", version, after_help = messages::EXAMPLES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -1,161 +1,287 @@
-//! User-facing messages of checkout-guard, kept together for translation.
+//! User-facing messages of checkout-guard: its catalogue (`locales/{en,zh-CN}/checkout-guard.ftl`),
+//! and one function per message, over plain values (names, numbers, paths, durations).
 
 use std::path::Path;
 use std::time::Duration;
 
-use crate::guard::Holder;
+use deckhand_common::i18n::{Catalogue, FluentArgs};
+use deckhand_common::tr;
 
-pub const NO_COMMAND: &str = "no command: give it after --, e.g. checkout-guard exec --dir ws -- git -C ws fetch";
-pub const NO_CONFIG: &str = "nothing to lint: give config.xml files, or --jenkins-url with --job or --all";
+/// checkout-guard's messages in every language.
+pub(crate) static CATALOGUE: Catalogue = Catalogue::new(
+    include_str!("../locales/en/checkout-guard.ftl"),
+    include_str!("../locales/zh-CN/checkout-guard.ftl"),
+);
 
-pub fn no_parent(dir: &Path) -> String {
-    format!("the folder that holds {} does not exist", dir.display())
-}
+deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
 
-pub fn not_a_folder(dir: &Path) -> String {
-    format!("{} is not a folder", dir.display())
-}
+/// `--help`'s examples and exit codes (its Chinese is `after-help` in `locales/zh-CN/help.ftl`).
+pub const EXAMPLES: &str = "Examples:
+  checkout-guard lint $JENKINS_HOME/jobs/shop/jobs/web/config.xml
+  checkout-guard lint --jenkins-url https://jenkins.example --all --fetch-versions   # JENKINS_USER_ID / JENKINS_API_TOKEN
+  checkout-guard exec --dir ws --wait 10m --stale-after 15m -- git -C ws fetch --prune origin
+  checkout-guard clean $JENKINS_HOME/workspace $JENKINS_HOME/caches --min-age 1h --dry-run
 
-pub fn cannot_run(command: &str, why: &str) -> String {
-    format!("cannot run {command}: {why}")
-}
+Exit codes: lint 0 clean, 1 warnings, 2 errors; exec the command's own code, 75 when the guard was not
+free in time; all: 64 usage, 65 bad input, 69 server or network, 70 internal, 77 credentials refused,
+130 interrupted.";
 
-fn holder(holder: Option<&Holder>) -> String {
-    match holder {
-        Some(h) => format!(
-            "held by pid {} on {}{} since {}",
-            h.pid,
-            h.host,
-            h.build_tag.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
-            h.started
-        ),
-        None => "held by another process".to_string(),
+/// A duration as people read it: to the second, or in milliseconds under a second.
+fn span(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        tr!(CATALOGUE, "duration-millis", ms = d.as_millis() as u64)
+    } else {
+        deckhand_common::messages::duration(d)
     }
 }
 
-pub fn guard_timeout(dir: &Path, wait: Duration, who: Option<&Holder>) -> String {
-    format!(
-        "the guard of {} was not free within {}: {}; exit {}",
-        dir.display(),
-        humantime::format_duration(wait),
-        holder(who),
-        crate::EXIT_GUARD_TIMEOUT
-    )
+// ---- usage and input ----
+
+pub fn no_command() -> String {
+    tr!(CATALOGUE, "no-command")
 }
 
-pub fn guarded(who: &Holder) -> String {
-    format!("guarded: a checkout-guard exec is running on this repository ({})", holder(Some(who)))
+pub fn no_config() -> String {
+    tr!(CATALOGUE, "no-config")
 }
 
-pub fn bad_jenkins_url(url: &str, why: &str) -> String {
-    format!("--jenkins-url {url:?} is not a URL: {why}")
+pub fn no_parent(dir: &Path) -> String {
+    tr!(CATALOGUE, "no-parent", dir = dir)
 }
 
-pub fn unreadable(what: &str, why: &str) -> String {
-    format!("{what} from Jenkins cannot be read: {why}")
+pub fn not_a_folder(dir: &Path) -> String {
+    tr!(CATALOGUE, "not-a-folder", dir = dir)
 }
 
-pub fn bad_config(source: &str, why: &str) -> String {
-    format!("{source} is not a readable config.xml: {why}")
+pub fn cannot_run(command: &str, why: &str) -> String {
+    tr!(CATALOGUE, "cannot-run", command = command, why = why)
+}
+
+/// The `what` of a failed read ([`deckhand_common::Error::io`]): "cannot read".
+pub fn cannot_read() -> String {
+    tr!(CATALOGUE, "cannot-read")
 }
 
 pub fn bad_version_pair(pair: &str) -> String {
-    format!("--versions {pair:?}: use plugin=version pairs, e.g. git=5.2.1,workflow-cps=3894.v1")
+    tr!(CATALOGUE, "bad-version-pair", pair = format!("{pair:?}"))
 }
 
-pub const PROC_UNREADABLE: &str = "/proc cannot be read, so no process can be seen";
+// ---- Jenkins ----
 
-pub fn processes_unreadable(count: usize, pid: u32, uid: u32) -> String {
-    format!("/proc of {count} process(es) (e.g. pid {pid}) cannot be read as uid {uid}, so one of them may hold it")
+pub fn bad_jenkins_url(url: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-jenkins-url", url = format!("{url:?}"), why = why)
 }
 
-pub fn processes_hidden(uid: u32) -> String {
-    format!("/proc is mounted with hidepid, so uid {uid} cannot see other users' processes")
+pub fn jenkins_unreadable(what: &str, why: &str) -> String {
+    tr!(CATALOGUE, "jenkins-unreadable", what = what, why = why)
 }
 
-pub fn held_open(pid: u32, comm: &str) -> String {
-    format!("live: process {pid} ({comm}) has it open")
+pub fn what_job_config(job: &str) -> String {
+    tr!(CATALOGUE, "what-job-config", job = job)
 }
 
-pub fn git_works_here(pid: u32) -> String {
-    format!("live: git process {pid} works in this repository")
+pub fn what_job_list() -> String {
+    tr!(CATALOGUE, "what-job-list")
 }
 
-fn rounded(age: Duration) -> String {
-    humantime::format_duration(Duration::from_secs(age.as_secs())).to_string()
+pub fn what_plugin_list() -> String {
+    tr!(CATALOGUE, "what-plugin-list")
 }
 
-pub fn young(age: Duration, min_age: Duration) -> String {
-    format!("young: {} old, under {}", rounded(age), humantime::format_duration(min_age))
-}
-
-pub fn unprovable(why: &str) -> String {
-    format!("cannot prove stale: {why}; run as root (or as the user of every git process) to remove it")
-}
-
-pub fn stale(age: Duration) -> String {
-    format!("stale: {} old, no process holds it or works in the repository", rounded(age))
-}
-
-pub const GC_PID_OLD: &str = "stale: gc.pid older than 12 hours (git's rule)";
-
-pub fn gc_pid_gone(pid: i32) -> String {
-    format!("stale: gc.pid names process {pid} on this host, which is gone (git's rule)")
-}
-
-pub fn gc_pid_other_user(pid: i32) -> String {
-    format!("live: gc.pid names process {pid} on this host, which exists as another user's process (kill: EPERM)")
-}
-
-pub fn gc_pid_live(pid: i32, host: &str) -> String {
-    format!("live: gc.pid of process {pid} on {host} (git's rule: kept for 12 hours)")
-}
-
-/// Why a stale lock could not be removed, and what to do about it.
-pub fn cannot_remove(path: &Path, is_folder: bool, error: &std::io::Error) -> String {
-    let fix = match error.raw_os_error() {
-        _ if is_folder => {
-            format!(
-                "it is a folder, not git's lock file: look at it, then remove it by hand (rm -r {})",
-                path.display()
-            )
-        }
-        Some(libc::EACCES) | Some(libc::EPERM) | Some(libc::EROFS) => {
-            format!("run as the owner of {} (or root), or remove it by hand", path.parent().unwrap_or(path).display())
-        }
-        _ => format!("remove it by hand (rm {}) once no git works in the repository", path.display()),
-    };
-    format!("cannot remove it: {error}; {fix}")
-}
-
-pub fn locked_out(command: &str, lock: &Path, why: &str) -> String {
-    format!("not running {command}: {} blocks git: {why}", lock.display())
-}
-
-pub fn guard_not_a_file(path: &Path, what: &str) -> String {
-    format!(
-        "the guard file {} is {what}, not a regular file of its own (checkout-guard never creates one): \
-         find what put it there, remove it, and run again",
-        path.display()
-    )
-}
-
-pub const CANNOT_OPEN_GUARD: &str = "cannot open the guard file";
-pub const A_SYMLINK: &str = "a symlink";
-pub const A_FOLDER: &str = "a folder";
-pub const A_HARD_LINK: &str = "a hard link to another file";
-pub const A_SPECIAL_FILE: &str = "a FIFO, socket or device";
-
-pub fn too_deep(dir: &Path) -> String {
-    format!(
-        "not searched: {} is more than {} folders down; give it as a ROOT of its own to clean it",
-        dir.display(),
-        crate::locks::MAX_DEPTH
-    )
+pub fn bad_config(source: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-config", source = source, why = why)
 }
 
 pub fn xml_too_deep(limit: usize) -> String {
-    format!("its elements nest deeper than {limit} levels (a job's config.xml nests about 10)")
+    tr!(CATALOGUE, "xml-too-deep", limit = limit)
+}
+
+// ---- lint ----
+
+/// A lint rule's finding message or fix, by the catalogue id its rule names.
+pub fn lint_text(id: &str, args: &FluentArgs) -> String {
+    CATALOGUE.text(id, args)
+}
+
+pub fn plugin_too_old(name: &str, version: &str, minimum: &str) -> String {
+    tr!(CATALOGUE, "plugin-too-old", name = name, version = version, minimum = minimum)
+}
+
+pub fn plugin_missing(name: &str, minimum: &str) -> String {
+    tr!(CATALOGUE, "plugin-missing", name = name, minimum = minimum)
+}
+
+pub fn lint_job_clean(job: &str) -> String {
+    tr!(CATALOGUE, "lint-job-clean", job = job)
+}
+
+pub fn lint_job(job: &str) -> String {
+    tr!(CATALOGUE, "lint-job", job = job)
+}
+
+/// One finding's line; `error` says whether it is an error or a warning.
+pub fn lint_finding(error: bool, id: &str, value: &str, message: &str) -> String {
+    if error {
+        tr!(CATALOGUE, "lint-error", id = id, value = value, message = message)
+    } else {
+        tr!(CATALOGUE, "lint-warning", id = id, value = value, message = message)
+    }
+}
+
+pub fn lint_fix(fix: &str) -> String {
+    tr!(CATALOGUE, "lint-fix", fix = fix)
+}
+
+pub fn lint_summary(jobs: usize, errors: usize, warnings: usize) -> String {
+    tr!(CATALOGUE, "lint-summary", jobs = jobs, errors = errors, warnings = warnings)
+}
+
+// ---- the guard ----
+
+/// Who holds a guard: its pid, host, build (Jenkins' BUILD_TAG, if recorded) and start time.
+pub fn held_by(pid: u32, host: &str, build: Option<&str>, started: &str) -> String {
+    match build {
+        Some(build) => tr!(CATALOGUE, "held-by-build", pid = pid, host = host, build = build, started = started),
+        None => tr!(CATALOGUE, "held-by", pid = pid, host = host, started = started),
+    }
+}
+
+pub fn held_by_unknown() -> String {
+    tr!(CATALOGUE, "held-by-unknown")
+}
+
+/// `holder` is [`held_by`] or [`held_by_unknown`]; `code` the exit code that follows.
+pub fn guard_timeout(dir: &Path, wait: Duration, holder: &str, code: u8) -> String {
+    tr!(CATALOGUE, "guard-timeout", dir = dir, wait = span(wait), holder = holder, code = code)
+}
+
+/// The `what` of an interruption while waiting ("stopped by SIGTERM while waiting for the guard").
+pub fn while_waiting_for_guard() -> String {
+    tr!(CATALOGUE, "while-waiting-for-guard")
+}
+
+/// The `what` of a failure to open the guard file ([`deckhand_common::Error::io`]).
+pub fn cannot_open_guard() -> String {
+    tr!(CATALOGUE, "cannot-open-guard")
+}
+
+/// `what` is one of the `guard_is_*` phrases.
+pub fn guard_not_a_file(path: &Path, what: &str) -> String {
+    tr!(CATALOGUE, "guard-not-a-file", path = path, what = what)
+}
+
+pub fn guard_is_symlink() -> String {
+    tr!(CATALOGUE, "guard-is-symlink")
+}
+
+pub fn guard_is_folder() -> String {
+    tr!(CATALOGUE, "guard-is-folder")
+}
+
+pub fn guard_is_hard_link() -> String {
+    tr!(CATALOGUE, "guard-is-hard-link")
+}
+
+pub fn guard_is_special() -> String {
+    tr!(CATALOGUE, "guard-is-special")
+}
+
+pub fn exec_summary(command: &str, code: u8) -> String {
+    tr!(CATALOGUE, "exec-summary", command = command, code = code)
+}
+
+pub fn locked_out(command: &str, lock: &Path, why: &str) -> String {
+    tr!(CATALOGUE, "locked-out", command = command, lock = lock, why = why)
+}
+
+// ---- lock decisions: the reasons ----
+
+pub fn guarded(holder: &str) -> String {
+    tr!(CATALOGUE, "guarded", holder = holder)
+}
+
+pub fn proc_unreadable() -> String {
+    tr!(CATALOGUE, "proc-unreadable")
+}
+
+pub fn processes_unreadable(count: usize, pid: u32, uid: u32) -> String {
+    tr!(CATALOGUE, "processes-unreadable", count = count, pid = pid, uid = uid)
+}
+
+pub fn processes_hidden(uid: u32) -> String {
+    tr!(CATALOGUE, "processes-hidden", uid = uid)
+}
+
+pub fn held_open(pid: u32, comm: &str) -> String {
+    tr!(CATALOGUE, "held-open", pid = pid, comm = comm)
+}
+
+pub fn git_works_here(pid: u32) -> String {
+    tr!(CATALOGUE, "git-works-here", pid = pid)
+}
+
+pub fn young(age: Duration, min_age: Duration) -> String {
+    tr!(CATALOGUE, "young", age = span(age), min_age = span(min_age))
+}
+
+pub fn unprovable(why: &str) -> String {
+    tr!(CATALOGUE, "unprovable", why = why)
+}
+
+pub fn stale(age: Duration) -> String {
+    tr!(CATALOGUE, "stale", age = span(age))
+}
+
+pub fn gc_pid_old() -> String {
+    tr!(CATALOGUE, "gc-pid-old")
+}
+
+pub fn gc_pid_gone(pid: i32) -> String {
+    tr!(CATALOGUE, "gc-pid-gone", pid = pid)
+}
+
+pub fn gc_pid_other_user(pid: i32) -> String {
+    tr!(CATALOGUE, "gc-pid-other-user", pid = pid)
+}
+
+pub fn gc_pid_live(pid: i32, host: &str) -> String {
+    tr!(CATALOGUE, "gc-pid-live", pid = pid, host = host)
+}
+
+/// A lock folder (not git's lock file) that could not be removed.
+pub fn cannot_remove_folder(path: &Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-remove-folder", path = path, error = error)
+}
+
+/// A lock that could not be removed for lack of permission on its folder `dir`.
+pub fn cannot_remove_denied(dir: &Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-remove-denied", dir = dir, error = error)
+}
+
+pub fn cannot_remove(path: &Path, error: &str) -> String {
+    tr!(CATALOGUE, "cannot-remove", path = path, error = error)
+}
+
+pub fn too_deep(dir: &Path, limit: usize) -> String {
+    tr!(CATALOGUE, "too-deep", dir = dir, limit = limit)
+}
+
+// ---- lock decisions: the lines ----
+
+pub fn lock_would_remove(path: &Path, reason: &str) -> String {
+    tr!(CATALOGUE, "lock-would-remove", path = path, reason = reason)
+}
+
+pub fn lock_removed(path: &Path, reason: &str) -> String {
+    tr!(CATALOGUE, "lock-removed", path = path, reason = reason)
+}
+
+pub fn lock_kept(path: &Path, reason: &str) -> String {
+    tr!(CATALOGUE, "lock-kept", path = path, reason = reason)
+}
+
+pub fn lock_not_removed(path: &Path, reason: &str) -> String {
+    tr!(CATALOGUE, "lock-not-removed", path = path, reason = reason)
 }
 
 pub fn clean_summary(
@@ -166,7 +292,45 @@ pub fn clean_summary(
     kept: usize,
     failed: usize,
 ) -> String {
-    let verb = if dry_run { "would remove" } else { "removed" };
-    let failed = if failed > 0 { format!(", could not remove {failed}") } else { String::new() };
-    format!("{repositories} repositories, {locks} lock files: {verb} {removed}, kept {kept}{failed}")
+    if dry_run {
+        tr!(
+            CATALOGUE,
+            "clean-summary-dry-run",
+            repositories = repositories,
+            locks = locks,
+            removed = removed,
+            kept = kept
+        )
+    } else if failed > 0 {
+        tr!(
+            CATALOGUE,
+            "clean-summary-failed",
+            repositories = repositories,
+            locks = locks,
+            removed = removed,
+            kept = kept,
+            failed = failed
+        )
+    } else {
+        tr!(CATALOGUE, "clean-summary", repositories = repositories, locks = locks, removed = removed, kept = kept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use deckhand_common::i18n::{check, Catalogue, FluentArgs, Lang};
+
+    const HELP: &str = include_str!("../locales/zh-CN/help.ftl");
+
+    #[test]
+    fn the_chinese_help_parses_and_keeps_the_examples_as_written() {
+        let ids = check::messages(HELP).unwrap();
+        for id in ["about", "after-help", "lint-about", "lint-arg-jobs", "exec-arg-stale_after", "clean-arg-min_age"] {
+            assert!(ids.contains_key(id), "{id}");
+        }
+        let help = Catalogue::new(HELP, HELP);
+        let after = help.text_in(Lang::ZhCn, "after-help", &FluentArgs::new());
+        assert!(after.starts_with("示例：\n  checkout-guard lint $JENKINS_HOME/"), "{after}");
+        assert!(after.contains("\n\n退出码：lint 0"), "{after}");
+    }
 }
