@@ -1140,7 +1140,9 @@ fn a_missing_image_is_diagnosed_in_chinese_under_a_chinese_locale() {
     assert!(out.stderr.contains("  事件：\n"), "{out:?}");
     assert!(out.stderr.contains("Failed: Failed to pull image \"registry.example/shop/web:pull-missing\""), "{out:?}");
     assert!(
-        out.stderr.contains("镜像仓库中找不到该镜像：`registry.example/shop/web:pull-missing` 不存在，请检查镜像仓库名称和标签"),
+        out.stderr.contains(
+            "镜像仓库中找不到该镜像：`registry.example/shop/web:pull-missing` 不存在，请检查镜像仓库名称和标签"
+        ),
         "{out:?}"
     );
     assert!(out.stderr.contains("修订版本 1 已在 Release 历史中记为失败"), "{out:?}");
@@ -1197,7 +1199,8 @@ fn english_is_the_default_language() {
     assert!(out.stderr.contains("the rollout failed: pod web-web-"), "{out:?}");
     assert!(out.stderr.contains("(container web) in namespace shop"), "{out:?}");
     assert!(
-        out.stderr.contains("hint: image not found in registry: `registry.example/shop/web:pull-missing` does not exist"),
+        out.stderr
+            .contains("hint: image not found in registry: `registry.example/shop/web:pull-missing` does not exist"),
         "{out:?}"
     );
     assert!(out.stderr.contains("revision 1 is recorded failed in the release history"), "{out:?}");

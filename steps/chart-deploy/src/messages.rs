@@ -10,10 +10,8 @@ use deckhand_common::messages::duration;
 use deckhand_common::tr;
 
 /// chart-deploy's messages in every language.
-pub(crate) static CATALOGUE: Catalogue = Catalogue::new(
-    include_str!("../locales/en/chart-deploy.ftl"),
-    include_str!("../locales/zh-CN/chart-deploy.ftl"),
-);
+pub(crate) static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/chart-deploy.ftl"), include_str!("../locales/zh-CN/chart-deploy.ftl"));
 
 deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
 
@@ -620,4 +618,9 @@ pub fn summary(release: &str, revision: u32, status: &str, namespace: &str) -> S
 
 pub fn after_help() -> String {
     tr!(CATALOGUE, "after-help")
+}
+
+/// The examples of `--help` in `lang`.
+pub fn after_help_in(lang: deckhand_common::i18n::Lang) -> String {
+    CATALOGUE.text_in(lang, "after-help", &deckhand_common::i18n::FluentArgs::new())
 }

@@ -47,7 +47,7 @@ fn image_pulls_by_runtime_final_or_not() {
     let cases: [(&str, bool, &str); 10] = [
         ("web-6c9f8d7b5d-2b4kx", true, &not_found), // containerd: not found (ErrImagePull)
         ("web-6c9f8d7b5d-x2k8p", true, &refused),   // containerd: 401 from the token service
-        ("web-6c9f8d7b5d-9wq7z", true, &tls), // containerd: x509
+        ("web-6c9f8d7b5d-9wq7z", true, &tls),       // containerd: x509
         ("web-6c9f8d7b5d-l5m2n", false, &unreachable), // containerd: i/o timeout
         ("proxy-5f7c9b8d4-r8t6v", false, &rate_limit), // containerd: Docker Hub's 429
         ("web-6c9f8d7b5d-h7j4c", true, &not_found), // CRI-O: manifest unknown
