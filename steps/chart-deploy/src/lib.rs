@@ -1,10 +1,12 @@
 //! Deploys a local chart with the real helm CLI and waits for it by watching the cluster.
 //!
-//! [`Deploy::run`] is the whole action: connect and check versions ([`helm`]), recover or explain
-//! a release stuck in `pending-*` ([`release`]), pre-flight checks against the rendered manifest
-//! ([`preflight`], [`manifest`]), `helm upgrade --install` without helm's wait, then our own
-//! watch-based wait ([`watch`]) that stops at the first failure with a diagnosis ([`diagnose`]),
-//! and `--atomic` undo.
+//! [`Deploy::run`] is the whole action, in named pieces: connect and choose a helm for the cluster
+//! ([`helm`]); the pre-flight (versions, the namespace, a release stuck in `pending-*` recovered or
+//! explained ([`release`]), checks against the rendered manifest ([`preflight`], [`manifest`]));
+//! `helm upgrade --install` without helm's wait; our own watch-based wait ([`watch`]) that stops at
+//! the first failure with a diagnosis ([`diagnose`]); then the report, or the failed revision
+//! recorded and the `--atomic` undo. Every helm call goes through one [`HelmOnCluster`]: the helm
+//! binary, the child kubeconfig and the cluster arguments, built once.
 
 pub mod diagnose;
 pub mod form;
