@@ -157,7 +157,7 @@ result-planned = { $workload }：计划 { $count } 个副本
 result-ready-after = 等待 { $seconds } 秒后就绪
 not-waited = 未等待（未指定 --timeout）；指定 --timeout 5m 即可等待，0 表示一直等待
 result-cluster = 集群：{ $server }（Kubernetes { $version }），helm { $helm }
-summary = Release { $release } 修订版本 { $revision } { $status }（命名空间 { $namespace }）
+summary = Release { $release } 修订版本 { $revision }：{ $status }（命名空间 { $namespace }）
 
 ## --help
 after-help = 示例：
