@@ -201,7 +201,7 @@ fn install_then_upgrade_waits_until_ready_in_every_pair() {
         assert!(out.stdout.contains("release web in namespace shop: revision 1 is deployed"), "{out:?}");
         assert!(out.stdout.contains("chart: web 0.3.0 (app 2.0.1)"), "{out:?}");
         assert!(out.stdout.contains("deployment/web-web: 1/1 ready"), "{out:?}");
-        assert!(out.stderr.contains("waiting for 1 workload(s) to be ready, at most 1m"), "{out:?}");
+        assert!(out.stderr.contains("waiting for 1 workload to be ready, at most 1m 0s"), "{out:?}");
         assert!(kube.timeline().iter().any(|l| l.contains("pod-ready shop/web-web-")), "a pod really turned ready");
 
         let args = ["--timeout", "60s", "--replicas", "3", "--set", "image.tag=ready-after-100", "--output", "json"];
@@ -242,7 +242,7 @@ fn atomic_rolls_back_to_the_last_verified_revision_in_every_pair() {
 
         let out = deploy_in(&kube, cell, &["--atomic", "--grace", "1s", "--set", "image.tag=crash"]);
         assert_eq!(out.code, 7, "{cell:?}: {out:?}");
-        assert!(out.stderr.contains("--atomic without --timeout: waiting at most 5m"), "{out:?}");
+        assert!(out.stderr.contains("--atomic without --timeout: waiting at most 5m 0s"), "{out:?}");
         assert!(out.stderr.contains("is in CrashLoopBackOff"), "{out:?}");
         assert!(out.stderr.contains("revision 3 is recorded failed"), "{out:?}");
         assert!(out.stderr.contains("--atomic: rolled back to revision 1"), "{out:?}");
@@ -652,7 +652,7 @@ fn preflight_names_every_problem_and_changes_nothing() {
     ];
     let out = deploy(&kube, &helm, &args);
     assert_eq!(out.code, 3, "{out:?}");
-    assert!(out.stderr.contains("pre-flight found 3 problem(s); nothing was changed"), "{out:?}");
+    assert!(out.stderr.contains("pre-flight found 3 problems; nothing was changed"), "{out:?}");
     assert!(
         out.stderr
             .contains("imagePullSecret `harbor-pull` (used by deployment/web-web) does not exist in namespace `shop`"),
@@ -759,7 +759,7 @@ fn pending_first_install_is_removed_then_installed() {
 
     let out = deploy(&kube, &helm, &["--timeout", "60s", "--recover-pending"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("removed the pending revision(s) 1"), "{out:?}");
+    assert!(out.stdout.contains("removed the pending revision 1 of its unfinished first install"), "{out:?}");
     assert!(out.stdout.contains("revision 1 is deployed"), "{out:?}");
     assert!(kube.requests().contains(&"DELETE /api/v1/namespaces/shop/secrets/sh.helm.release.v1.web.v1".to_string()));
 }
@@ -786,7 +786,7 @@ fn dry_run_changes_nothing() {
     let out = deploy(&kube, &helm, &["--dry-run", "--replicas", "2", "--timeout", "1m"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("would be deployed (dry run)"), "{out:?}");
-    assert!(out.stdout.contains("deployment/web-web: 2 replica(s) planned"), "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web: 2 replicas planned"), "{out:?}");
     assert!(!changed_anything(&kube), "{:?}", kube.requests());
 }
 
@@ -1096,4 +1096,118 @@ fn generic_environment_names_change_nothing() {
     let out = run(&mut cmd);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("release api in namespace other") && out.stdout.contains("ready after"), "{out:?}");
+}
+
+/// The variables that choose a run's language: each language test sets its own and clears the
+/// others, whatever the developer's shell has.
+const LANGUAGE_VARS: [&str; 5] = ["DECKHAND_LANG", "BK_CI_LOCALE_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"];
+
+/// [`deploy`] with the language variables cleared, then `LANG=lang` when given.
+fn deploy_with_lang(kube: &KubeStandin, helm: &Helm, lang: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = deploy_cmd(kube, helm, args);
+    for var in LANGUAGE_VARS {
+        cmd.env_remove(var);
+    }
+    if let Some(lang) = lang {
+        cmd.env("LANG", lang);
+    }
+    let out = run(&mut cmd);
+    for canary in [PASSWORD_CANARY, kube.token.as_str()] {
+        assert!(!out.all().contains(canary), "{canary} leaked: {out:?}");
+    }
+    out
+}
+
+fn has_chinese(text: &str) -> bool {
+    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// The main failure path under a Chinese locale: an image that is not in the registry is
+/// diagnosed, reported and recorded in Chinese; Kubernetes' own words (the reason, the events)
+/// and the names stay as the cluster wrote them.
+#[test]
+fn a_missing_image_is_diagnosed_in_chinese_under_a_chinese_locale() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 200);
+    let args = ["--timeout", "10m", "--grace", "10m", "--set", "image.tag=pull-missing"];
+    let out = deploy_with_lang(&kube, &helm, Some("zh_CN.UTF-8"), &args);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("等待 1 个工作负载就绪，最多等待 10 分 0 秒"), "{out:?}");
+    assert!(out.stderr.contains("deployment/web-web：0/1 就绪"), "{out:?}");
+    assert!(out.stderr.contains("发布失败：pod web-web-"), "{out:?}");
+    assert!(PULL_FAILED.split('|').any(|reason| out.stderr.contains(&format!(" 处于 {reason}"))), "{out:?}");
+    assert!(out.stderr.contains("命名空间 shop 中的 pod web-web-"), "{out:?}");
+    assert!(out.stderr.contains("（容器 web）"), "{out:?}");
+    assert!(out.stderr.contains("  事件：\n"), "{out:?}");
+    assert!(out.stderr.contains("Failed: Failed to pull image \"registry.example/shop/web:pull-missing\""), "{out:?}");
+    assert!(
+        out.stderr.contains(
+            "镜像仓库中找不到该镜像：`registry.example/shop/web:pull-missing` 不存在，请检查镜像仓库名称和标签"
+        ),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("修订版本 1 已在 Release 历史中记为失败"), "{out:?}");
+    for english in ["the rollout failed", "image not found", "waiting for", "in namespace", "recorded failed"] {
+        assert!(!out.stderr.contains(english), "{english:?} is English: {out:?}");
+    }
+    let history = helm_history(&kube, &helm);
+    assert_eq!(history[0]["status"], "failed", "{history:?}");
+    assert!(history[0]["description"].as_str().unwrap().starts_with("chart-deploy：发布失败："), "{history:?}");
+}
+
+/// `--lang zh-CN` wins over an English locale: the result, the progress lines and the `--atomic`
+/// undo are Chinese, while `--output json` keeps its keys and values.
+#[test]
+fn lang_zh_cn_speaks_chinese_and_json_stays_as_it_is() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 200);
+    let out = deploy_with_lang(&kube, &helm, Some("en_US.UTF-8"), &["--lang", "zh-CN", "--timeout", "60s"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("命名空间 shop 中的 Release web：修订版本 1 状态为 deployed"), "{out:?}");
+    assert!(out.stdout.contains("Chart：web 0.3.0（应用版本 2.0.1）"), "{out:?}");
+    assert!(out.stdout.contains("deployment/web-web：1/1 就绪"), "{out:?}");
+    assert!(out.stdout.contains("秒后就绪"), "{out:?}");
+    assert!(out.stdout.contains("集群：https://"), "{out:?}");
+
+    let args = ["--lang", "zh-CN", "--timeout", "60s", "--replicas", "2", "--output", "json"];
+    let out = deploy_with_lang(&kube, &helm, None, &args);
+    assert_eq!(out.code, 0, "{out:?}");
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((report["revision"].as_u64(), report["status"].as_str()), (Some(2), Some("deployed")));
+    assert_eq!(report["workloads"][0]["kind"], "Deployment");
+    assert!(has_chinese(&out.stderr), "progress lines in Chinese: {out:?}");
+
+    let args = ["--lang", "zh-CN", "--atomic", "--grace", "1s", "--set", "image.tag=crash"];
+    let out = deploy_with_lang(&kube, &helm, None, &args);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("指定了 --atomic 但未指定 --timeout：最多等待 5 分 0 秒"), "{out:?}");
+    assert!(out.stderr.contains("处于 CrashLoopBackOff"), "{out:?}");
+    assert!(out.stderr.contains("集群通常能自行恢复，最多等待 1 秒后再判定为失败"), "{out:?}");
+    assert!(out.stderr.contains("CrashLoopBackOff 持续时间超过了宽限期（1 秒）"), "{out:?}");
+    assert!(out.stderr.contains("--atomic：已回滚到修订版本 2"), "{out:?}");
+    assert!(out.stderr.contains("Kubernetes 在反复重启它"), "{out:?}");
+}
+
+/// With no language asked for (no --lang, no locale), chart-deploy speaks English as before.
+#[test]
+fn english_is_the_default_language() {
+    let helm = Helm::new(HELM3);
+    let kube = cluster(&helm, vec![], 200);
+    let args = ["--timeout", "10m", "--grace", "10m", "--set", "image.tag=pull-missing"];
+    let out = deploy_with_lang(&kube, &helm, None, &args);
+    assert_eq!(out.code, 7, "{out:?}");
+    assert!(out.stderr.contains("waiting for 1 workload to be ready, at most 10m 0s"), "{out:?}");
+    assert!(out.stderr.contains("the rollout failed: pod web-web-"), "{out:?}");
+    assert!(out.stderr.contains("(container web) in namespace shop"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("hint: image not found in registry: `registry.example/shop/web:pull-missing` does not exist"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("revision 1 is recorded failed in the release history"), "{out:?}");
+    assert!(!has_chinese(&out.all()), "{out:?}");
+    let out = deploy_with_lang(&kube, &helm, Some("C.UTF-8"), &["--timeout", "60s"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("release web in namespace shop: revision 2 is deployed"), "{out:?}");
+    assert!(!has_chinese(&out.all()), "{out:?}");
 }

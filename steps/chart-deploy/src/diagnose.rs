@@ -323,24 +323,25 @@ pub fn explain(failure: Failure, namespace: &str, evidence: &Evidence) -> Diagno
 }
 
 fn hint(failure: &Failure, namespace: &str, evidence: &Evidence, events: &[Event]) -> Option<String> {
-    let image = failure.image.as_deref().unwrap_or("the image");
+    let image = failure.image.clone().unwrap_or_else(messages::the_image);
+    let image = image.as_str();
     match failure.reason.as_str() {
         "ImagePullBackOff" | "ErrImagePull" => Some(pull_hint(failure, namespace, evidence, events)),
         "InvalidImageName" => Some(messages::hint_invalid_image(image)),
         "ErrImageNeverPull" => Some(messages::hint_never_pull(image)),
         "CrashLoopBackOff" => Some(match &failure.last_exit {
-            Some((_, reason)) if reason == "OOMKilled" => messages::HINT_OOM.to_string(),
-            Some((code, _)) => messages::hint_crash(*code),
-            None => messages::hint_crash(-1),
+            Some((_, reason)) if reason == "OOMKilled" => messages::hint_oom(),
+            Some((code, _)) if *code >= 0 => messages::hint_crash(Some(*code)),
+            _ => messages::hint_crash(None),
         }),
         "CreateContainerConfigError" | "CreateContainerError" => config_hint(&failure.message, namespace),
-        "RunContainerError" => Some(messages::HINT_RUN_CONTAINER.to_string()),
+        "RunContainerError" => Some(messages::hint_run_container()),
         "Unschedulable" => Some(unschedulable_hint(&failure.message, evidence)),
         "FailedCreate" => Some(match quota_parts(&failure.message) {
             Some((quota, detail)) => messages::hint_quota(&quota, &detail),
-            None => messages::HINT_FAILED_CREATE.to_string(),
+            None => messages::hint_failed_create(),
         }),
-        "ProgressDeadlineExceeded" => Some(messages::HINT_PROGRESS_DEADLINE.to_string()),
+        "ProgressDeadlineExceeded" => Some(messages::hint_progress_deadline()),
         "BackoffLimitExceeded" | "DeadlineExceeded" | "Failed" if failure.kind == "Job" => {
             Some(messages::hint_job_failed(&failure.reason))
         }
@@ -349,17 +350,18 @@ fn hint(failure: &Failure, namespace: &str, evidence: &Evidence, events: &[Event
 }
 
 fn pull_hint(failure: &Failure, namespace: &str, evidence: &Evidence, events: &[Event]) -> String {
-    let image = failure.image.as_deref().unwrap_or("the image");
+    let image = failure.image.clone().unwrap_or_else(messages::the_image);
+    let image = image.as_str();
     if let Some(secret) = evidence.missing_pull_secrets.first() {
         return messages::hint_pull_secret_missing(secret, namespace);
     }
     match pull_cause(failure, events) {
         PullCause::NotFound => messages::hint_image_not_found(image),
         PullCause::Refused => messages::hint_pull_refused(image, namespace),
-        PullCause::Tls => messages::HINT_PULL_TLS.to_string(),
-        PullCause::RateLimited => messages::HINT_PULL_RATE_LIMIT.to_string(),
-        PullCause::Unreachable => messages::HINT_PULL_UNREACHABLE.to_string(),
-        PullCause::Other => messages::HINT_PULL_OTHER.to_string(),
+        PullCause::Tls => messages::hint_pull_tls(),
+        PullCause::RateLimited => messages::hint_pull_rate_limit(),
+        PullCause::Unreachable => messages::hint_pull_unreachable(),
+        PullCause::Other => messages::hint_pull_other(),
     }
 }
 
@@ -367,7 +369,7 @@ fn pull_hint(failure: &Failure, namespace: &str, evidence: &Evidence, events: &[
 /// the kubelet's `failed to sync secret cache` while its cache fills.
 fn config_hint(message: &str, namespace: &str) -> Option<String> {
     if message.contains("failed to sync") {
-        return Some(messages::HINT_CONFIG_CACHE.to_string());
+        return Some(messages::hint_config_cache());
     }
     let quoted = regex_lite::Regex::new(r#"(secret|configmap) "([^"]+)" not found"#).ok()?;
     if let Some(c) = quoted.captures(message) {
@@ -377,7 +379,7 @@ fn config_hint(message: &str, namespace: &str) -> Option<String> {
     if let Some(c) = key.captures(message) {
         return Some(messages::hint_config_key_missing(&c[1], &c[2].to_lowercase(), &c[4], &c[3]));
     }
-    Some(messages::HINT_CONFIG_OTHER.to_string())
+    Some(messages::hint_config_other())
 }
 
 /// The scheduler's `0/3 nodes are available: <count> <reason>, ...` (FitError in
@@ -391,23 +393,22 @@ fn unschedulable_hint(message: &str, evidence: &Evidence) -> String {
         .map(|resource| insufficient(resource, evidence))
         .collect();
     if !short.is_empty() {
-        return format!("{}{}", short.join("; "), messages::HINT_INSUFFICIENT);
+        return messages::hint_insufficient(&short);
     }
     let has = |needles: &[&str]| needles.iter().any(|n| reasons.contains(n));
-    let hint = if has(&["volume node affinity conflict"]) {
-        messages::HINT_VOLUME_AFFINITY
+    if has(&["volume node affinity conflict"]) {
+        messages::hint_volume_affinity()
     } else if has(&["unbound immediate PersistentVolumeClaims", "persistentvolumeclaim"]) {
-        messages::HINT_PVC
+        messages::hint_pvc()
     } else if has(&["didn't match Pod's node affinity", "didn't match node selector"]) {
-        messages::HINT_NODE_SELECTOR
+        messages::hint_node_selector()
     } else if has(&["taint"]) {
-        messages::HINT_TAINT
+        messages::hint_taint()
     } else if has(&["Too many pods"]) {
-        messages::HINT_TOO_MANY_PODS
+        messages::hint_too_many_pods()
     } else {
-        messages::HINT_UNSCHEDULABLE
-    };
-    hint.to_string()
+        messages::hint_unschedulable()
+    }
 }
 
 /// What the pod requests of `resource`, and the most any node that may take it has free.
@@ -416,10 +417,10 @@ fn insufficient(resource: &str, evidence: &Evidence) -> String {
         .requested
         .get(resource)
         .map(|r| quantity::display(resource, *r))
-        .unwrap_or_else(|| messages::REQUEST_UNKNOWN.to_string());
+        .unwrap_or_else(messages::request_unknown);
     let pods = match (&evidence.node_pods, evidence.nodes.is_empty()) {
-        (_, true) => return messages::insufficient_unknown(resource, &requested, messages::FREE_NO_NODES),
-        (None, false) => return messages::insufficient_unknown(resource, &requested, messages::FREE_NO_PODS),
+        (_, true) => return messages::insufficient_unknown(resource, &requested, &messages::free_no_nodes()),
+        (None, false) => return messages::insufficient_unknown(resource, &requested, &messages::free_no_pods()),
         (Some(pods), false) => pods,
     };
     let free = quantity::free_per_node(&evidence.nodes, pods, &evidence.tolerations);
@@ -427,7 +428,7 @@ fn insufficient(resource: &str, evidence: &Evidence) -> String {
         Some((node, amount)) => {
             messages::insufficient(resource, &requested, &quantity::display(resource, amount.max(0.0)), &node)
         }
-        None => messages::insufficient_unknown(resource, &requested, messages::FREE_NO_ELIGIBLE_NODE),
+        None => messages::insufficient_unknown(resource, &requested, &messages::free_no_eligible_node()),
     }
 }
 
@@ -622,7 +623,7 @@ mod tests {
         let hint = config_hint("couldn't find key DB_URL in Secret shop/app-env", "shop").unwrap();
         assert!(hint.contains("`DB_URL`") && hint.contains("`app-env`"), "{hint}");
         let hint = config_hint("failed to sync secret cache: timed out waiting for the condition", "shop").unwrap();
-        assert_eq!(hint, messages::HINT_CONFIG_CACHE);
+        assert_eq!(hint, messages::hint_config_cache());
     }
 
     #[test]
@@ -635,28 +636,28 @@ mod tests {
              available: 3 Preemption is not helpful for scheduling.",
         ];
         for message in taints {
-            assert_eq!(hint(message), messages::HINT_TAINT, "{message}");
+            assert_eq!(hint(message), messages::hint_taint(), "{message}");
         }
         let selector = [
             "0/3 nodes are available: 3 node(s) didn't match node selector.",
             "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
         ];
         for message in selector {
-            assert_eq!(hint(message), messages::HINT_NODE_SELECTOR, "{message}");
+            assert_eq!(hint(message), messages::hint_node_selector(), "{message}");
         }
         let volume = "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, \
                       2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is \
                       not helpful for scheduling.";
-        assert_eq!(hint(volume), messages::HINT_VOLUME_AFFINITY);
+        assert_eq!(hint(volume), messages::hint_volume_affinity());
         let pvc =
             "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are \
                    available: 3 Preemption is not helpful for scheduling.";
-        assert_eq!(hint(pvc), messages::HINT_PVC);
-        assert_eq!(hint("0/3 nodes are available: 3 Too many pods."), messages::HINT_TOO_MANY_PODS);
+        assert_eq!(hint(pvc), messages::hint_pvc());
+        assert_eq!(hint("0/3 nodes are available: 3 Too many pods."), messages::hint_too_many_pods());
         // Only what precedes "preemption:" classifies the failure.
         let suffix = "0/2 nodes are available: 2 node(s) were unschedulable. preemption: 0/2 nodes are available: \
                       2 node(s) had untolerated taint {node.kubernetes.io/unschedulable: }.";
-        assert_eq!(hint(suffix), messages::HINT_UNSCHEDULABLE);
+        assert_eq!(hint(suffix), messages::hint_unschedulable());
     }
 
     #[test]
@@ -665,9 +666,9 @@ mod tests {
         let node: Node = from(r#"{"metadata":{"name":"n1"},"status":{"allocatable":{"cpu":"4"}}}"#);
         let requested = Resources::from([("cpu".to_string(), 2.0)]);
         let no_nodes = Evidence { requested: requested.clone(), ..Default::default() };
-        assert!(unschedulable_hint(message, &no_nodes).contains(messages::FREE_NO_NODES));
+        assert!(unschedulable_hint(message, &no_nodes).contains(&messages::free_no_nodes()));
         let no_pods = Evidence { nodes: vec![node.clone()], ..no_nodes.clone() };
-        assert!(unschedulable_hint(message, &no_pods).contains(messages::FREE_NO_PODS));
+        assert!(unschedulable_hint(message, &no_pods).contains(&messages::free_no_pods()));
         let known = Evidence { node_pods: Some(vec![]), ..no_pods };
         let hint = unschedulable_hint(message, &known);
         assert!(hint.contains("requests 2") && hint.contains("4") && hint.contains("`n1`"), "{hint}");

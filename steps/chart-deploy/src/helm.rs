@@ -99,7 +99,7 @@ impl Helm {
             Some(path) => path.to_path_buf(),
             None => std::env::var_os("PATH")
                 .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join("helm")).find(|p| p.is_file()))
-                .ok_or_else(|| Error::usage(messages::HELM_NOT_FOUND).hint(messages::HINT_HELM_NOT_FOUND))?,
+                .ok_or_else(|| Error::usage(messages::helm_not_found()).hint(messages::hint_helm_not_found()))?,
         };
         Self::at(&path)
     }
@@ -145,7 +145,7 @@ impl Helm {
         for args in [&["version", "--template", "{{.Version}}"][..], &["version", "--client", "--short"][..]] {
             // Run as every helm is, so that a signal reaches a helm that hangs here too.
             let output = process::run_captured(Command::new(path).args(args)).map_err(|e| {
-                Error::usage(messages::helm_not_runnable(path, &e.to_string())).hint(messages::HINT_HELM_NOT_FOUND)
+                Error::usage(messages::helm_not_runnable(path, &e.to_string())).hint(messages::hint_helm_not_found())
             })?;
             if let Some(signal) = output.forwarded {
                 return Err(process::interrupted(signal, &messages::helm_stopped("version")));
@@ -154,7 +154,7 @@ impl Helm {
                 return Ok(version);
             }
         }
-        Err(Error::usage(messages::helm_not_runnable(path, "it did not report a version")))
+        Err(Error::usage(messages::helm_not_runnable(path, &messages::helm_no_version())))
     }
 
     pub fn major(&self) -> u64 {
@@ -171,13 +171,13 @@ impl Helm {
         let (low, high) = supported_range(major, helm_minor);
         let cluster = format!("1.{minor}");
         if major == 2 && minor > 16 {
-            return Skew::Incompatible(messages::helm2_too_new_cluster(&self.version, &cluster));
+            return Skew::Incompatible(messages::helm2_too_new_cluster(&self.version.to_string(), &cluster));
         }
         if major >= 4 && minor < 16 {
-            return Skew::Incompatible(messages::helm_too_new_for(&self.version, &cluster));
+            return Skew::Incompatible(messages::helm_too_new_for(&self.version.to_string(), &cluster));
         }
         if minor < low || minor > high {
-            return Skew::Untested(messages::skew_untested(&self.version, low, high, &cluster));
+            return Skew::Untested(messages::skew_untested(&self.version.to_string(), low, high, &cluster));
         }
         Skew::Supported
     }
@@ -322,21 +322,72 @@ impl Helm {
         args.extend(self.scope(target, false));
         args
     }
+}
+
+/// Helm pointed at one cluster: the binary, the child kubeconfig that carries the cluster's
+/// credentials, and the cluster arguments (context, timeouts). Built once per deploy and
+/// borrowed by every helm call, as helm's `action.Configuration` is by each of its actions.
+pub struct HelmOnCluster<'a> {
+    pub helm: Helm,
+    kubeconfig: &'a ChildKubeconfig,
+    kube: &'a KubeArgs,
+}
+
+impl<'a> HelmOnCluster<'a> {
+    pub fn new(helm: Helm, kubeconfig: &'a ChildKubeconfig, kube: &'a KubeArgs) -> Self {
+        HelmOnCluster { helm, kubeconfig, kube }
+    }
+
+    /// `helm upgrade --install` (see [`Helm::upgrade`]); what helm printed.
+    pub fn upgrade(
+        &self,
+        target: &Target,
+        chart: &Path,
+        values: &Values,
+        dry_run: bool,
+        extra: &[String],
+    ) -> Result<String> {
+        self.run("upgrade", self.helm.upgrade(target, chart, values, dry_run, extra))
+    }
+
+    /// `helm template` (see [`Helm::template`]): the rendered manifest.
+    pub fn template(
+        &self,
+        target: &Target,
+        chart: &Path,
+        values: &Values,
+        kube_version: Option<&str>,
+    ) -> Result<String> {
+        self.run("template", self.helm.template(target, chart, values, kube_version))
+    }
+
+    pub fn rollback(&self, target: &Target, revision: u32) -> Result<String> {
+        self.run("rollback", self.helm.rollback(target, revision))
+    }
+
+    pub fn uninstall(&self, target: &Target) -> Result<String> {
+        self.run("uninstall", self.helm.uninstall(target))
+    }
+
+    /// The deployed revision's manifest.
+    pub fn get_manifest(&self, target: &Target) -> Result<String> {
+        self.run("get manifest", self.helm.get_manifest(target))
+    }
+
+    /// The newest `max` revisions, as JSON.
+    pub fn history(&self, target: &Target, max: u32) -> Result<String> {
+        self.run("history", self.helm.history(target, max))
+    }
 
     /// Runs helm with the cluster credentials; SIGINT/SIGTERM are passed on and helm is waited for.
-    pub fn run(
-        &self,
-        action: &str,
-        args: Vec<OsString>,
-        kubeconfig: &ChildKubeconfig,
-        kube: &KubeArgs,
-    ) -> Result<String> {
-        let mut command = Command::new(&self.path);
+    fn run(&self, action: &str, args: Vec<OsString>) -> Result<String> {
+        let helm = &self.helm;
+        let mut command = Command::new(&helm.path);
         command.args(&args);
-        kubeconfig.apply(&mut command, kube);
-        log::debug(format!("running {} {}", self.path.display(), shown(&args)));
+        self.kubeconfig.apply(&mut command, self.kube);
+        log::debug(messages::running_helm(&helm.path, &shown(&args)));
         let finished = process::run_captured(&mut command)
-            .map_err(|e| Error::internal(messages::helm_not_runnable(&self.path, &e.to_string())))?;
+            .map_err(|e| Error::internal(messages::helm_not_runnable(&helm.path, &e.to_string())))?;
         if let Some(signal) = finished.forwarded {
             return Err(process::interrupted(signal, &messages::helm_stopped(action)));
         }
@@ -430,27 +481,22 @@ pub fn failure(action: &str, stderr: &str) -> Error {
     let said = if said.is_empty() { stderr.trim().to_string() } else { said };
     let message = messages::helm_failed(action, &said);
     let has = |needle: &str| stderr.contains(needle);
-    let (unreachable, denied, admission) = (
-        deckhand_common::messages::hint_kube_unreachable(),
-        deckhand_common::messages::hint_kube_403(),
-        deckhand_common::messages::hint_kube_admission(),
-    );
     let (kind, hint) = if has("another operation (install/upgrade/rollback) is in progress") {
-        (ErrorKind::Input, Some(messages::HINT_PENDING))
+        (ErrorKind::Input, Some(messages::hint_pending()))
     } else if has("invalid ownership metadata") || has("exists and cannot be imported") {
-        (ErrorKind::Input, Some(messages::HINT_OWNERSHIP))
+        (ErrorKind::Input, Some(messages::hint_ownership()))
     } else if has("provided port is already allocated") {
-        (ErrorKind::Input, Some(messages::HINT_NODE_PORT))
+        (ErrorKind::Input, Some(messages::hint_node_port()))
     } else if has("Kubernetes cluster unreachable") || has("could not find tiller") {
-        (ErrorKind::Remote, Some(unreachable.as_str()))
+        (ErrorKind::Remote, Some(deckhand_common::messages::hint_kube_unreachable()))
     } else if has("Apply failed with") && has("conflict") {
-        (ErrorKind::Input, Some(messages::HINT_SSA_CONFLICT))
+        (ErrorKind::Input, Some(messages::hint_ssa_conflict()))
     } else if has("Unauthorized") || (has("forbidden") && kube::is_rbac_denial(stderr)) {
-        (ErrorKind::Auth, Some(denied.as_str()))
+        (ErrorKind::Auth, Some(deckhand_common::messages::hint_kube_403()))
     } else if has("forbidden") {
-        (ErrorKind::Input, Some(admission.as_str()))
+        (ErrorKind::Input, Some(deckhand_common::messages::hint_kube_admission()))
     } else if has("parse error") || has("template:") || has("YAML") || has("schema") || has("Chart.yaml") {
-        (ErrorKind::Input, Some(messages::HINT_RENDER))
+        (ErrorKind::Input, Some(messages::hint_render()))
     } else {
         (ErrorKind::Remote, None)
     };

@@ -1,10 +1,12 @@
 //! Deploys a local chart with the real helm CLI and waits for it by watching the cluster.
 //!
-//! [`Deploy::run`] is the whole action: connect and check versions ([`helm`]), recover or explain
-//! a release stuck in `pending-*` ([`release`]), pre-flight checks against the rendered manifest
-//! ([`preflight`], [`manifest`]), `helm upgrade --install` without helm's wait, then our own
-//! watch-based wait ([`watch`]) that stops at the first failure with a diagnosis ([`diagnose`]),
-//! and `--atomic` undo.
+//! [`Deploy::run`] is the whole action, in named pieces: connect and choose a helm for the cluster
+//! ([`helm`]); the pre-flight (versions, the namespace, a release stuck in `pending-*` recovered or
+//! explained ([`release`]), checks against the rendered manifest ([`preflight`], [`manifest`]));
+//! `helm upgrade --install` without helm's wait; our own watch-based wait ([`watch`]) that stops at
+//! the first failure with a diagnosis ([`diagnose`]); then the report, or the failed revision
+//! recorded and the `--atomic` undo. Every helm call goes through one [`HelmOnCluster`]: the helm
+//! binary, the child kubeconfig and the cluster arguments, built once.
 
 pub mod diagnose;
 pub mod form;
@@ -24,7 +26,8 @@ use deckhand_common::output::Outcome;
 use deckhand_common::{log, redact, Error, Result};
 use serde::Serialize;
 
-use crate::helm::{Helm, ReleaseInfo, Skew, Target, Values};
+use crate::diagnose::Diagnosis;
+use crate::helm::{Helm, HelmOnCluster, ReleaseInfo, Skew, Target, Values};
 use crate::manifest::Resource;
 use crate::preflight::Ownership;
 use crate::release::{Recovery, Revision, Storage};
@@ -116,6 +119,16 @@ pub struct Deployed {
     pub kubernetes_version: String,
 }
 
+/// What the pre-flight found out before helm changes anything.
+struct PreFlight {
+    storage: Storage,
+    /// The release's revisions before this deploy, oldest first.
+    history: Vec<Revision>,
+    namespace_created: bool,
+    /// What `--recover-pending` did, if anything.
+    recovered: Option<String>,
+}
+
 impl Deploy {
     pub fn run(&self, kube_args: &KubeArgs) -> Result<Deployed> {
         self.check_inputs()?;
@@ -126,93 +139,119 @@ impl Deploy {
         let kubeconfig = ChildKubeconfig::for_args(kube_args)?;
         kube::block_on(async {
             let cluster = kube::connect(kube_args).await;
-            let located = joined(locating).await.map_err(|_| Error::internal(messages::HELM_PROBE_PANICKED))?;
+            let located = joined(locating).await.map_err(|_| Error::internal(messages::helm_probe_panicked()))?;
             let cluster = cluster?;
-            let helm = self.suited_helm(located, &cluster)?;
-            self.check_skew(&helm, &cluster)?;
-            let ns = &self.target.namespace;
-            let namespace_created = if self.dry_run {
-                kube::ensure_namespace(&cluster, ns, false).await.map(|_| false).or_else(|e| {
-                    if self.create_namespace {
-                        Ok(false)
-                    } else {
-                        Err(e)
-                    }
-                })?
-            } else {
-                kube::ensure_namespace(&cluster, ns, self.create_namespace).await?
-            };
-            let storage = Storage::of(helm.major(), self.helm_driver.as_deref());
-            let history = self.history(&helm, &cluster, storage, &kubeconfig, kube_args).await?;
-            let recovered = self.handle_pending(&helm, &cluster, storage, &history, &kubeconfig, kube_args).await?;
-            if self.preflight {
-                self.preflight(&helm, &cluster, &history, &kubeconfig, kube_args).await?;
-            }
-            let info = self.apply(&helm, &kubeconfig, kube_args)?;
-            let resources = manifest::parse(&info.manifest).map_err(|e| Error::internal(messages::bad_manifest(&e)))?;
-            self.check_replicas_used(&resources);
-            let workloads = workloads_of(&resources, ns);
-            let mut deployed = Deployed {
-                release: info.name.clone(),
-                namespace: info.namespace.clone(),
-                revision: info.revision,
-                status: if self.dry_run { "dry-run".to_string() } else { info.info.status.clone() },
-                chart: info.chart.metadata.name.clone(),
-                chart_version: info.chart.metadata.version.clone(),
-                app_version: info.chart.metadata.app_version.clone(),
-                workloads: Vec::new(),
-                waited_seconds: None,
-                dry_run: self.dry_run,
-                namespace_created,
-                recovered,
-                helm: helm.version.to_string(),
-                cluster: cluster.server.clone(),
-                kubernetes_version: cluster.version.clone(),
-            };
-            if self.dry_run {
-                deployed.workloads = planned(&resources, &workloads);
-                return Ok(deployed);
-            }
-            let wait = self.effective_wait();
-            if wait == Wait::No || workloads.is_empty() {
-                deployed.workloads = watch::snapshot(&cluster, ns, &workloads).await?;
-                return Ok(deployed);
-            }
-            log::info(messages::waiting_for(workloads.len(), wait.limit()));
-            let started = Instant::now();
-            let patience = Patience { timeout: wait.limit(), grace: self.grace, kube_timeout: kube_args.kube_timeout };
-            let waited = watch::wait(&cluster, ns, &workloads, patience).await?;
-            deployed.waited_seconds = Some(started.elapsed().as_secs_f64());
-            let error = match waited {
-                Waited::Ready(states) => {
-                    deployed.workloads = states;
-                    self.record(&cluster, storage, info.revision, release::Outcome::Verified).await;
-                    return Ok(deployed);
-                }
-                Waited::Failed(diagnosis, lasted) => {
-                    let mut text = messages::diagnosis(&diagnosis);
-                    if let Some(grace) = lasted {
-                        text.push_str(&format!("\n  {}", messages::lasted(&diagnosis.failure.reason, grace)));
-                    }
-                    let error = Error::rollout(text);
-                    match &diagnosis.hint {
-                        Some(hint) => error.hint(hint.clone()),
-                        None => error,
-                    }
-                }
-                Waited::TimedOut(states, troubles) => {
-                    let mut pending: Vec<String> = states.iter().filter(|s| !s.done).map(WorkloadState::line).collect();
-                    pending.extend(troubles);
-                    let limit = wait.limit().unwrap_or_default();
-                    Error::rollout(messages::timed_out(limit, &pending.join(", "))).hint(messages::HINT_TIMEOUT)
-                }
-            };
-            let outcome = release::Outcome::Failed(&error.message);
-            if self.record(&cluster, storage, info.revision, outcome).await {
-                log::info(messages::recorded_failed(info.revision));
-            }
-            Err(self.undo_if_atomic(&helm, &history, &kubeconfig, kube_args, error))
+            let helm = HelmOnCluster::new(self.suited_helm(located, &cluster)?, &kubeconfig, kube_args);
+            self.deploy(&helm, &cluster, kube_args.kube_timeout).await
         })?
+    }
+
+    /// Pre-flight, upgrade, watch, then the report, or the diagnosis and the undo.
+    async fn deploy(&self, helm: &HelmOnCluster<'_>, cluster: &Cluster, kube_timeout: Duration) -> Result<Deployed> {
+        let before = self.pre_flight(helm, cluster).await?;
+        let info = self.apply(helm)?;
+        let resources = manifest::parse(&info.manifest).map_err(|e| Error::internal(messages::bad_manifest(&e)))?;
+        self.check_replicas_used(&resources);
+        let ns = &self.target.namespace;
+        let workloads = workloads_of(&resources, ns);
+        let mut deployed = self.report(&info, &before, &helm.helm, cluster);
+        if self.dry_run {
+            deployed.workloads = planned(&resources, &workloads);
+            return Ok(deployed);
+        }
+        let wait = self.effective_wait();
+        if wait == Wait::No || workloads.is_empty() {
+            deployed.workloads = watch::snapshot(cluster, ns, &workloads).await?;
+            return Ok(deployed);
+        }
+        let started = Instant::now();
+        let waited = self.watch(cluster, &workloads, wait, kube_timeout).await?;
+        deployed.waited_seconds = Some(started.elapsed().as_secs_f64());
+        let error = match waited {
+            Waited::Ready(states) => {
+                deployed.workloads = states;
+                self.record(cluster, before.storage, info.revision, release::Outcome::Verified).await;
+                return Ok(deployed);
+            }
+            Waited::Failed(diagnosis, lasted) => diagnosis_error(&diagnosis, lasted),
+            Waited::TimedOut(states, troubles) => timed_out_error(&states, troubles, wait),
+        };
+        Err(self.failed(helm, cluster, &before, info.revision, error).await)
+    }
+
+    /// Everything checked before helm changes anything: the version skew, the namespace, a
+    /// release stuck in `pending-*`, and the rendered manifest against the cluster.
+    async fn pre_flight(&self, helm: &HelmOnCluster<'_>, cluster: &Cluster) -> Result<PreFlight> {
+        self.check_skew(&helm.helm, cluster)?;
+        let ns = &self.target.namespace;
+        let namespace_created = if self.dry_run {
+            kube::ensure_namespace(cluster, ns, false).await.map(|_| false).or_else(|e| {
+                if self.create_namespace {
+                    Ok(false)
+                } else {
+                    Err(e)
+                }
+            })?
+        } else {
+            kube::ensure_namespace(cluster, ns, self.create_namespace).await?
+        };
+        let storage = Storage::of(helm.helm.major(), self.helm_driver.as_deref());
+        let history = self.history(helm, cluster, storage).await?;
+        let recovered = self.handle_pending(helm, cluster, storage, &history).await?;
+        if self.preflight {
+            self.check_manifest(helm, cluster, &history).await?;
+        }
+        Ok(PreFlight { storage, history, namespace_created, recovered })
+    }
+
+    /// What was deployed, before its workloads are looked at.
+    fn report(&self, info: &ReleaseInfo, before: &PreFlight, helm: &Helm, cluster: &Cluster) -> Deployed {
+        Deployed {
+            release: info.name.clone(),
+            namespace: info.namespace.clone(),
+            revision: info.revision,
+            status: if self.dry_run { "dry-run".to_string() } else { info.info.status.clone() },
+            chart: info.chart.metadata.name.clone(),
+            chart_version: info.chart.metadata.version.clone(),
+            app_version: info.chart.metadata.app_version.clone(),
+            workloads: Vec::new(),
+            waited_seconds: None,
+            dry_run: self.dry_run,
+            namespace_created: before.namespace_created,
+            recovered: before.recovered.clone(),
+            helm: helm.version.to_string(),
+            cluster: cluster.server.clone(),
+            kubernetes_version: cluster.version.clone(),
+        }
+    }
+
+    /// Our own wait: watches the workloads until they are ready, fail or time out.
+    async fn watch(
+        &self,
+        cluster: &Cluster,
+        workloads: &[Workload],
+        wait: Wait,
+        kube_timeout: Duration,
+    ) -> Result<Waited> {
+        log::info(messages::waiting_for(workloads.len(), wait.limit()));
+        let patience = Patience { timeout: wait.limit(), grace: self.grace, kube_timeout };
+        watch::wait(cluster, &self.target.namespace, workloads, patience).await
+    }
+
+    /// After a failed rollout: its revision recorded failed, then the `--atomic` undo.
+    async fn failed(
+        &self,
+        helm: &HelmOnCluster<'_>,
+        cluster: &Cluster,
+        before: &PreFlight,
+        revision: u32,
+        error: Error,
+    ) -> Error {
+        let outcome = release::Outcome::Failed(&error.message);
+        if self.record(cluster, before.storage, revision, outcome).await {
+            log::info(messages::recorded_failed(revision));
+        }
+        self.undo_if_atomic(helm, &before.history, error)
     }
 
     /// `--timeout`, or helm's default when `--atomic` asks to undo a rollout it would not see fail.
@@ -225,18 +264,11 @@ impl Deploy {
     }
 
     /// The release's revisions: from the cluster where helm keeps them there, else from helm.
-    async fn history(
-        &self,
-        helm: &Helm,
-        cluster: &Cluster,
-        storage: Storage,
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
-    ) -> Result<Vec<Revision>> {
+    async fn history(&self, helm: &HelmOnCluster<'_>, cluster: &Cluster, storage: Storage) -> Result<Vec<Revision>> {
         if storage.in_cluster() {
             return release::history(cluster, storage, &self.target).await;
         }
-        match helm.run("history", helm.history(&self.target, 256), kubeconfig, kube_args) {
+        match helm.history(&self.target, 256) {
             Ok(json) => release::from_helm_history(&json).map_err(|e| Error::internal(messages::bad_helm_output(&e))),
             Err(e) if e.message.contains("not found") => Ok(Vec::new()),
             Err(e) => Err(e),
@@ -265,10 +297,10 @@ impl Deploy {
             return Err(Error::usage(kube::bad_name("--namespace", &self.target.namespace)));
         }
         if !self.chart.exists() {
-            return Err(Error::input(messages::chart_missing(&self.chart)).hint(messages::HINT_CHART_MISSING));
+            return Err(Error::input(messages::chart_missing(&self.chart)).hint(messages::hint_chart_missing()));
         }
         if self.chart.is_dir() && !self.chart.join("Chart.yaml").is_file() {
-            return Err(Error::input(messages::not_a_chart(&self.chart)).hint(messages::HINT_CHART_MISSING));
+            return Err(Error::input(messages::not_a_chart(&self.chart)).hint(messages::hint_chart_missing()));
         }
         for file in &self.values.files {
             if !file.is_file() {
@@ -296,7 +328,14 @@ impl Deploy {
             .filter(|(r, _)| *r < located_rank)
             .min_by_key(|(r, _)| *r);
         let Some((_, chosen)) = better else { return located };
-        log::info(messages::helm_chosen(&chosen, located.ok().as_ref(), &cluster.version));
+        let passed_over = located.ok();
+        let passed_over = passed_over.as_ref().map(|h| (h.path.as_path(), h.version.to_string()));
+        log::info(messages::helm_chosen(
+            &chosen.path,
+            &chosen.version.to_string(),
+            passed_over.as_ref().map(|(path, version)| (*path, version.as_str())),
+            &cluster.version,
+        ));
         Ok(chosen)
     }
 
@@ -311,59 +350,55 @@ impl Deploy {
                 log::warn(messages::skew_ignored(&why));
                 Ok(())
             }
-            Skew::Incompatible(why) => Err(Error::input(why).hint(messages::HINT_SKEW)),
+            Skew::Incompatible(why) => Err(Error::input(why).hint(messages::hint_skew())),
         }
     }
 
     async fn handle_pending(
         &self,
-        helm: &Helm,
+        helm: &HelmOnCluster<'_>,
         cluster: &Cluster,
         storage: Storage,
         history: &[Revision],
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
     ) -> Result<Option<String>> {
         let Some(stuck) = release::stuck(history) else { return Ok(None) };
-        if !helm.refuses_pending() {
-            log::warn(messages::pending_not_blocking(&helm.version, stuck.number, &stuck.status));
+        if !helm.helm.refuses_pending() {
+            log::warn(messages::pending_not_blocking(&helm.helm.version.to_string(), stuck.number, &stuck.status));
             return Ok(None);
         }
         let (name, ns) = (&self.target.release, &self.target.namespace);
         let recovery = release::recovery(history);
         if !self.recover_pending || self.dry_run {
             let error = Error::input(messages::release_pending(name, ns, stuck.number, &stuck.status));
-            return Err(error.hint(messages::hint_recover(&recovery, name, ns)));
+            let hint = match &recovery {
+                Recovery::Rollback(to) => messages::hint_recover_rollback(*to, name, ns),
+                Recovery::RemovePending(_) => messages::hint_recover_remove(name, ns),
+            };
+            return Err(error.hint(hint));
         }
         let done = match &recovery {
             Recovery::Rollback(to) => {
-                helm.run("rollback", helm.rollback(&self.target, *to), kubeconfig, kube_args)?;
+                helm.rollback(&self.target, *to)?;
                 messages::recovered_rollback(name, *to)
             }
             Recovery::RemovePending(revisions) => {
                 release::remove(cluster, storage, &self.target, revisions).await?;
-                let numbers: Vec<String> = revisions.iter().map(|r| r.number.to_string()).collect();
-                messages::recovered_removed(name, &numbers.join(", "))
+                let numbers: Vec<u32> = revisions.iter().map(|r| r.number).collect();
+                messages::recovered_removed(name, &numbers)
             }
         };
         log::info(&done);
         Ok(Some(done))
     }
 
-    async fn preflight(
-        &self,
-        helm: &Helm,
-        cluster: &Cluster,
-        history: &[Revision],
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
-    ) -> Result<()> {
-        let rendered = self.render(helm, cluster, kubeconfig, kube_args)?;
+    /// The pre-flight checks of the rendered manifest against the cluster.
+    async fn check_manifest(&self, helm: &HelmOnCluster<'_>, cluster: &Cluster, history: &[Revision]) -> Result<()> {
+        let rendered = self.render(helm, cluster)?;
         let resources = manifest::parse(&rendered).map_err(|e| Error::input(messages::bad_manifest(&e)))?;
         let ownership = Ownership {
             take_ownership: self.helm_args.iter().any(|a| a.starts_with("--take-ownership")),
-            adopts_labelled: helm.adopts_labelled(),
-            current: match self.current_manifest(helm, history, kubeconfig, kube_args)? {
+            adopts_labelled: helm.helm.adopts_labelled(),
+            current: match self.current_manifest(helm, history)? {
                 Some(manifest) => Ownership::current_from(&manifest, &self.target.namespace),
                 None => Default::default(),
             },
@@ -373,62 +408,45 @@ impl Deploy {
         if findings.is_empty() {
             return Ok(());
         }
-        let listing: Vec<String> = findings.iter().map(|f| format!("  - {}\n    fix: {}", f.message, f.hint)).collect();
-        Err(Error::input(messages::preflight_failed(findings.len(), &listing.join("\n")))
-            .hint(messages::HINT_PREFLIGHT))
+        let listing: Vec<(String, String)> = findings.into_iter().map(|f| (f.message, f.hint)).collect();
+        Err(Error::input(messages::preflight_failed(&listing)).hint(messages::hint_preflight()))
     }
 
     /// The chart rendered as the cluster would get it: for its version where helm takes
     /// `--kube-version`, else with helm's built-in capabilities.
-    fn render(
-        &self,
-        helm: &Helm,
-        cluster: &Cluster,
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
-    ) -> Result<String> {
-        let template = |version: Option<&str>| {
-            let args = helm.template(&self.target, &self.chart, &self.values, version);
-            helm.run("template", args, kubeconfig, kube_args)
-        };
-        if helm.templates_for_kube_version() {
+    fn render(&self, helm: &HelmOnCluster<'_>, cluster: &Cluster) -> Result<String> {
+        let template = |version: Option<&str>| helm.template(&self.target, &self.chart, &self.values, version);
+        if helm.helm.templates_for_kube_version() {
             match template(Some(&cluster.version)) {
                 Err(e) if e.message.contains("unknown flag: --kube-version") => {}
                 other => return other,
             }
         }
-        log::debug(messages::TEMPLATE_DEFAULT_CAPABILITIES);
+        log::debug(messages::template_default_capabilities());
         template(None)
     }
 
     /// The manifest of the release as deployed now, from its stored record, else from helm.
-    fn current_manifest(
-        &self,
-        helm: &Helm,
-        history: &[Revision],
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
-    ) -> Result<Option<String>> {
+    fn current_manifest(&self, helm: &HelmOnCluster<'_>, history: &[Revision]) -> Result<Option<String>> {
         if history.is_empty() {
             return Ok(None);
         }
         if let Some(manifest) = release::current_manifest(history) {
             return Ok(Some(manifest.to_string()));
         }
-        helm.run("get manifest", helm.get_manifest(&self.target), kubeconfig, kube_args).map(Some)
+        helm.get_manifest(&self.target).map(Some)
     }
 
     /// `helm upgrade --install`; the release as helm reports it.
-    fn apply(&self, helm: &Helm, kubeconfig: &ChildKubeconfig, kube_args: &KubeArgs) -> Result<ReleaseInfo> {
-        let args = helm.upgrade(&self.target, &self.chart, &self.values, self.dry_run, &self.helm_args);
-        let printed = helm.run("upgrade", args, kubeconfig, kube_args)?;
-        if helm.major() >= 3 {
+    fn apply(&self, helm: &HelmOnCluster<'_>) -> Result<ReleaseInfo> {
+        let printed = helm.upgrade(&self.target, &self.chart, &self.values, self.dry_run, &self.helm_args)?;
+        if helm.helm.major() >= 3 {
             // Helm may print notes or warnings before the JSON.
             let json = printed.find('{').map(|i| &printed[i..]).unwrap_or(&printed);
             return serde_json::from_str(json).map_err(|e| Error::internal(messages::bad_helm_output(&e.to_string())));
         }
-        let manifest = helm.run("get manifest", helm.get_manifest(&self.target), kubeconfig, kube_args)?;
-        let history = helm.run("history", helm.history(&self.target, 1), kubeconfig, kube_args)?;
+        let manifest = helm.get_manifest(&self.target)?;
+        let history = helm.history(&self.target, 1)?;
         helm2_release(&self.target, &history, manifest)
     }
 
@@ -441,42 +459,68 @@ impl Deploy {
     }
 
     /// After a failed rollout with `--atomic`: back to the last good revision, or uninstall.
-    fn undo_if_atomic(
-        &self,
-        helm: &Helm,
-        history: &[Revision],
-        kubeconfig: &ChildKubeconfig,
-        kube_args: &KubeArgs,
-        error: Error,
-    ) -> Error {
+    fn undo_if_atomic(&self, helm: &HelmOnCluster<'_>, history: &[Revision], error: Error) -> Error {
         if !self.atomic {
             return error;
         }
-        let (undo, done) = match release::rollback_target(history) {
-            Some(to) => (
-                "rollback",
-                helm.run("rollback", helm.rollback(&self.target, to.number), kubeconfig, kube_args).map(|_| {
-                    if to.verified {
-                        messages::rolled_back(to.number)
-                    } else {
-                        messages::rolled_back_unverified(to.number)
-                    }
-                }),
-            ),
-            None => (
-                "uninstall",
-                helm.run("uninstall", helm.uninstall(&self.target), kubeconfig, kube_args)
-                    .map(|_| messages::UNINSTALLED.to_string()),
-            ),
-        };
-        match done {
-            Ok(done) => Error { message: format!("{}\n{done}", error.message), ..error },
-            Err(failed) => Error {
-                message: format!("{}\n{}", error.message, messages::undo_failed(undo, &failed.message)),
-                ..error
+        let undone = match release::rollback_target(history) {
+            Some(to) => match helm.rollback(&self.target, to.number) {
+                Ok(_) if to.verified => messages::rolled_back(to.number),
+                Ok(_) => messages::rolled_back_unverified(to.number),
+                Err(failed) => messages::rollback_failed(&failed.message),
             },
-        }
+            None => match helm.uninstall(&self.target) {
+                Ok(_) => messages::uninstalled(),
+                Err(failed) => messages::uninstall_failed(&failed.message),
+            },
+        };
+        Error { message: format!("{}\n{undone}", error.message), ..error }
     }
+}
+
+/// The error of a rollout that failed: the diagnosis, and its hint.
+fn diagnosis_error(diagnosis: &Diagnosis, lasted: Option<Duration>) -> Error {
+    let mut text = diagnosis_text(diagnosis);
+    if let Some(grace) = lasted {
+        text.push_str(&format!("\n  {}", messages::lasted(&diagnosis.failure.reason, grace)));
+    }
+    let error = Error::rollout(text);
+    match &diagnosis.hint {
+        Some(hint) => error.hint(hint.clone()),
+        None => error,
+    }
+}
+
+/// The error of a rollout whose workloads were not ready in time: those not ready, and the
+/// troubles that were being waited out.
+fn timed_out_error(states: &[WorkloadState], troubles: Vec<String>, wait: Wait) -> Error {
+    let mut pending: Vec<String> = states.iter().filter(|s| !s.done).map(WorkloadState::line).collect();
+    pending.extend(troubles);
+    let limit = wait.limit().unwrap_or_default();
+    Error::rollout(messages::timed_out(limit, &pending)).hint(messages::hint_timeout())
+}
+
+/// A rollout failure with its evidence, for the error message: what failed, where, how it last
+/// exited, its newest events and its log.
+fn diagnosis_text(d: &Diagnosis) -> String {
+    let f = &d.failure;
+    let kind = f.kind.to_lowercase();
+    let mut lines = vec![
+        messages::rollout_failed(&kind, &f.name, &f.reason),
+        format!("  {}", messages::diagnosis_object(&kind, &f.name, f.container.as_deref(), &d.namespace, &f.message)),
+    ];
+    if let Some((code, reason)) = &f.last_exit {
+        lines.push(format!("  {}", messages::diagnosis_last_exit(*code, reason)));
+    }
+    if !d.events.is_empty() {
+        lines.push(format!("  {}", messages::diagnosis_events()));
+        lines.extend(d.events.iter().rev().take(5).rev().map(|event| format!("    {event}")));
+    }
+    if let Some(log) = d.log_tail.as_deref().filter(|l| !l.trim().is_empty()) {
+        lines.push(format!("  {}", messages::diagnosis_log()));
+        lines.extend(log.lines().map(|line| format!("    | {line}")));
+    }
+    lines.join("\n")
 }
 
 /// Waits for a helper thread without blocking the runtime, so that a signal still ends the wait.
@@ -551,7 +595,7 @@ fn planned(resources: &[Resource], workloads: &[Workload]) -> Vec<WorkloadState>
 fn helm2_release(target: &Target, history: &str, manifest: String) -> Result<ReleaseInfo> {
     let bad = |why: String| Error::internal(messages::bad_helm_output(&why));
     let rows: Vec<serde_json::Value> = serde_json::from_str(history).map_err(|e| bad(e.to_string()))?;
-    let row = rows.last().ok_or_else(|| bad("empty history".into()))?;
+    let row = rows.last().ok_or_else(|| bad(messages::helm_history_empty()))?;
     let (name, version) = split_chart(row["chart"].as_str().unwrap_or_default());
     Ok(ReleaseInfo {
         name: target.release.clone(),
@@ -582,43 +626,39 @@ fn split_chart(chart: &str) -> (&str, &str) {
 
 impl Outcome for Deployed {
     fn text(&self) -> String {
-        let verb = if self.dry_run { "would be" } else { "is" };
-        let mut lines = vec![format!(
-            "release {} in namespace {}: revision {} {verb} {}",
-            self.release,
-            self.namespace,
-            self.revision,
-            if self.dry_run { "deployed (dry run)" } else { &self.status }
-        )];
-        let app = self.app_version.as_deref().map(|a| format!(" (app {a})")).unwrap_or_default();
-        lines.push(format!("  chart: {} {}{app}", self.chart, self.chart_version));
+        let mut lines = vec![if self.dry_run {
+            messages::result_release_dry_run(&self.release, &self.namespace, self.revision)
+        } else {
+            messages::result_release(&self.release, &self.namespace, self.revision, &self.status)
+        }];
+        let chart = messages::result_chart(&self.chart, &self.chart_version, self.app_version.as_deref());
+        lines.push(format!("  {chart}"));
         if let Some(recovered) = &self.recovered {
             lines.push(format!("  {recovered}"));
         }
         if self.namespace_created {
-            lines.push(format!("  namespace {} created", self.namespace));
+            lines.push(format!("  {}", messages::result_namespace_created(&self.namespace)));
         }
         for workload in &self.workloads {
-            lines.push(format!(
-                "  {}",
-                if self.dry_run {
-                    format!("{}/{}: {} replica(s) planned", workload.kind.short(), workload.name, workload.desired)
-                } else {
-                    workload.line()
-                }
-            ));
+            let line = if self.dry_run {
+                messages::result_planned(&format!("{}/{}", workload.kind.short(), workload.name), workload.desired)
+            } else {
+                workload.line()
+            };
+            lines.push(format!("  {line}"));
         }
         match self.waited_seconds {
-            Some(seconds) => lines.push(format!("  ready after waiting {seconds:.1}s")),
-            None if !self.dry_run && !self.workloads.is_empty() => lines.push(format!("  {}", messages::NOT_WAITED)),
+            Some(seconds) => lines.push(format!("  {}", messages::result_ready_after(seconds))),
+            None if !self.dry_run && !self.workloads.is_empty() => lines.push(format!("  {}", messages::not_waited())),
             None => {}
         }
-        lines.push(format!("  cluster: {} (Kubernetes {}), helm {}", self.cluster, self.kubernetes_version, self.helm));
+        let cluster = messages::result_cluster(&self.cluster, &self.kubernetes_version, &self.helm);
+        lines.push(format!("  {cluster}"));
         lines.join("\n")
     }
 
     fn summary(&self) -> String {
-        format!("{} revision {} {} in {}", self.release, self.revision, self.status, self.namespace)
+        messages::summary(&self.release, self.revision, &self.status, &self.namespace)
     }
 
     fn bk_outputs(&self) -> Vec<(&'static str, String)> {

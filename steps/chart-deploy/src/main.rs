@@ -9,18 +9,6 @@ use deckhand_common::options::CommonArgs;
 use deckhand_common::output::run_step;
 use deckhand_common::Error;
 
-const EXAMPLES: &str = "Examples:
-  chart-deploy ./charts/web --release web -n shop --timeout 5m
-  chart-deploy web-1.2.0.tgz --release web -n shop -f prod.yaml --set image.tag=1.2.0 --replicas 3 --atomic --timeout 10m
-  KUBECONFIG_CONTENT=\"$(cat kubeconfig)\" chart-deploy ./web --release web -n shop --timeout 0
-  chart-deploy ./web --release web -n shop --dry-run
-
---timeout: unset = do not wait (with --atomic: 5m, as helm), 0 = wait forever, a duration (300, 90s, 5m).
---grace: how long a state that clusters recover from (Unschedulable, a full quota, a missing Secret,
-CrashLoopBackOff, a pull failing on the network) may last before it fails the deploy; a missing image,
-a refused pull, an invalid image name, ProgressDeadlineExceeded and a failed Job fail at once.
-Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
-
 /// Deploy a local chart with helm (upgrade --install) and wait for its workloads.
 ///
 /// Before helm runs: the helm and cluster versions are checked against each other, a release stuck
@@ -30,7 +18,7 @@ Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI in
 /// (ImagePullBackOff, CrashLoopBackOff, Unschedulable, quota, failed Job...) ends the wait with a
 /// diagnosis.
 #[derive(Parser, Debug)]
-#[command(name = "chart-deploy", version, after_help = format!("{EXAMPLES}\n\n{}", deckhand_common::error::EXIT_CODES))]
+#[command(name = "chart-deploy", version, after_help = format!("{}\n\n{}", chart_deploy::messages::after_help(), deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// The chart: a folder with Chart.yaml, or a .tgz.
     #[arg(value_name = "CHART")]
@@ -139,6 +127,60 @@ fn parse_grace(text: &str) -> Result<std::time::Duration, String> {
     match Wait::parse(Some(text)) {
         Ok(Wait::Within(duration)) => Ok(duration),
         Ok(_) => Ok(std::time::Duration::ZERO),
-        Err(_) => Err(chart_deploy::messages::bad_grace(text, "not a duration")),
+        Err(_) => Err(chart_deploy::messages::bad_grace(text, &chart_deploy::messages::not_a_duration())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every entry of the Chinese `--help` names this command or one of its own arguments, and
+    /// each of those has one.
+    #[test]
+    fn the_chinese_help_names_every_argument_of_chart_deploy() {
+        let help = deckhand_common::i18n::check::messages(include_str!("../locales/zh-CN/help.ftl")).unwrap();
+        let command = <super::Cli as clap::CommandFactory>::command();
+        for id in help.keys() {
+            let known = ["about", "long-about", "after-help"].contains(&id.as_str())
+                || id.strip_prefix("arg-").is_some_and(|arg| command.get_arguments().any(|a| a.get_id() == arg));
+            assert!(known, "help.ftl: {id} is no argument of chart-deploy");
+        }
+        let own = [
+            "chart",
+            "release",
+            "namespace",
+            "values",
+            "set",
+            "set_string",
+            "replicas",
+            "replicas_key",
+            "timeout",
+            "atomic",
+            "grace",
+            "create_namespace",
+            "dry_run",
+            "helm_args",
+            "helm",
+            "tiller_namespace",
+            "recover_pending",
+            "no_preflight",
+            "ignore_version_skew",
+        ];
+        for arg in own {
+            assert!(help.contains_key(&format!("arg-{arg}")), "help.ftl has no arg-{arg}");
+        }
+    }
+
+    #[test]
+    fn the_examples_are_the_same_in_both_languages() {
+        use deckhand_common::i18n::Lang;
+        let texts = Lang::ALL.map(|lang| {
+            chart_deploy::messages::after_help_in(lang)
+                .lines()
+                .filter(|l| l.starts_with("  "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+        assert!(texts[0].contains("KUBECONFIG_CONTENT=\"$(cat kubeconfig)\" chart-deploy"), "{}", texts[0]);
+        assert_eq!(texts[0], texts[1]);
     }
 }

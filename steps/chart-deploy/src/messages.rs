@@ -1,435 +1,626 @@
-//! User-facing messages of chart-deploy, kept together for translation.
+//! User-facing messages of chart-deploy: every text comes from the catalogue
+//! (`locales/<lang>/chart-deploy.ftl`), in the run's language. The functions take plain values
+//! (names, numbers, paths, durations); callers turn their own types into those.
 
+use std::path::Path;
 use std::time::Duration;
 
-// ---- rollout diagnoses ----
+use deckhand_common::i18n::Catalogue;
+use deckhand_common::messages::duration;
+use deckhand_common::tr;
+
+/// chart-deploy's messages in every language.
+pub(crate) static CATALOGUE: Catalogue =
+    Catalogue::new(include_str!("../locales/en/chart-deploy.ftl"), include_str!("../locales/zh-CN/chart-deploy.ftl"));
+
+deckhand_common::catalogue_tests!(crate::messages::CATALOGUE);
+
+// ---- rollout diagnoses: hints ----
 
 pub fn hint_pull_secret_missing(secret: &str, namespace: &str) -> String {
-    format!(
-        "imagePullSecret `{secret}` does not exist in namespace `{namespace}`: create it, e.g. \
-         `pull-secret {secret} -n {namespace} --registry HOST --username USER --password-stdin`"
-    )
+    tr!(CATALOGUE, "hint-pull-secret-missing", secret = secret, namespace = namespace)
 }
 
 pub fn hint_image_not_found(image: &str) -> String {
-    format!("image not found in registry: `{image}` does not exist; check the repository name and the tag")
+    tr!(CATALOGUE, "hint-image-not-found", image = image)
 }
 
 pub fn hint_pull_refused(image: &str, namespace: &str) -> String {
-    format!(
-        "the registry refused to give `{image}` to the node: reference an imagePullSecret with credentials that may \
-         pull it (create one in `{namespace}` with pull-secret), or check the repository name"
-    )
+    tr!(CATALOGUE, "hint-pull-refused", image = image, namespace = namespace)
 }
 
-pub const HINT_PULL_TLS: &str = "the node does not trust the registry's certificate: add the registry's CA to the \
-container runtime on the nodes (containerd certs.d / docker certs.d)";
-pub const HINT_PULL_RATE_LIMIT: &str =
-    "the registry is rate-limiting pulls: use authenticated pulls or a mirror (e.g. Harbor proxy cache)";
-pub const HINT_PULL_UNREACHABLE: &str =
-    "the node cannot reach the registry: check DNS, the network path and the proxy settings of the container runtime";
-pub const HINT_PULL_OTHER: &str = "the image cannot be pulled; see the events above";
+pub fn hint_pull_tls() -> String {
+    tr!(CATALOGUE, "hint-pull-tls")
+}
+
+pub fn hint_pull_rate_limit() -> String {
+    tr!(CATALOGUE, "hint-pull-rate-limit")
+}
+
+pub fn hint_pull_unreachable() -> String {
+    tr!(CATALOGUE, "hint-pull-unreachable")
+}
+
+pub fn hint_pull_other() -> String {
+    tr!(CATALOGUE, "hint-pull-other")
+}
 
 pub fn hint_invalid_image(image: &str) -> String {
-    format!("`{image}` is not a valid image reference: check the repository and tag values")
+    tr!(CATALOGUE, "hint-invalid-image", image = image)
 }
 
-pub const HINT_OOM: &str =
-    "the container was killed for using more memory than its limit (OOMKilled): raise resources.limits.memory";
+pub fn hint_never_pull(image: &str) -> String {
+    tr!(CATALOGUE, "hint-never-pull", image = image)
+}
 
-pub fn hint_crash(code: i32) -> String {
-    let code = if code >= 0 { format!(" with code {code}") } else { String::new() };
-    format!(
-        "the container exits{code} soon after starting and Kubernetes keeps restarting it: see its log above; \
-         check its configuration (environment, config files, the services it connects to)"
-    )
+/// What a hint calls an image whose reference is not known.
+pub fn the_image() -> String {
+    tr!(CATALOGUE, "the-image")
+}
+
+pub fn hint_oom() -> String {
+    tr!(CATALOGUE, "hint-oom")
+}
+
+/// A crash loop; `code` is the last exit code, if known.
+pub fn hint_crash(code: Option<i32>) -> String {
+    match code {
+        Some(code) => tr!(CATALOGUE, "hint-crash-code", code = i64::from(code)),
+        None => tr!(CATALOGUE, "hint-crash"),
+    }
+}
+
+pub fn hint_run_container() -> String {
+    tr!(CATALOGUE, "hint-run-container")
 }
 
 pub fn hint_config_missing(kind: &str, name: &str, namespace: &str) -> String {
-    format!("{kind} `{name}` does not exist in namespace `{namespace}`: create it, or fix the reference in the chart")
+    tr!(CATALOGUE, "hint-config-missing", kind = kind, name = name, namespace = namespace)
 }
 
 pub fn hint_config_key_missing(key: &str, kind: &str, name: &str, namespace: &str) -> String {
-    format!("{kind} `{name}` in namespace `{namespace}` has no key `{key}`: add it, or fix the reference in the chart")
+    tr!(CATALOGUE, "hint-config-key-missing", key = key, kind = kind, name = name, namespace = namespace)
 }
 
-pub const HINT_CONFIG_OTHER: &str =
-    "the container cannot be configured; check the Secrets, ConfigMaps and volumes its spec refers to";
+pub fn hint_config_cache() -> String {
+    tr!(CATALOGUE, "hint-config-cache")
+}
 
-pub const HINT_INSUFFICIENT: &str =
-    "; lower the chart's resources.requests, or free or add capacity (requests count, not actual use)";
-pub const HINT_NODE_SELECTOR: &str =
-    "no node matches the pod's nodeSelector/affinity: check the labels it asks for against `kubectl get nodes --show-labels`";
-pub const HINT_TAINT: &str =
-    "every fitting node has a taint the pod does not tolerate: add a toleration or use other nodes";
-pub const HINT_PVC: &str = "a PersistentVolumeClaim of the pod is not bound: check its StorageClass and provisioner";
-pub const HINT_UNSCHEDULABLE: &str = "no node can take the pod; see the scheduler's message above";
+pub fn hint_config_other() -> String {
+    tr!(CATALOGUE, "hint-config-other")
+}
+
+/// The resources the pod lacks (each an [`insufficient`] text), and what to do.
+pub fn hint_insufficient(shortages: &[String]) -> String {
+    let shortages = shortages.join(&tr!(CATALOGUE, "shortage-separator"));
+    tr!(CATALOGUE, "hint-insufficient", shortages = shortages)
+}
+
+pub fn insufficient(resource: &str, requested: &str, free: &str, node: &str) -> String {
+    tr!(CATALOGUE, "insufficient", resource = resource, requested = requested, free = free, node = node)
+}
+
+pub fn insufficient_unknown(resource: &str, requested: &str, why: &str) -> String {
+    tr!(CATALOGUE, "insufficient-unknown", resource = resource, requested = requested, why = why)
+}
+
+pub fn request_unknown() -> String {
+    tr!(CATALOGUE, "request-unknown")
+}
+
+pub fn free_no_nodes() -> String {
+    tr!(CATALOGUE, "free-no-nodes")
+}
+
+pub fn free_no_pods() -> String {
+    tr!(CATALOGUE, "free-no-pods")
+}
+
+pub fn free_no_eligible_node() -> String {
+    tr!(CATALOGUE, "free-no-eligible-node")
+}
+
+pub fn hint_node_selector() -> String {
+    tr!(CATALOGUE, "hint-node-selector")
+}
+
+pub fn hint_taint() -> String {
+    tr!(CATALOGUE, "hint-taint")
+}
+
+pub fn hint_pvc() -> String {
+    tr!(CATALOGUE, "hint-pvc")
+}
+
+pub fn hint_volume_affinity() -> String {
+    tr!(CATALOGUE, "hint-volume-affinity")
+}
+
+pub fn hint_too_many_pods() -> String {
+    tr!(CATALOGUE, "hint-too-many-pods")
+}
+
+pub fn hint_unschedulable() -> String {
+    tr!(CATALOGUE, "hint-unschedulable")
+}
 
 pub fn hint_quota(quota: &str, detail: &str) -> String {
-    format!(
-        "the namespace's ResourceQuota `{quota}` is full ({detail}): raise the quota, or lower the chart's replicas \
-         or resource requests"
-    )
+    tr!(CATALOGUE, "hint-quota", quota = quota, detail = detail)
 }
 
-pub const HINT_FAILED_CREATE: &str =
-    "the ReplicaSet may not create pods (admission refused them); see the message above";
-pub const HINT_PROGRESS_DEADLINE: &str =
-    "the Deployment made no progress within its progressDeadlineSeconds: look at its newest pods and their events";
+pub fn hint_failed_create() -> String {
+    tr!(CATALOGUE, "hint-failed-create")
+}
+
+pub fn hint_progress_deadline() -> String {
+    tr!(CATALOGUE, "hint-progress-deadline")
+}
 
 pub fn hint_job_failed(reason: &str) -> String {
-    format!("the Job gave up ({reason}): see the log of its failed pod above")
+    tr!(CATALOGUE, "hint-job-failed", reason = reason)
+}
+
+// ---- rollout diagnoses: the error text ----
+
+/// `kind` is the failing object's kind as Kubernetes writes it, lowercased (`pod`).
+pub fn rollout_failed(kind: &str, name: &str, reason: &str) -> String {
+    tr!(CATALOGUE, "rollout-failed", kind = kind, name = name, reason = reason)
+}
+
+/// The failing object, its container if any, and what Kubernetes said about it (`detail`).
+pub fn diagnosis_object(kind: &str, name: &str, container: Option<&str>, namespace: &str, detail: &str) -> String {
+    let object = match container {
+        Some(container) => tr!(
+            CATALOGUE,
+            "diagnosis-object-container",
+            kind = kind,
+            name = name,
+            container = container,
+            namespace = namespace
+        ),
+        None => tr!(CATALOGUE, "diagnosis-object", kind = kind, name = name, namespace = namespace),
+    };
+    if detail.is_empty() {
+        object
+    } else {
+        tr!(CATALOGUE, "with-detail", text = object, detail = detail)
+    }
+}
+
+pub fn diagnosis_last_exit(code: i32, reason: &str) -> String {
+    tr!(CATALOGUE, "diagnosis-last-exit", code = i64::from(code), reason = reason)
+}
+
+pub fn diagnosis_events() -> String {
+    tr!(CATALOGUE, "diagnosis-events")
+}
+
+pub fn diagnosis_log() -> String {
+    tr!(CATALOGUE, "diagnosis-log")
+}
+
+pub fn lasted(reason: &str, grace: Duration) -> String {
+    tr!(CATALOGUE, "lasted", reason = reason, grace = duration(grace))
+}
+
+pub fn gathered_diagnosis(ms: u128) -> String {
+    tr!(CATALOGUE, "gathered-diagnosis", ms = u64::try_from(ms).unwrap_or(u64::MAX))
 }
 
 // ---- waiting ----
 
 pub fn waiting_for(count: usize, timeout: Option<Duration>) -> String {
-    let limit = match timeout {
-        Some(t) => format!("at most {}", humantime::format_duration(t)),
-        None => "with no time limit".to_string(),
-    };
-    format!("waiting for {count} workload(s) to be ready, {limit}")
+    match timeout {
+        Some(limit) => tr!(CATALOGUE, "waiting-for", count = count, limit = duration(limit)),
+        None => tr!(CATALOGUE, "waiting-for-no-limit", count = count),
+    }
 }
 
-pub fn rollout_failed(what: &str, reason: &str) -> String {
-    format!("the rollout failed: {what} is in {reason}")
+/// `workload` is `kind/name` (`deployment/web`).
+pub fn workload_ready(workload: &str, ready: i32, desired: i32) -> String {
+    tr!(CATALOGUE, "workload-ready", workload = workload, ready = i64::from(ready), desired = i64::from(desired))
 }
 
-pub fn timed_out(after: Duration, pending: &str) -> String {
-    format!("the workloads were not ready within {}: {pending}", humantime::format_duration(after))
+pub fn workload_complete(workload: &str) -> String {
+    tr!(CATALOGUE, "workload-complete", workload = workload)
 }
 
-pub const HINT_TIMEOUT: &str =
-    "nothing failed outright; the pods are slow to become ready: raise --timeout, or check their readiness probes";
+pub fn workload_running(workload: &str) -> String {
+    tr!(CATALOGUE, "workload-running", workload = workload)
+}
+
+/// `pending`: the workloads not ready and the troubles waited out, each a line of its own.
+pub fn timed_out(after: Duration, pending: &[String]) -> String {
+    let pending = deckhand_common::messages::list(pending);
+    tr!(CATALOGUE, "timed-out", after = duration(after), pending = pending)
+}
+
+pub fn hint_timeout() -> String {
+    tr!(CATALOGUE, "hint-timeout")
+}
+
+pub fn waiting_out(what: &str, reason: &str, grace: Duration) -> String {
+    tr!(CATALOGUE, "waiting-out", what = what, reason = reason, grace = duration(grace))
+}
+
+pub fn recovered_from(what: &str, reason: &str) -> String {
+    tr!(CATALOGUE, "recovered-from", what = what, reason = reason)
+}
+
+pub fn watch_ended() -> String {
+    tr!(CATALOGUE, "watch-ended")
+}
+
+pub fn while_waiting() -> String {
+    tr!(CATALOGUE, "while-waiting")
+}
+
+pub fn watch_refused(server: &str, why: &str) -> String {
+    tr!(CATALOGUE, "watch-refused", server = server, why = why)
+}
+
+pub fn watch_resuming(why: &str) -> String {
+    tr!(CATALOGUE, "watch-resuming", why = why)
+}
+
+/// What was being done when the cluster refused (for `api_error`).
+pub fn reading_workloads(namespace: &str) -> String {
+    tr!(CATALOGUE, "reading-workloads", namespace = namespace)
+}
+
+pub fn atomic_waits(limit: Duration) -> String {
+    tr!(CATALOGUE, "atomic-waits", limit = duration(limit))
+}
 
 // ---- helm ----
 
-pub const HELM_PROBE_PANICKED: &str = "asking helm for its version failed unexpectedly";
-pub const HELM_NOT_FOUND: &str = "helm was not found on PATH";
-pub const HINT_HELM_NOT_FOUND: &str =
-    "install helm (3 or 4; 2 or 3.0/3.1 for Kubernetes 1.14/1.15), or pass --helm PATH; \
-the Deckhand agent image ships one";
-
-pub fn helm_not_runnable(path: &std::path::Path, why: &str) -> String {
-    format!("cannot run helm at {}: {why}", path.display())
+pub fn helm_probe_panicked() -> String {
+    tr!(CATALOGUE, "helm-probe-panicked")
 }
 
-pub fn helm_chosen(chosen: &crate::helm::Helm, passed_over: Option<&crate::helm::Helm>, cluster: &str) -> String {
-    let why = match passed_over {
-        Some(helm) => format!(": it suits that version better than {} ({})", helm.path.display(), helm.version),
-        None => String::new(),
-    };
-    format!("using {} ({}) for Kubernetes {cluster}{why}", chosen.path.display(), chosen.version)
+pub fn helm_not_found() -> String {
+    tr!(CATALOGUE, "helm-not-found")
 }
 
-pub fn helm2_too_new_cluster(helm: &semver::Version, cluster: &str) -> String {
-    format!(
-        "helm {helm} (Helm 2, Tiller) supports Kubernetes up to 1.16, but the cluster runs {cluster}: use Helm 3 or 4"
-    )
+pub fn hint_helm_not_found() -> String {
+    tr!(CATALOGUE, "hint-helm-not-found")
 }
 
-pub fn helm_too_new_for(helm: &semver::Version, cluster: &str) -> String {
-    format!(
-        "helm {helm} does not support Kubernetes {cluster}: for 1.14/1.15 use Helm 2 with Tiller (--tiller-namespace) \
-         or a Helm 3.0/3.1 binary (--helm PATH)"
-    )
+pub fn helm_not_runnable(path: &Path, why: &str) -> String {
+    tr!(CATALOGUE, "helm-not-runnable", path = path, why = why)
 }
 
-pub fn skew_untested(helm: &semver::Version, low: u32, high: u32, cluster: &str) -> String {
-    format!("helm {helm} is made for Kubernetes 1.{low} to 1.{high}; the cluster runs {cluster}")
+pub fn helm_no_version() -> String {
+    tr!(CATALOGUE, "helm-no-version")
 }
 
-pub const HINT_SKEW: &str =
-    "pass a helm that matches the cluster with --helm PATH, or --ignore-version-skew to go ahead anyway";
+/// A versioned helm chosen for the cluster; `passed_over` is the helm on PATH (path, version).
+pub fn helm_chosen(path: &Path, version: &str, passed_over: Option<(&Path, &str)>, cluster: &str) -> String {
+    match passed_over {
+        Some((other_path, other_version)) => tr!(
+            CATALOGUE,
+            "helm-chosen-over",
+            path = path,
+            version = version,
+            cluster = cluster,
+            other_path = other_path,
+            other_version = other_version
+        ),
+        None => tr!(CATALOGUE, "helm-chosen", path = path, version = version, cluster = cluster),
+    }
+}
+
+pub fn helm2_too_new_cluster(helm: &str, cluster: &str) -> String {
+    tr!(CATALOGUE, "helm2-too-new-cluster", helm = helm, cluster = cluster)
+}
+
+pub fn helm_too_new_for(helm: &str, cluster: &str) -> String {
+    tr!(CATALOGUE, "helm-too-new-for", helm = helm, cluster = cluster)
+}
+
+pub fn skew_untested(helm: &str, low: u32, high: u32, cluster: &str) -> String {
+    tr!(CATALOGUE, "skew-untested", helm = helm, low = low, high = high, cluster = cluster)
+}
+
+pub fn hint_skew() -> String {
+    tr!(CATALOGUE, "hint-skew")
+}
+
+pub fn skew_ignored(why: &str) -> String {
+    tr!(CATALOGUE, "skew-ignored", why = why)
+}
 
 pub fn helm_failed(action: &str, said: &str) -> String {
-    format!("helm {action} failed:\n  {said}")
+    tr!(CATALOGUE, "helm-failed", action = action, said = said)
 }
 
 pub fn helm_stopped(action: &str) -> String {
-    format!("during helm {action} (helm was given the signal and has exited)")
+    tr!(CATALOGUE, "helm-stopped", action = action)
 }
 
-pub const HINT_PENDING: &str =
-    "a previous helm run on this release was killed mid-operation and left it pending; make \
-sure no other deploy of it is running, then re-run with --recover-pending";
-pub const HINT_OWNERSHIP: &str = "a resource of the chart already exists outside this release; see the pre-flight \
-findings, or adopt it with --helm-arg=--take-ownership (helm >= 3.17)";
-pub const HINT_NODE_PORT: &str =
-    "another Service holds that nodePort: choose a free one in the values, or leave nodePort unset";
-pub const HINT_RENDER: &str = "the chart does not render with these values: check the values files and --set options";
+pub fn running_helm(path: &Path, args: &str) -> String {
+    tr!(CATALOGUE, "running-helm", path = path, args = args)
+}
+
+pub fn hint_pending() -> String {
+    tr!(CATALOGUE, "hint-pending")
+}
+
+pub fn hint_ownership() -> String {
+    tr!(CATALOGUE, "hint-ownership")
+}
+
+pub fn hint_node_port() -> String {
+    tr!(CATALOGUE, "hint-node-port")
+}
+
+pub fn hint_render() -> String {
+    tr!(CATALOGUE, "hint-render")
+}
+
+pub fn hint_ssa_conflict() -> String {
+    tr!(CATALOGUE, "hint-ssa-conflict")
+}
+
+pub fn template_default_capabilities() -> String {
+    tr!(CATALOGUE, "template-default-capabilities")
+}
+
+pub fn bad_helm_output(why: &str) -> String {
+    tr!(CATALOGUE, "bad-helm-output", why = why)
+}
+
+pub fn helm_history_empty() -> String {
+    tr!(CATALOGUE, "helm-history-empty")
+}
 
 // ---- pre-flight ----
 
 pub fn pull_secret_missing(secret: &str, namespace: &str, user: &str) -> String {
-    format!("imagePullSecret `{secret}` (used by {user}) does not exist in namespace `{namespace}`")
+    tr!(CATALOGUE, "pull-secret-missing", secret = secret, namespace = namespace, user = user)
 }
 
-pub const NODE_PORTS_NAMESPACE_ONLY: &str =
-    "cannot list Services in all namespaces (forbidden); nodePorts are checked against this namespace only";
+pub fn secret_unchecked(secret: &str) -> String {
+    tr!(CATALOGUE, "secret-unchecked", secret = secret)
+}
+
+pub fn reading_secret(secret: &str, namespace: &str) -> String {
+    tr!(CATALOGUE, "reading-secret", secret = secret, namespace = namespace)
+}
+
+pub fn listing_services() -> String {
+    tr!(CATALOGUE, "listing-services")
+}
+
+pub fn reading_resource(resource: &str) -> String {
+    tr!(CATALOGUE, "reading-resource", resource = resource)
+}
+
+pub fn node_ports_namespace_only() -> String {
+    tr!(CATALOGUE, "node-ports-namespace-only")
+}
 
 pub fn node_port_taken(port: i64, service: &str, holder: &str) -> String {
-    format!("nodePort {port} of service/{service} is already allocated to service {holder}")
+    tr!(CATALOGUE, "node-port-taken", port = port, service = service, holder = holder)
 }
 
-pub fn belongs_to_release(release: &str, namespace: &str) -> String {
-    format!("belongs to release {release} in namespace {namespace}")
-}
-
-pub const BELONGS_TO_NO_RELEASE: &str = "belongs to no helm release";
-
-pub fn resource_taken(resource: &str, namespace: &str, belongs: &str) -> String {
-    format!("{resource} already exists in namespace {namespace} and {belongs}; helm would refuse it (invalid ownership metadata)")
-}
-
-pub fn hint_adopt(kind: &str, name: &str, namespace: &str, release: &str, release_namespace: &str) -> String {
-    format!(
-        "if this release should own it: `kubectl -n {namespace} label {kind} {name} app.kubernetes.io/managed-by=Helm` \
-         and `kubectl -n {namespace} annotate {kind} {name} meta.helm.sh/release-name={release} \
-         meta.helm.sh/release-namespace={release_namespace}` (or --helm-arg=--take-ownership with helm >= 3.17); \
-         otherwise rename it in the chart"
-    )
-}
-
-pub fn preflight_failed(count: usize, listing: &str) -> String {
-    format!("pre-flight found {count} problem(s); nothing was changed:\n{listing}")
-}
-
-pub const HINT_PREFLIGHT: &str = "fix the above, or skip these checks with --no-preflight";
-
-pub fn release_pending(release: &str, namespace: &str, revision: u32, status: &str) -> String {
-    format!(
-        "release {release} in namespace {namespace} is stuck in {status} (revision {revision}): a helm run was killed \
-         mid-operation, and helm refuses new operations (\"another operation (install/upgrade/rollback) is in progress\")"
-    )
-}
-
-pub fn hint_recover(recovery: &crate::release::Recovery, release: &str, namespace: &str) -> String {
-    match recovery {
-        crate::release::Recovery::Rollback(to) => format!(
-            "make sure no other deploy of it is running, then re-run with --recover-pending: it rolls back to revision \
-             {to}, the last deployed one (as `helm rollback {release} {to} -n {namespace}` would)"
+/// A resource that exists outside the release; `owner` is the release (name, namespace) it
+/// belongs to, if any.
+pub fn resource_taken(resource: &str, namespace: &str, owner: Option<(&str, &str)>) -> String {
+    match owner {
+        Some((owner, owner_namespace)) => tr!(
+            CATALOGUE,
+            "resource-taken-by-release",
+            resource = resource,
+            namespace = namespace,
+            owner = owner,
+            owner_namespace = owner_namespace
         ),
-        crate::release::Recovery::RemovePending(_) => format!(
-            "make sure no other deploy of it is running, then re-run with --recover-pending: the first install never \
-             finished, so its pending revision is removed (as deleting the secret sh.helm.release.v1.{release}.v1 in \
-             {namespace} would)"
-        ),
+        None => tr!(CATALOGUE, "resource-taken", resource = resource, namespace = namespace),
     }
 }
 
+pub fn hint_adopt(kind: &str, name: &str, namespace: &str, release: &str, release_namespace: &str) -> String {
+    tr!(
+        CATALOGUE,
+        "hint-adopt",
+        kind = kind,
+        name = name,
+        namespace = namespace,
+        release = release,
+        release_namespace = release_namespace
+    )
+}
+
+/// The findings, each (message, hint).
+pub fn preflight_failed(findings: &[(String, String)]) -> String {
+    let listing: Vec<String> = findings
+        .iter()
+        .map(|(message, hint)| tr!(CATALOGUE, "preflight-finding", message = message, hint = hint))
+        .collect();
+    tr!(CATALOGUE, "preflight-failed", count = findings.len(), listing = listing.join("\n"))
+}
+
+pub fn hint_preflight() -> String {
+    tr!(CATALOGUE, "hint-preflight")
+}
+
+// ---- pending releases ----
+
+pub fn release_pending(release: &str, namespace: &str, revision: u32, status: &str) -> String {
+    tr!(CATALOGUE, "release-pending", release = release, namespace = namespace, revision = revision, status = status)
+}
+
+/// The way out is a rollback to revision `to`.
+pub fn hint_recover_rollback(to: u32, release: &str, namespace: &str) -> String {
+    tr!(CATALOGUE, "hint-recover-rollback", to = to, release = release, namespace = namespace)
+}
+
+/// The way out is removing the pending revision of a first install.
+pub fn hint_recover_remove(release: &str, namespace: &str) -> String {
+    tr!(CATALOGUE, "hint-recover-remove", release = release, namespace = namespace)
+}
+
 pub fn recovered_rollback(release: &str, to: u32) -> String {
-    format!("recovered release {release}: rolled back to revision {to}")
+    tr!(CATALOGUE, "recovered-rollback", release = release, to = to)
 }
 
-pub fn recovered_removed(release: &str, revisions: &str) -> String {
-    format!("recovered release {release}: removed the pending revision(s) {revisions} of its unfinished first install")
+pub fn recovered_removed(release: &str, revisions: &[u32]) -> String {
+    let numbers: Vec<String> = revisions.iter().map(u32::to_string).collect();
+    let list = deckhand_common::messages::list(&numbers);
+    tr!(CATALOGUE, "recovered-removed", release = release, count = revisions.len(), revisions = list)
 }
 
-pub const WATCH_ENDED: &str = "the watches on the cluster ended unexpectedly";
-pub const WHILE_WAITING: &str = "while waiting for the rollout (the release itself was applied)";
-
-pub fn watch_refused(server: &str, why: &str) -> String {
-    format!("the cluster {server} refused to let us watch the workloads: {why}")
+pub fn pending_not_blocking(helm: &str, revision: u32, status: &str) -> String {
+    tr!(CATALOGUE, "pending-not-blocking", helm = helm, revision = revision, status = status)
 }
 
 // ---- release records ----
 
 pub fn reading_history(release: &str) -> String {
-    format!("read the history of release {release} on")
+    tr!(CATALOGUE, "reading-history", release = release)
 }
 
 pub fn removing_revision(object: &str) -> String {
-    format!("remove the pending revision {object} on")
+    tr!(CATALOGUE, "removing-revision", object = object)
 }
 
 pub fn recording_outcome(object: &str) -> String {
-    format!("record the rollout's outcome in {object} on")
+    tr!(CATALOGUE, "recording-outcome", object = object)
 }
 
-pub const STORAGE_OUT_OF_REACH: &str = "the release records are kept outside the cluster (HELM_DRIVER=sql or memory), \
-where chart-deploy cannot change them: remove the pending revision with helm's own tools";
+pub fn storage_out_of_reach() -> String {
+    tr!(CATALOGUE, "storage-out-of-reach")
+}
 
 /// The description a failed rollout gets in helm's history (helm writes `Upgrade "x" failed: ...`).
 pub fn failed_description(why: &str) -> String {
     let first = why.lines().next().unwrap_or(why);
-    format!("chart-deploy: the rollout failed: {first}")
+    tr!(CATALOGUE, "failed-description", why = first)
 }
 
 pub fn recorded_failed(revision: u32) -> String {
-    format!("revision {revision} is recorded failed in the release history")
+    tr!(CATALOGUE, "recorded-failed", revision = revision)
 }
 
 pub fn record_not_written(why: &str) -> String {
-    format!("the release history could not be updated with the rollout's outcome: {why}")
-}
-
-pub fn pending_not_blocking(helm: &semver::Version, revision: u32, status: &str) -> String {
-    format!(
-        "revision {revision} is stuck in {status}; helm {helm} goes on from the last deployed revision regardless \
-         (helm 3.4+ would refuse)"
-    )
-}
-
-pub fn atomic_waits(default: Duration) -> String {
-    format!(
-        "--atomic without --timeout: waiting at most {} (as helm's --atomic implies --wait)",
-        humantime::format_duration(default)
-    )
-}
-
-pub fn rolled_back_unverified(to: u32) -> String {
-    format!(
-        "--atomic: rolled back to revision {to}, the last deployed one (no revision was seen ready by chart-deploy)"
-    )
-}
-
-pub const TEMPLATE_DEFAULT_CAPABILITIES: &str = "this helm has no `helm template --kube-version`: the pre-flight \
-renders with helm's built-in capabilities (charts that branch on the Kubernetes version may differ)";
-
-pub fn waiting_out(what: &str, reason: &str, grace: Duration) -> String {
-    format!(
-        "{what}: {reason}; clusters often recover from this, waiting up to {} before calling it a failure",
-        humantime::format_duration(grace)
-    )
-}
-
-pub fn recovered_from(what: &str, reason: &str) -> String {
-    format!("{what}: recovered from {reason}")
-}
-
-pub fn lasted(reason: &str, grace: Duration) -> String {
-    format!("{reason} lasted longer than the grace period ({})", humantime::format_duration(grace))
-}
-
-pub const HINT_SSA_CONFLICT: &str = "another field manager (kubectl edit/scale, an operator, an autoscaler) owns \
-fields the chart sets: let helm take them with --helm-arg=--force-conflicts (helm 4), or stop the other writer";
-
-pub fn bad_grace(text: &str, why: &str) -> String {
-    format!("--grace {text:?} is not a duration ({why}): use e.g. 90s or 2m; 0 fails at the first sign of trouble")
+    tr!(CATALOGUE, "record-not-written", why = why)
 }
 
 // ---- the deploy ----
 
+pub fn bad_grace(text: &str, why: &str) -> String {
+    tr!(CATALOGUE, "bad-grace", text = text, why = why)
+}
+
+pub fn not_a_duration() -> String {
+    tr!(CATALOGUE, "not-a-duration")
+}
+
 pub fn bad_timeout(text: &str, why: &str) -> String {
-    format!("--timeout {text:?} is not a duration ({why}): use e.g. 300, 90s, 5m or 1h; 0 waits forever")
+    tr!(CATALOGUE, "bad-timeout", text = text, why = why)
 }
 
 pub fn bad_release(name: &str) -> String {
-    format!("the release name {name:?} is not valid: lowercase letters, digits and '-', at most 53 characters")
+    tr!(CATALOGUE, "bad-release", name = name)
 }
 
-pub fn chart_missing(path: &std::path::Path) -> String {
-    format!("the chart {} does not exist", path.display())
+pub fn chart_missing(path: &Path) -> String {
+    tr!(CATALOGUE, "chart-missing", path = path)
 }
 
-pub fn not_a_chart(path: &std::path::Path) -> String {
-    format!("{} is a folder without a Chart.yaml", path.display())
+pub fn not_a_chart(path: &Path) -> String {
+    tr!(CATALOGUE, "not-a-chart", path = path)
 }
 
-pub const HINT_CHART_MISSING: &str =
-    "give a chart folder (with Chart.yaml) or a .tgz; chart-fetch gets one from a repository";
-
-pub fn values_missing(path: &std::path::Path) -> String {
-    format!("the values file {} does not exist", path.display())
+pub fn hint_chart_missing() -> String {
+    tr!(CATALOGUE, "hint-chart-missing")
 }
 
-pub fn skew_ignored(why: &str) -> String {
-    format!("{why} (going ahead: --ignore-version-skew)")
+pub fn values_missing(path: &Path) -> String {
+    tr!(CATALOGUE, "values-missing", path = path)
 }
 
 pub fn bad_manifest(why: &str) -> String {
-    format!("the rendered manifest cannot be read: {why}")
-}
-
-pub fn bad_helm_output(why: &str) -> String {
-    format!("helm's report of the release cannot be read: {why}")
+    tr!(CATALOGUE, "bad-manifest", why = why)
 }
 
 pub fn replicas_unused(key: &str, replicas: u32) -> String {
-    format!(
-        "--replicas {replicas} was passed as {key}={replicas}, but no Deployment or StatefulSet of the chart got \
-         {replicas} replicas: the chart may call the value otherwise (set --replicas-key)"
-    )
-}
-
-pub fn rolled_back(to: u32) -> String {
-    format!("--atomic: rolled back to revision {to}")
-}
-
-pub const UNINSTALLED: &str = "--atomic: the failed first install was uninstalled";
-
-pub fn undo_failed(undo: &str, why: &str) -> String {
-    format!("--atomic: the {undo} failed too: {why}")
+    tr!(CATALOGUE, "replicas-unused", key = key, replicas = replicas)
 }
 
 pub fn other_namespace(resource: &str, namespace: &str) -> String {
-    format!("{resource} is in namespace {namespace}, outside the release's; it is not waited for")
+    tr!(CATALOGUE, "other-namespace", resource = resource, namespace = namespace)
 }
 
-pub const NOT_WAITED: &str = "not waited for (no --timeout); pass --timeout 5m to wait, 0 to wait forever";
+pub fn rolled_back(to: u32) -> String {
+    tr!(CATALOGUE, "rolled-back", to = to)
+}
 
-/// A rollout failure with its evidence, for the error message.
-pub fn diagnosis(d: &crate::diagnose::Diagnosis) -> String {
-    let f = &d.failure;
-    let container = f.container.as_deref().map(|c| format!(" (container {c})")).unwrap_or_default();
-    let detail = if f.message.is_empty() { String::new() } else { format!(": {}", f.message) };
-    let mut text = format!(
-        "{}\n  {} {}{container} in namespace {}{detail}",
-        rollout_failed(&format!("{} {}", f.kind.to_lowercase(), f.name), &f.reason),
-        f.kind.to_lowercase(),
-        f.name,
-        d.namespace
-    );
-    if let Some((code, reason)) = &f.last_exit {
-        text.push_str(&format!("\n  last exit: code {code} ({reason})"));
+pub fn rolled_back_unverified(to: u32) -> String {
+    tr!(CATALOGUE, "rolled-back-unverified", to = to)
+}
+
+pub fn uninstalled() -> String {
+    tr!(CATALOGUE, "uninstalled")
+}
+
+pub fn rollback_failed(why: &str) -> String {
+    tr!(CATALOGUE, "rollback-failed", why = why)
+}
+
+pub fn uninstall_failed(why: &str) -> String {
+    tr!(CATALOGUE, "uninstall-failed", why = why)
+}
+
+// ---- the result ----
+
+pub fn result_release(release: &str, namespace: &str, revision: u32, status: &str) -> String {
+    tr!(CATALOGUE, "result-release", release = release, namespace = namespace, revision = revision, status = status)
+}
+
+pub fn result_release_dry_run(release: &str, namespace: &str, revision: u32) -> String {
+    tr!(CATALOGUE, "result-release-dry-run", release = release, namespace = namespace, revision = revision)
+}
+
+pub fn result_chart(chart: &str, version: &str, app: Option<&str>) -> String {
+    match app {
+        Some(app) => tr!(CATALOGUE, "result-chart-app", chart = chart, version = version, app = app),
+        None => tr!(CATALOGUE, "result-chart", chart = chart, version = version),
     }
-    if !d.events.is_empty() {
-        text.push_str("\n  events:");
-        for event in d.events.iter().rev().take(5).rev() {
-            text.push_str(&format!("\n    {event}"));
-        }
-    }
-    if let Some(log) = d.log_tail.as_deref().filter(|l| !l.trim().is_empty()) {
-        text.push_str("\n  last log lines:");
-        for line in log.lines() {
-            text.push_str(&format!("\n    | {line}"));
-        }
-    }
-    text
 }
 
-// ---- diagnosis ----
-
-pub fn hint_never_pull(image: &str) -> String {
-    format!(
-        "`{image}` is not on the node and its imagePullPolicy is Never: load the image onto the nodes \
-         (e.g. `kind load docker-image`, `minikube image load`), or set imagePullPolicy to IfNotPresent"
-    )
+pub fn result_namespace_created(namespace: &str) -> String {
+    tr!(CATALOGUE, "result-namespace-created", namespace = namespace)
 }
 
-pub const HINT_RUN_CONTAINER: &str =
-    "the container runtime could not start the container: check the command, the entrypoint and the volume mounts";
-pub const HINT_CONFIG_CACHE: &str = "the kubelet had not yet loaded the pod's Secrets/ConfigMaps (its cache was still \
-syncing); this usually clears by itself, otherwise check the node's connection to the API server";
-pub const HINT_VOLUME_AFFINITY: &str = "a PersistentVolume of the pod is bound to a zone or node the pod cannot go to \
-(volume node affinity conflict): free capacity in that zone, or use a StorageClass with volumeBindingMode \
-WaitForFirstConsumer";
-pub const HINT_TOO_MANY_PODS: &str =
-    "the nodes that fit hold as many pods as they may (their allocatable `pods`): add nodes or remove pods";
-
-pub fn insufficient(resource: &str, requested: &str, free: &str, node: &str) -> String {
-    format!(
-        "insufficient {resource}: the pod requests {requested}, and the most any node that may take it has free is \
-         {free} (node `{node}`)"
-    )
+pub fn result_planned(workload: &str, replicas: i32) -> String {
+    tr!(CATALOGUE, "result-planned", workload = workload, count = i64::from(replicas))
 }
 
-pub fn insufficient_unknown(resource: &str, requested: &str, why: &str) -> String {
-    format!("insufficient {resource}: the pod requests {requested}; what the nodes have free is not known ({why})")
+pub fn result_ready_after(seconds: f64) -> String {
+    tr!(CATALOGUE, "result-ready-after", seconds = format!("{seconds:.1}"))
 }
 
-pub const REQUEST_UNKNOWN: &str = "an unknown amount";
-pub const FREE_NO_NODES: &str = "the nodes could not be listed";
-pub const FREE_NO_PODS: &str = "the pods on the nodes may not be listed";
-pub const FREE_NO_ELIGIBLE_NODE: &str = "no node may take the pod at all: each is cordoned, NotReady or tainted";
+pub fn not_waited() -> String {
+    tr!(CATALOGUE, "not-waited")
+}
+
+pub fn result_cluster(server: &str, version: &str, helm: &str) -> String {
+    tr!(CATALOGUE, "result-cluster", server = server, version = version, helm = helm)
+}
+
+pub fn summary(release: &str, revision: u32, status: &str, namespace: &str) -> String {
+    tr!(CATALOGUE, "summary", release = release, revision = revision, status = status, namespace = namespace)
+}
+
+// ---- --help ----
+
+pub fn after_help() -> String {
+    tr!(CATALOGUE, "after-help")
+}
+
+/// The examples of `--help` in `lang`.
+pub fn after_help_in(lang: deckhand_common::i18n::Lang) -> String {
+    CATALOGUE.text_in(lang, "after-help", &deckhand_common::i18n::FluentArgs::new())
+}

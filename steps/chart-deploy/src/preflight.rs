@@ -97,8 +97,8 @@ async fn pull_secrets(cluster: &Cluster, namespace: &str, resources: &[Resource]
                     message: messages::pull_secret_missing(&secret, ns, &resource.display()),
                     hint: messages::hint_pull_secret_missing(&secret, ns),
                 }),
-                Err(e) if is_status(&e, 403) => log::debug(format!("cannot check secret {secret}: forbidden")),
-                Err(e) => return Err(api_error(&cluster.server, &format!("read secret {secret} in {ns} on"), e)),
+                Err(e) if is_status(&e, 403) => log::debug(messages::secret_unchecked(&secret)),
+                Err(e) => return Err(api_error(&cluster.server, &messages::reading_secret(&secret, ns), e)),
             }
         }
     }
@@ -116,11 +116,14 @@ async fn node_ports(cluster: &Cluster, namespace: &str, resources: &[Resource]) 
     let services = match all.list(&ListParams::default()).await {
         Ok(list) => list.items,
         Err(e) if is_status(&e, 403) => {
-            log::warn(messages::NODE_PORTS_NAMESPACE_ONLY);
+            log::warn(messages::node_ports_namespace_only());
             let api: Api<Service> = Api::namespaced(cluster.client.clone(), namespace);
-            api.list(&ListParams::default()).await.map_err(|e| api_error(&cluster.server, "list services on", e))?.items
+            api.list(&ListParams::default())
+                .await
+                .map_err(|e| api_error(&cluster.server, &messages::listing_services(), e))?
+                .items
         }
-        Err(e) => return Err(api_error(&cluster.server, "list services on", e)),
+        Err(e) => return Err(api_error(&cluster.server, &messages::listing_services(), e)),
     };
     let mut findings = Vec::new();
     for (resource, port) in wanted {
@@ -139,7 +142,7 @@ async fn node_ports(cluster: &Cluster, namespace: &str, resources: &[Resource]) 
             );
             findings.push(Finding {
                 message: messages::node_port_taken(port, &resource.name, &held_by),
-                hint: messages::HINT_NODE_PORT.to_string(),
+                hint: messages::hint_node_port(),
             });
         }
     }
@@ -168,7 +171,7 @@ async fn owners(
             Ok(existing) => existing,
             // An unknown kind (a CRD the chart installs) or no permission: helm will tell.
             Err(e) if is_status(&e, 404) || is_status(&e, 403) => None,
-            Err(e) => return Err(api_error(&cluster.server, &format!("read {} on", resource.display()), e)),
+            Err(e) => return Err(api_error(&cluster.server, &messages::reading_resource(&resource.display()), e)),
         };
         let Some(existing) = existing else { continue };
         let label = |k: &str| existing.labels.as_ref().and_then(|l| l.get(k)).map(String::as_str);
@@ -180,11 +183,11 @@ async fn owners(
             continue;
         }
         let belongs = match owner {
-            (Some(other), Some(other_ns)) => messages::belongs_to_release(other, other_ns),
-            _ => messages::BELONGS_TO_NO_RELEASE.to_string(),
+            (Some(other), Some(other_ns)) => Some((other, other_ns)),
+            _ => None,
         };
         findings.push(Finding {
-            message: messages::resource_taken(&resource.display(), ns, &belongs),
+            message: messages::resource_taken(&resource.display(), ns, belongs),
             hint: messages::hint_adopt(&resource.kind.to_lowercase(), &resource.name, ns, release, namespace),
         });
     }

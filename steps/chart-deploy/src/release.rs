@@ -241,7 +241,7 @@ pub async fn remove(cluster: &Cluster, storage: Storage, target: &Target, revisi
             Storage::Tiller => {
                 configmaps(cluster, &target.tiller_namespace).delete(&revision.object, &dp).await.map(|_| ())
             }
-            Storage::Elsewhere => return Err(Error::input(messages::STORAGE_OUT_OF_REACH)),
+            Storage::Elsewhere => return Err(Error::input(messages::storage_out_of_reach())),
         }
         .map_err(fail)?;
     }

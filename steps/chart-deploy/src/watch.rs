@@ -47,9 +47,9 @@ impl WorkloadState {
     pub fn line(&self) -> String {
         let what = format!("{}/{}", self.kind.short(), self.name);
         match (self.kind, self.done) {
-            (WorkloadKind::Job, true) => format!("{what}: complete"),
-            (WorkloadKind::Job, false) => format!("{what}: running"),
-            _ => format!("{what}: {}/{} ready", self.ready, self.desired),
+            (WorkloadKind::Job, true) => messages::workload_complete(&what),
+            (WorkloadKind::Job, false) => messages::workload_running(&what),
+            _ => messages::workload_ready(&what, self.ready, self.desired),
         }
     }
 }
@@ -270,7 +270,8 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
     let far = started + Duration::from_secs(100 * 365 * 86400);
     let deadline = patience.timeout.map_or(far, |t| started + t);
     // A signal ends the wait wherever it is (kube::block_on races it); this names what it ended.
-    let _doing = process::doing(messages::WHILE_WAITING);
+    // `doing` keeps what it is told for the whole run: one text per wait.
+    let _doing = process::doing(Box::leak(messages::while_waiting().into_boxed_str()));
     let mut seen = Seen::default();
     let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
     // The transient failures being waited out, and since when.
@@ -281,7 +282,7 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
             change = changes.next() => match change {
                 Some(Ok(change)) => seen.apply(change),
                 Some(Err(e)) => refuse_if_forbidden(cluster, e)?,
-                None => return Err(Error::remote(messages::WATCH_ENDED)),
+                None => return Err(Error::remote(messages::watch_ended())),
             },
             () = tokio::time::sleep_until(deadline.min(next_grace)) => {
                 if tokio::time::Instant::now() >= deadline {
@@ -368,7 +369,8 @@ fn watch_all(
 pub async fn snapshot(cluster: &Cluster, namespace: &str, workloads: &[Workload]) -> Result<Vec<WorkloadState>> {
     let mut seen = Seen::default();
     let client = || cluster.client.clone();
-    let fail = |e| api_error(&cluster.server, &format!("read the workloads in {namespace} on"), e);
+    let doing = messages::reading_workloads(namespace);
+    let fail = |e| api_error(&cluster.server, &doing, e);
     let lp = ListParams::default();
     for workload in workloads {
         let name = workload.name.clone();
@@ -430,7 +432,7 @@ fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
             deckhand_common::messages::hint_kube_403()
         }));
     }
-    log::debug(format!("watch interrupted, resuming: {error}"));
+    log::debug(messages::watch_resuming(&error.to_string()));
     Ok(())
 }
 
@@ -477,7 +479,7 @@ async fn explain(cluster: &Cluster, namespace: &str, seen: &Seen, failure: Failu
             evidence.node_pods = Api::<Pod>::all(client.clone()).list(&bound).await.ok().map(|l| l.items);
         }
     }
-    log::debug(format!("gathered the diagnosis in {} ms", started.elapsed().as_millis()));
+    log::debug(messages::gathered_diagnosis(started.elapsed().as_millis()));
     diagnose::explain(failure, namespace, &evidence)
 }
 

@@ -42,15 +42,17 @@ fn image_pulls_by_runtime_final_or_not() {
     let namespace_events = events("events-image-pull.json");
     let not_found = messages::hint_image_not_found("harbor.example.com/shop/web:1.4.2");
     let refused = messages::hint_pull_refused("harbor.example.com/shop/web:1.4.2", "shop");
+    let (tls, unreachable, rate_limit) =
+        (messages::hint_pull_tls(), messages::hint_pull_unreachable(), messages::hint_pull_rate_limit());
     let cases: [(&str, bool, &str); 10] = [
         ("web-6c9f8d7b5d-2b4kx", true, &not_found), // containerd: not found (ErrImagePull)
         ("web-6c9f8d7b5d-x2k8p", true, &refused),   // containerd: 401 from the token service
-        ("web-6c9f8d7b5d-9wq7z", true, messages::HINT_PULL_TLS), // containerd: x509
-        ("web-6c9f8d7b5d-l5m2n", false, messages::HINT_PULL_UNREACHABLE), // containerd: i/o timeout
-        ("proxy-5f7c9b8d4-r8t6v", false, messages::HINT_PULL_RATE_LIMIT), // containerd: Docker Hub's 429
+        ("web-6c9f8d7b5d-9wq7z", true, &tls),       // containerd: x509
+        ("web-6c9f8d7b5d-l5m2n", false, &unreachable), // containerd: i/o timeout
+        ("proxy-5f7c9b8d4-r8t6v", false, &rate_limit), // containerd: Docker Hub's 429
         ("web-6c9f8d7b5d-h7j4c", true, &not_found), // CRI-O: manifest unknown
         ("web-6c9f8d7b5d-q3w9e", true, &refused),   // CRI-O: unauthorized (ErrImagePull)
-        ("web-6c9f8d7b5d-z6x5c", false, messages::HINT_PULL_UNREACHABLE), // CRI-O: no such host (ErrImagePull)
+        ("web-6c9f8d7b5d-z6x5c", false, &unreachable), // CRI-O: no such host (ErrImagePull)
         ("web-6c9f8d7b5d-v8b7n", true, &refused),   // dockershim: pull access denied
         ("web-6c9f8d7b5d-k2l9m", true, &not_found), // timed out first, then not found
     ];
@@ -176,14 +178,14 @@ fn free_capacity_unknown_without_the_pods_on_the_nodes() {
     let pod: Pod = load("pod-unschedulable-memory.json");
     let evidence = Evidence { node_pods: None, ..on_the_cluster(&pod) };
     let hint = diagnose::explain(diagnose::pod_failure(&pod).unwrap(), "shop", &evidence).hint.unwrap();
-    assert!(hint.starts_with(&messages::insufficient_unknown("memory", "6Gi", messages::FREE_NO_PODS)), "{hint}");
+    assert!(hint.starts_with(&messages::insufficient_unknown("memory", "6Gi", &messages::free_no_pods())), "{hint}");
 }
 
 #[test]
 fn a_volume_zone_conflict_is_no_node_selector_problem() {
     let pod: Pod = load("pod-unschedulable-volume.json");
     let d = diagnose::explain(diagnose::pod_failure(&pod).unwrap(), "shop", &on_the_cluster(&pod));
-    assert_eq!(d.hint.as_deref(), Some(messages::HINT_VOLUME_AFFINITY));
+    assert_eq!(d.hint.as_deref(), Some(messages::hint_volume_affinity().as_str()));
 }
 
 #[test]

@@ -62,7 +62,9 @@ fn collect_ids(command: &Command, prefix: &str, found: &mut Vec<String>) {
     if command.get_after_help().is_some_and(|a| a.to_string() != EXIT_CODES) {
         found.push(format!("{prefix}after-help"));
     }
-    for arg in command.get_arguments().filter(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version") {
+    // clap's own --help and --version have their texts in the shared help.
+    let own = |a: &&Arg| !matches!(a.get_action(), clap::ArgAction::Help | clap::ArgAction::Version);
+    for arg in command.get_arguments().filter(|a| !a.is_hide_set()).filter(own) {
         found.push(format!("{prefix}arg-{}", arg.get_id()));
     }
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
@@ -94,7 +96,11 @@ fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str
     }
     let after = match command.get_after_help().map(ToString::to_string) {
         Some(after) if after == EXIT_CODES => texts.get("exit-codes").cloned(),
-        Some(_) => lookup(texts, prefix, "after-help"),
+        // A step's own text (examples), then the exit codes where the English has them too.
+        Some(english) => lookup(texts, prefix, "after-help").map(|own| match texts.get("exit-codes") {
+            Some(codes) if english.contains(EXIT_CODES) && !own.contains(codes.as_str()) => format!("{own}\n\n{codes}"),
+            _ => own,
+        }),
         None => None,
     };
     if let Some(after) = after {
