@@ -152,12 +152,12 @@ fn exported(vars: &BTreeMap<String, String>) -> Vec<(String, String)> {
 }
 
 impl Job {
-    fn new(credentials: Value, agent_env: Vec<(String, String)>) -> Job {
+    fn new(credentials: &Value, agent_env: Vec<(String, String)>) -> Job {
         Self::with_identity(identity(), credentials, agent_env)
     }
 
-    fn with_identity(identity: Value, credentials: Value, agent_env: Vec<(String, String)>) -> Job {
-        let ticket = BkTicket::start(&identity, &credentials);
+    fn with_identity(identity: Value, credentials: &Value, agent_env: Vec<(String, String)>) -> Job {
+        let ticket = BkTicket::start(&identity, credentials);
         let mut sdk = identity;
         sdk["gateway"] = json!(ticket.gateway());
         let home = tempfile::tempdir().unwrap();
@@ -212,7 +212,10 @@ impl Job {
         let mut input: Map<String, Value> = runtime.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
         let given: BTreeMap<&str, &str> = inputs.iter().copied().collect();
         for (key, field) in declared {
-            let value = given.get(key.as_str()).map(|v| v.to_string()).or_else(|| worker_string(&field["default"]));
+            let value = given
+                .get(key.as_str())
+                .map(std::string::ToString::to_string)
+                .or_else(|| worker_string(&field["default"]));
             if let Some(value) = value {
                 input.insert(key.clone(), json!(value));
             }
@@ -335,7 +338,7 @@ fn chart_repo(helm: &Helm) -> (tempfile::TempDir, StaticServer) {
     helm.ok(&["repo", "index", repo.path().to_str().unwrap()]);
     let server = StaticServer::start(
         repo.path(),
-        ServeOptions { auth: Some(format!("{REPO_USER}:{REPO_PASS}")), ..Default::default() },
+        &ServeOptions { auth: Some(format!("{REPO_USER}:{REPO_PASS}")), ..Default::default() },
     );
     (repo, server)
 }
@@ -359,14 +362,14 @@ fn every_atom_runs_as_the_worker_runs_it() {
     let (_repo, repo_server) = chart_repo(&helm);
     let registry = Registry::start(RegistryAuth::Htpasswd(REG_USER, REG_PASS));
     let kube = KubeStandin::start_with(
-        json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]),
+        &json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]),
         StandinOptions { tls: true, ready_ms: 100, token: Some(KUBE_TOKEN.into()), ..Default::default() },
     );
     let smtp =
         SmtpServer::start(SmtpOptions { mode: "starttls", login: Some((MAIL_USER, MAIL_PASS)), ..Default::default() });
     let jenkins = StaticServer::start(
         &root().join("tests/fixtures/jenkins"),
-        ServeOptions { auth: Some(format!("{JENKINS_USER}:{JENKINS_TOKEN}")), ..Default::default() },
+        &ServeOptions { auth: Some(format!("{JENKINS_USER}:{JENKINS_TOKEN}")), ..Default::default() },
     );
     let credentials = json!({
         "helm-repo": {"type": "USERNAME_PASSWORD", "v1": REPO_USER, "v2": REPO_PASS},
@@ -387,7 +390,7 @@ fn every_atom_runs_as_the_worker_runs_it() {
     for var in ["HELM_CONFIG_HOME", "HELM_CACHE_HOME", "HELM_DATA_HOME"] {
         agent_env.push((var.to_string(), agent_home.path().join(var).display().to_string()));
     }
-    let job = Job::new(credentials, agent_env);
+    let job = Job::new(&credentials, agent_env);
     job.install(&helm.binary(), "helm");
     let ws = job.ws();
     let mut expected_tickets = Vec::new();
@@ -622,7 +625,7 @@ fn every_atom_runs_as_the_worker_runs_it() {
 fn fetch_job() -> (tempfile::TempDir, StaticServer, Job) {
     let helm = Helm::new(HELM3);
     let (repo, server) = chart_repo(&helm);
-    let job = Job::new(json!({"helm-repo": {"type": "USERNAME_PASSWORD", "v1": REPO_USER, "v2": REPO_PASS}}), vec![]);
+    let job = Job::new(&json!({"helm-repo": {"type": "USERNAME_PASSWORD", "v1": REPO_USER, "v2": REPO_PASS}}), vec![]);
     (repo, server, job)
 }
 
@@ -692,7 +695,7 @@ fn a_public_build_machine_reads_credentials_too() {
     let worker = json!({"buildType": "WORKER", "projectId": "shop", "agentId": "", "secretKey": "",
                         "buildId": "b-77e1", "vmSeqId": "2"});
     let credentials = json!({"helm-repo": {"type": "USERNAME_PASSWORD", "v1": REPO_USER, "v2": REPO_PASS}});
-    let job = Job::with_identity(worker, credentials, vec![]);
+    let job = Job::with_identity(worker, &credentials, vec![]);
     let fetch = job.atom("chart-fetch", &[("repo", &server.url()), ("chart", "web"), ("credential", "helm-repo")]);
     fetch.succeeded();
     assert_eq!(fetch.data("chart_version"), "0.3.0");

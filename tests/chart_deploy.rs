@@ -96,12 +96,12 @@ fn cluster_in(cell: Cell, mut objects: Vec<Value>, ready_ms: u32, extra: &[&str]
         tls: true,
         git_version,
         emulate: Some(emulate),
-        extra_args: extra.iter().map(|a| a.to_string()).collect(),
+        extra_args: extra.iter().map(std::string::ToString::to_string).collect(),
         ready_ms,
         token,
         ..Default::default()
     };
-    KubeStandin::start_with(Value::Array(objects), options)
+    KubeStandin::start_with(&Value::Array(objects), options)
 }
 
 /// A stand-in whose version suits `helm`, with the namespace `shop` and `objects`.
@@ -110,7 +110,7 @@ fn cluster(helm: &Helm, objects: Vec<Value>, ready_ms: u32) -> KubeStandin {
 }
 
 /// A stand-in script (see tests/peers/standin/README.md) in a file that lives as long as the test.
-fn script(steps: Value) -> tempfile::NamedTempFile {
+fn script(steps: &Value) -> tempfile::NamedTempFile {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), steps.to_string()).unwrap();
     file
@@ -307,9 +307,9 @@ const PULL_FAILED: &str = "ErrImagePull|ImagePullBackOff";
 /// Deploys with `args` and a generous timeout and grace period in every [`ONE_PER_VERSION`] cell:
 /// the failure is final, so it must come at once, from the diagnosis, naming `reason`
 /// (alternatives separated by `|`) and `hints`.
-fn fails_at_once(objects: Vec<Value>, args: &[&str], reason: &str, hints: &[&str]) {
+fn fails_at_once(objects: &[Value], args: &[&str], reason: &str, hints: &[&str]) {
     for cell in cells(&ONE_PER_VERSION) {
-        let kube = cluster_in(cell, objects.clone(), 200, &["--nodes", "three"]);
+        let kube = cluster_in(cell, objects.to_vec(), 200, &["--nodes", "three"]);
         let mut all = vec!["--timeout", "10m", "--grace", "10m"];
         all.extend(args);
         let out = deploy_in(&kube, cell, &all);
@@ -325,9 +325,9 @@ fn fails_at_once(objects: Vec<Value>, args: &[&str], reason: &str, hints: &[&str
 
 /// A failure real clusters recover from: it is waited out for `--grace` (1s here), said so in a
 /// progress line, and only then fails the deploy.
-fn fails_after_grace(objects: Vec<Value>, args: &[&str], reason: &str, hints: &[&str]) {
+fn fails_after_grace(objects: &[Value], args: &[&str], reason: &str, hints: &[&str]) {
     for cell in cells(&ONE_PER_VERSION) {
-        let kube = cluster_in(cell, objects.clone(), 200, &["--nodes", "three"]);
+        let kube = cluster_in(cell, objects.to_vec(), 200, &["--nodes", "three"]);
         let mut all = vec!["--timeout", "10m", "--grace", "1s"];
         all.extend(args);
         let out = deploy_in(&kube, cell, &all);
@@ -345,9 +345,9 @@ fn fails_after_grace(objects: Vec<Value>, args: &[&str], reason: &str, hints: &[
 
 /// A state that real clusters recover from, which recovers within the (default) grace period:
 /// the deploy succeeds, and the progress lines said what was waited out.
-fn recovers(objects: Vec<Value>, extra: &[&str], args: &[&str], reason: &str) {
+fn recovers(objects: &[Value], extra: &[&str], args: &[&str], reason: &str) {
     for cell in cells(&ONE_PER_VERSION) {
-        let kube = cluster_in(cell, objects.clone(), 200, extra);
+        let kube = cluster_in(cell, objects.to_vec(), 200, extra);
         let mut all = vec!["--timeout", "2m"];
         all.extend(args);
         let out = deploy_in(&kube, cell, &all);
@@ -360,7 +360,7 @@ fn recovers(objects: Vec<Value>, extra: &[&str], args: &[&str], reason: &str) {
 #[test]
 fn image_not_found() {
     fails_at_once(
-        vec![],
+        &[],
         &["--set", "image.tag=pull-missing"],
         PULL_FAILED,
         &[
@@ -375,7 +375,7 @@ fn pull_secret_missing_at_pull_time() {
     // --no-preflight: the pre-flight would have caught the missing secret before helm ran.
     let args = ["--no-preflight", "--set", "image.tag=pull-denied", "--set", "imagePullSecrets[0].name=harbor-pull"];
     fails_at_once(
-        vec![],
+        &[],
         &args,
         PULL_FAILED,
         &[
@@ -391,14 +391,14 @@ fn pull_refused_with_a_secret_in_place() {
     let secret = json!({"kind": "Secret", "metadata": {"name": "harbor-pull", "namespace": NS},
                         "type": "kubernetes.io/dockerconfigjson", "data": {".dockerconfigjson": "e30="}});
     let args = ["--set", "image.tag=pull-denied", "--set", "imagePullSecrets[0].name=harbor-pull"];
-    fails_at_once(vec![secret], &args, PULL_FAILED, &["hint: the registry refused to give"]);
+    fails_at_once(&[secret], &args, PULL_FAILED, &["hint: the registry refused to give"]);
 }
 
 #[test]
 fn image_never_pulled_and_invalid_image_names_are_final() {
-    fails_at_once(vec![], &["--set", "image.tag=pull-never"], "ErrImageNeverPull", &["imagePullPolicy"]);
+    fails_at_once(&[], &["--set", "image.tag=pull-never"], "ErrImageNeverPull", &["imagePullPolicy"]);
     fails_at_once(
-        vec![],
+        &[],
         &["--set", "image.repository=Registry.example/Shop/web"],
         "InvalidImageName",
         &["is not a valid image reference"],
@@ -408,7 +408,7 @@ fn image_never_pulled_and_invalid_image_names_are_final() {
 #[test]
 fn progress_deadline() {
     fails_at_once(
-        vec![],
+        &[],
         &["--set", "image.tag=unready", "--set", "progressDeadlineSeconds=2"],
         "ProgressDeadlineExceeded",
         &["has timed out progressing", "made no progress within its progressDeadlineSeconds"],
@@ -420,7 +420,7 @@ fn progress_deadline() {
 #[test]
 fn failed_job() {
     fails_at_once(
-        vec![],
+        &[],
         &["--set", "job.enabled=true", "--set", "job.tag=job-fail", "--set", "job.backoffLimit=2"],
         "BackoffLimitExceeded",
         &["job web-migrate", "Job has reached the specified backoff limit", "| fatal: cannot connect to database"],
@@ -450,7 +450,7 @@ fn a_job_that_fails_once_then_succeeds_is_no_failure() {
 #[test]
 fn crash_loop_shows_the_log() {
     fails_after_grace(
-        vec![],
+        &[],
         &["--set", "image.tag=crash"],
         "CrashLoopBackOff",
         &[
@@ -465,7 +465,7 @@ fn crash_loop_shows_the_log() {
 #[test]
 fn out_of_memory() {
     fails_after_grace(
-        vec![],
+        &[],
         &["--set", "image.tag=oom"],
         "CrashLoopBackOff",
         &["code 137 (OOMKilled)", "raise resources.limits.memory"],
@@ -475,7 +475,7 @@ fn out_of_memory() {
 #[test]
 fn missing_config_secret() {
     fails_after_grace(
-        vec![],
+        &[],
         &["--set", "envFromSecret=app-env"],
         "CreateContainerConfigError",
         &["secret \"app-env\" not found", "hint: secret `app-env` does not exist in namespace `shop`"],
@@ -487,7 +487,7 @@ fn missing_config_secret() {
 #[test]
 fn unschedulable_says_how_much_is_missing() {
     fails_after_grace(
-        vec![],
+        &[],
         &["--set", "resources.requests.cpu=2"],
         "Unschedulable",
         &[
@@ -502,7 +502,7 @@ fn unschedulable_says_how_much_is_missing() {
 fn quota_refusal() {
     let quota = json!({"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": NS},
                        "spec": {"hard": {"requests.cpu": "1"}}});
-    fails_after_grace(vec![quota], &["--replicas", "2", "--set", "resources.requests.cpu=600m"], "FailedCreate", &[
+    fails_after_grace(&[quota], &["--replicas", "2", "--set", "resources.requests.cpu=600m"], "FailedCreate", &[
         "exceeded quota: compute",
         "hint: the namespace's ResourceQuota `compute` is full (requested: requests.cpu=600m, used: requests.cpu=600m, limited: requests.cpu=1)",
     ]);
@@ -518,26 +518,26 @@ fn a_claim_that_binds_later_is_waited_out() {
         "--set",
         "persistence.bindAfterMs=2500",
     ];
-    recovers(vec![], &[], &args, "Unschedulable");
+    recovers(&[], &[], &args, "Unschedulable");
 }
 
 #[test]
 fn a_quota_that_frees_up_is_waited_out() {
     let quota = |cpu: &str| json!({"kind": "ResourceQuota", "metadata": {"name": "compute", "namespace": NS}, "spec": {"hard": {"requests.cpu": cpu}}});
     let later = script(
-        json!([{"after_ms": 2500, "since": "created Deployment shop/web-web", "do": "put", "object": quota("2")}]),
+        &json!([{"after_ms": 2500, "since": "created Deployment shop/web-web", "do": "put", "object": quota("2")}]),
     );
     let extra = ["--script", later.path().to_str().unwrap()];
-    recovers(vec![quota("1")], &extra, &["--replicas", "2", "--set", "resources.requests.cpu=600m"], "FailedCreate");
+    recovers(&[quota("1")], &extra, &["--replicas", "2", "--set", "resources.requests.cpu=600m"], "FailedCreate");
 }
 
 #[test]
 fn a_secret_that_appears_later_is_waited_out() {
     let secret = json!({"kind": "Secret", "metadata": {"name": "app-env", "namespace": NS}, "data": {"A": "Yg=="}});
     let later =
-        script(json!([{"after_ms": 2500, "since": "created Deployment shop/web-web", "do": "put", "object": secret}]));
+        script(&json!([{"after_ms": 2500, "since": "created Deployment shop/web-web", "do": "put", "object": secret}]));
     let extra = ["--script", later.path().to_str().unwrap()];
-    recovers(vec![], &extra, &["--set", "envFromSecret=app-env"], "CreateContainerConfigError");
+    recovers(&[], &extra, &["--set", "envFromSecret=app-env"], "CreateContainerConfigError");
 }
 
 #[test]
@@ -550,12 +550,12 @@ fn a_crash_until_a_dependency_is_up_is_waited_out() {
         "--set",
         "dependency.tag=ready-after-3000",
     ];
-    recovers(vec![], &[], &args, "CrashLoopBackOff");
+    recovers(&[], &[], &args, "CrashLoopBackOff");
 }
 
 #[test]
 fn a_pull_failing_on_the_network_is_waited_out() {
-    recovers(vec![], &[], &["--set", "image.tag=pull-flaky-2500"], "ErrImagePull");
+    recovers(&[], &[], &["--set", "image.tag=pull-flaky-2500"], "ErrImagePull");
 }
 
 /// The watches expire mid-wait (timed from the wait's first watch, so a slow helm on a loaded
@@ -565,7 +565,7 @@ fn a_pull_failing_on_the_network_is_waited_out() {
 #[test]
 fn a_410_during_the_wait_is_resumed() {
     for cell in cells(&ONE_PER_VERSION) {
-        let expire = script(json!([
+        let expire = script(&json!([
             {"after_ms": 300, "since": "watch Deployment", "do": "compact"},
             {"after_ms": 400, "since": "watch Deployment", "do": "close-watches"}
         ]));
@@ -767,7 +767,7 @@ fn pending_first_install_is_removed_then_installed() {
 #[test]
 fn missing_namespace_then_created() {
     let helm = Helm::new(HELM3);
-    let kube = KubeStandin::start_with(json!([]), StandinOptions { tls: true, ..Default::default() });
+    let kube = KubeStandin::start_with(&json!([]), StandinOptions { tls: true, ..Default::default() });
     let out = deploy(&kube, &helm, &[]);
     assert_eq!(out.code, 3, "{out:?}");
     assert!(
@@ -908,7 +908,7 @@ fn secrets_never_printed_and_temp_kubeconfig_removed() {
     let token = "Kube-Canary-Token-7f3a9c";
     let password = "Db-Canary-Pass-91b2";
     let kube = KubeStandin::start_with(
-        json!([namespace(NS)]),
+        &json!([namespace(NS)]),
         StandinOptions { tls: true, token: Some(token.into()), ..Default::default() },
     );
     let tmp = tempfile::tempdir().unwrap();

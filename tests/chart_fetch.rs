@@ -48,7 +48,7 @@ fn index(dir: &Path, base: Option<&str>) {
 }
 
 /// Serves a repository; absolute URLs in the index when `absolute`.
-fn serve(options: ServeOptions, absolute: bool) -> (tempfile::TempDir, StaticServer) {
+fn serve(options: &ServeOptions, absolute: bool) -> (tempfile::TempDir, StaticServer) {
     let dir = repo_folder(if absolute { Some("pending") } else { None });
     let server = StaticServer::start(dir.path(), options);
     if absolute {
@@ -59,7 +59,7 @@ fn serve(options: ServeOptions, absolute: bool) -> (tempfile::TempDir, StaticSer
 
 #[test]
 fn versions_and_constraints_match_helm_pull() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let url = server.url();
     let helm3 = Helm::new(HELM3);
     let cases: [(&[&str], &str); 9] = [
@@ -85,7 +85,7 @@ fn versions_and_constraints_match_helm_pull() {
 
 #[test]
 fn prereleases_only_when_asked_for() {
-    let (_dir, server) = serve(ServeOptions::default(), true);
+    let (_dir, server) = serve(&ServeOptions::default(), true);
     let url = server.url();
     let helm = Helm::new(HELM3);
     assert_eq!(same_as_helm(&helm, &["--repo", &url, "demo", "--devel"]), "demo-2.0.0-rc.1.tgz");
@@ -102,7 +102,7 @@ fn prereleases_only_when_asked_for() {
 #[test]
 fn relative_and_absolute_urls() {
     for absolute in [false, true] {
-        let (_dir, server) = serve(ServeOptions::default(), absolute);
+        let (_dir, server) = serve(&ServeOptions::default(), absolute);
         let index = std::fs::read_to_string(_dir.path().join("index.yaml")).unwrap();
         assert_eq!(index.contains(&server.url()), absolute, "fixture index style");
         same_as_helm(&Helm::new(HELM3), &["--repo", &server.url(), "demo", "--version", "0.2.0"]);
@@ -111,7 +111,7 @@ fn relative_and_absolute_urls() {
 
 #[test]
 fn repo_query_string_is_kept_on_the_chart_url() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let url = format!("{}/?token=abc123", server.url());
     same_as_helm(&Helm::new(HELM3), &["--repo", &url, "demo", "--version", "0.1.0"]);
     let ours: Vec<_> = server.requests().into_iter().filter(|(path, ..)| path.ends_with(".tgz")).collect();
@@ -122,13 +122,13 @@ fn repo_query_string_is_kept_on_the_chart_url() {
 fn credentials_stay_on_the_repository_origin() {
     // The index lives on an authenticated server; its absolute chart URLs point to another origin.
     let charts_dir = repo_folder(Some("pending"));
-    let cdn = StaticServer::start(charts_dir.path(), ServeOptions::default());
+    let cdn = StaticServer::start(charts_dir.path(), &ServeOptions::default());
     index(charts_dir.path(), Some(&cdn.url()));
     let index_dir = tempfile::tempdir().unwrap();
     std::fs::copy(charts_dir.path().join("index.yaml"), index_dir.path().join("index.yaml")).unwrap();
     let repo = StaticServer::start(
         index_dir.path(),
-        ServeOptions { auth: Some("alice:s3cret-pw".into()), ..Default::default() },
+        &ServeOptions { auth: Some("alice:s3cret-pw".into()), ..Default::default() },
     );
 
     let base = ["--repo", &repo.url(), "demo", "--username", "alice", "--password", "s3cret-pw"];
@@ -148,7 +148,7 @@ fn credentials_stay_on_the_repository_origin() {
 
 #[test]
 fn wrong_password_is_refused_clearly() {
-    let (_dir, server) = serve(ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
+    let (_dir, server) = serve(&ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
     let (ok, _d) = fetch(&["--repo", &server.url(), "demo", "--username", "alice", "--password", "right-pw"]);
     assert_eq!(ok.code, 0, "{ok:?}");
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--username", "alice", "--password", "Wr0ng-Canary-pw"]);
@@ -165,7 +165,7 @@ fn wrong_password_is_refused_clearly() {
 
 #[test]
 fn missing_archive_and_unknown_chart() {
-    let (dir, server) = serve(ServeOptions::default(), false);
+    let (dir, server) = serve(&ServeOptions::default(), false);
     std::fs::remove_file(dir.path().join("demo-0.2.0.tgz")).unwrap();
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--version", "0.2.0"]);
     assert_eq!(out.code, 3, "{out:?}");
@@ -183,14 +183,14 @@ fn missing_archive_and_unknown_chart() {
 fn dropped_connections_and_503s_are_retried() {
     let expected = std::fs::read(charts().join("demo-1.10.0.tgz")).unwrap();
     for options in [ServeOptions { drop: 2, ..Default::default() }, ServeOptions { fail503: 2, ..Default::default() }] {
-        let (_dir, server) = serve(options, false);
+        let (_dir, server) = serve(&options, false);
         let (out, dest) = fetch(&["--repo", &server.url(), "demo"]);
         assert_eq!(out.code, 0, "{out:?}");
         assert_eq!(out.stderr.matches("retry").count(), 2, "two retries logged: {out:?}");
         assert!(only_file(dest.path()).1 == expected);
     }
     // More failures than retries: a clear remote error.
-    let (_dir, server) = serve(ServeOptions { fail503: 5, ..Default::default() }, false);
+    let (_dir, server) = serve(&ServeOptions { fail503: 5, ..Default::default() }, false);
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--retries", "1"]);
     assert_eq!(out.code, 5, "{out:?}");
     assert!(out.stderr.contains("503") && out.stderr.contains("after 1 retries"), "{out:?}");
@@ -199,7 +199,7 @@ fn dropped_connections_and_503s_are_retried() {
 
 #[test]
 fn tampered_archive_fails_the_digest_check_and_leaves_nothing() {
-    let (dir, server) = serve(ServeOptions::default(), false);
+    let (dir, server) = serve(&ServeOptions::default(), false);
     let target = dir.path().join("demo-1.2.3.tgz");
     let mut bytes = std::fs::read(&target).unwrap();
     let last = bytes.len() - 10;
@@ -220,7 +220,7 @@ fn tampered_archive_fails_the_digest_check_and_leaves_nothing() {
 
 #[test]
 fn truncated_download_is_an_error_and_leaves_nothing() {
-    let (_dir, server) = serve(ServeOptions { truncate: true, ..Default::default() }, false);
+    let (_dir, server) = serve(&ServeOptions { truncate: true, ..Default::default() }, false);
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--retries", "1"]);
     assert_eq!(out.code, 5, "{out:?}");
     assert!(out.stderr.contains("cut short"), "{out:?}");
@@ -231,8 +231,10 @@ fn truncated_download_is_an_error_and_leaves_nothing() {
 fn tls_with_ca_file_wrong_ca_and_insecure() {
     let ca = TestCa::new();
     let other = TestCa::new();
-    let (_dir, server) =
-        serve(ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() }, false);
+    let (_dir, server) = serve(
+        &ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() },
+        false,
+    );
     let url = server.url();
     same_as_helm(&Helm::new(HELM3), &["--repo", &url, "demo", "--ca-file", ca.ca_cert.to_str().unwrap()]);
 
@@ -262,7 +264,7 @@ fn json_index_is_read() {
         {"apiVersion": "v2", "name": "demo", "version": "not-semver", "urls": ["x.tgz"]}
     ]}});
     std::fs::write(dir.path().join("index.yaml"), index.to_string()).unwrap();
-    let server = StaticServer::start(dir.path(), ServeOptions::default());
+    let server = StaticServer::start(dir.path(), &ServeOptions::default());
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--output", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stderr.contains("skipping an invalid index entry"), "{out:?}");
@@ -275,7 +277,7 @@ fn json_index_is_read() {
 
 #[test]
 fn untar_matches_helm_pull_untar_and_refuses_an_existing_target() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let dest = tempfile::tempdir().unwrap();
     let args = ["--repo", &server.url(), "demo", "--version", "1.3.0", "--untar"];
     let out = run(step("chart-fetch").args(args).arg("-d").arg(dest.path()));
@@ -308,7 +310,7 @@ fn run_as_bk_atom(dir: &Path, input: &serde_json::Value) -> (Run, serde_json::Va
 
 #[test]
 fn bk_ci_input_json_and_output_json() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let bk = tempfile::tempdir().unwrap();
     let dest = bk.path().join("charts");
     let input = serde_json::json!({"chart": "demo", "repo": server.url(), "version": "~1.2", "destination": dest, "devel": "false", "untar": "", "BK_CI_BUILD_NUM": "7"});
@@ -327,7 +329,7 @@ fn bk_ci_input_json_and_output_json() {
 
 #[test]
 fn drone_plugin_settings_and_precedence() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let dest = tempfile::tempdir().unwrap();
     let out = run(step("chart-fetch")
         .env("PLUGIN_CHART", "demo")
@@ -381,7 +383,7 @@ fn secrets_never_reach_output() {
     const CANARY: &str = "Canary-S3cret-42";
     let b64 = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s);
     let forbidden = [CANARY.to_string(), b64(CANARY), b64(&format!("alice:{CANARY}"))];
-    let (_dir, server) = serve(ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
+    let (_dir, server) = serve(&ServeOptions { auth: Some("alice:right-pw".into()), ..Default::default() }, false);
     let secret_file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(secret_file.path(), format!("{CANARY}\n")).unwrap();
     let port = server.port;
@@ -434,7 +436,7 @@ fn secrets_never_reach_output() {
 fn mutual_tls_with_client_certificates() {
     let ca = TestCa::new();
     let tls = Some((ca.server_cert.clone(), ca.server_key.clone()));
-    let (_dir, server) = serve(ServeOptions { tls, client_ca: Some(ca.ca_cert.clone()), ..Default::default() }, false);
+    let (_dir, server) = serve(&ServeOptions { tls, client_ca: Some(ca.ca_cert.clone()), ..Default::default() }, false);
     let ca_file = ca.ca_cert.to_str().unwrap();
     let (out, dest) = fetch(&["--repo", &server.url(), "demo", "--ca-file", ca_file, "--retries", "0"]);
     assert_eq!(out.code, 5, "no client certificate: {out:?}");
@@ -452,7 +454,7 @@ fn mutual_tls_with_client_certificates() {
 fn proxies_from_the_environment() {
     // The server answers proxy requests from its folder, so a fetch from a host that does not
     // exist succeeds only through the proxy.
-    let (_dir, proxy) = serve(ServeOptions { proxy: true, ..Default::default() }, false);
+    let (_dir, proxy) = serve(&ServeOptions { proxy: true, ..Default::default() }, false);
     let repo = "http://charts.deckhand.invalid:8080";
     let with_proxy = |no_proxy: &str| {
         let dest = tempfile::tempdir().unwrap();
@@ -491,7 +493,7 @@ fn has_chinese(text: &str) -> bool {
 
 #[test]
 fn an_unknown_chart_and_version_are_said_in_chinese_under_a_chinese_locale() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let url = server.url();
     let dest = tempfile::tempdir().unwrap();
     let out = run(fetch_without_language(&["--repo", &url, "nginx"], dest.path()).env("LANG", "zh_CN.UTF-8"));
@@ -517,7 +519,7 @@ fn an_unknown_chart_and_version_are_said_in_chinese_under_a_chinese_locale() {
 
 #[test]
 fn the_lang_flag_beats_the_locale() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let dest = tempfile::tempdir().unwrap();
     let args = ["--repo", &server.url(), "demo", "--version", "latest!", "--lang", "zh-CN"];
     let out = run(fetch_without_language(&args, dest.path()).env("LANG", "en_US.UTF-8"));
@@ -528,7 +530,7 @@ fn the_lang_flag_beats_the_locale() {
 
 #[test]
 fn english_is_the_default_language_and_the_result_follows_the_locale() {
-    let (_dir, server) = serve(ServeOptions::default(), false);
+    let (_dir, server) = serve(&ServeOptions::default(), false);
     let url = server.url();
     let dest = tempfile::tempdir().unwrap();
     let out = run(&mut fetch_without_language(&["--repo", &url, "nginx"], dest.path()));

@@ -178,7 +178,7 @@ fn crafted_repo(archive: &[u8], file: &str, app_version: &str) -> (tempfile::Tem
         "apiVersion: v1\nentries:\n  demo:\n  - name: demo\n    version: 1.0.0\n    appVersion: {app_version}\n    digest: {digest}\n    urls: [{file}]\n"
     );
     std::fs::write(dir.path().join("index.yaml"), index).unwrap();
-    let server = StaticServer::start(dir.path(), ServeOptions::default());
+    let server = StaticServer::start(dir.path(), &ServeOptions::default());
     (dir, server)
 }
 
@@ -294,7 +294,7 @@ fn an_index_entry_naming_another_chart_never_names_the_file() {
             "apiVersion: v1\nentries:\n  demo:\n  - name: \"{name}\"\n    version: 1.0.0\n    digest: {digest}\n    urls: [get]\n"
         );
         std::fs::write(dir.path().join("index.yaml"), index).unwrap();
-        let server = StaticServer::start(dir.path(), ServeOptions::default());
+        let server = StaticServer::start(dir.path(), &ServeOptions::default());
         let (out, dest) = fetch(&["--repo", &server.url(), "demo"]);
         assert_ne!(out.code, 0, "{name}: {out:?}");
         assert!(out.stderr.contains("names another chart"), "{name}: {out:?}");

@@ -173,7 +173,7 @@ fn reads_every_tricky_index_as_helm_3_17_3_does() {
         }
         std::fs::write(dir.join("index.yaml"), &case.index).unwrap();
     }
-    let server = StaticServer::start(&root, ServeOptions::default());
+    let server = StaticServer::start(&root, &ServeOptions::default());
     let helm = Helm::new(HELM3);
     let mut differences = Vec::new();
     for case in &cases {
@@ -211,7 +211,7 @@ fn an_index_past_the_limit_is_refused_while_read() {
     let text = format!("apiVersion: v1\nentries:\n{filler}  demo:\n{}", plain("1.0.0"));
     assert!(text.len() > 20 * 1024, "the index is bigger than the limit below");
     std::fs::write(repo.join("index.yaml"), text).unwrap();
-    let server = StaticServer::start(&repo, ServeOptions::default());
+    let server = StaticServer::start(&repo, &ServeOptions::default());
     let url = server.url();
     let (ours, dest) = fetch(&["--repo", &url, "demo", "--max-index-size", "16KiB"]);
     assert_eq!(ours.code, 3, "{ours:?}");

@@ -188,7 +188,7 @@ fn good_chart_unpacks_like_helm_and_tar() {
     std::fs::create_dir(&repo).unwrap();
     std::fs::copy(&archive, repo.join("web-1.4.2.tgz")).unwrap();
     helm.ok(&["repo", "index", repo.to_str().unwrap()]);
-    let server = StaticServer::start(&repo, ServeOptions::default());
+    let server = StaticServer::start(&repo, &ServeOptions::default());
     let (pulled, helm_dir) = helm.pull(&["--repo", &server.url(), "web", "--untar"]);
     assert_eq!(pulled.code, 0, "{pulled:?}");
     assert_eq!(tree(&dest.join("web")), tree(&helm_dir.join("web")));
@@ -312,8 +312,9 @@ fn the_largest_limits_do_not_overflow() {
 /// ends the step with 130 at once and leaves no staging folder.
 #[test]
 fn a_signal_mid_extraction_leaves_no_staging_folder() {
-    let files: Vec<(String, Vec<u8>)> =
-        (0..8).map(|i| (format!("demo/files/f{i}"), (0..512 * 1024).map(|b| (b * 7 + i) as u8).collect())).collect();
+    let files: Vec<(String, Vec<u8>)> = (0..8)
+        .map(|i| (format!("demo/files/f{i}"), (0..512 * 1024).map(|b: i32| (b * 7 + i).to_le_bytes()[0]).collect()))
+        .collect();
     let mut entries = vec![("demo/Chart.yaml", Kind::File(CHART_YAML.to_vec()))];
     entries.extend(files.iter().map(|(name, bytes)| (name.as_str(), Kind::File(bytes.clone()))));
     let bytes = archive(&entries);

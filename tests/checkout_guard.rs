@@ -227,7 +227,7 @@ fn lint_from_jenkins_with_its_plugin_versions() {
 /// Serves tests/fixtures/jenkins (Jenkins' URL layout) with Basic auth; returns it and its URL.
 fn serve_jenkins(auth: &str) -> (StaticServer, String) {
     let options = ServeOptions { auth: Some(auth.to_string()), ..Default::default() };
-    let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), options);
+    let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), &options);
     let url = format!("http://127.0.0.1:{}/", server.port);
     (server, url)
 }
@@ -422,7 +422,7 @@ fn kill_git_mid_add(ws: &Path) {
     }
     assert!(lock.exists(), "git add took index.lock");
     // SAFETY: SIGKILL to the process group git leads (and only it: never a shell `kill -<n>`).
-    assert_eq!(unsafe { libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL) }, 0);
+    assert_eq!(unsafe { libc::kill(-pid_of(&child), libc::SIGKILL) }, 0);
     child.wait().unwrap();
     std::fs::remove_file(ws.join("big.bin")).unwrap();
     assert!(lock.exists(), "the SIGKILLed git left index.lock behind");
@@ -577,7 +577,7 @@ fn sigterm_reaches_the_command_and_its_code_comes_back() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     assert_eq!(first_line(&mut stdout), "ready\n");
     // SAFETY: SIGTERM to the checkout-guard process we started.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    assert_eq!(unsafe { libc::kill(pid_of(&child), libc::SIGTERM) }, 0);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(7), "{}", String::from_utf8_lossy(&out.stderr));
     let mut rest = String::new();
@@ -594,6 +594,11 @@ fn hold_guard(command: &mut Command) -> std::process::Child {
     let mut holder = command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     assert_eq!(first_line(&mut BufReader::new(holder.stdout.take().unwrap())), "held\n");
     holder
+}
+
+/// `child`'s pid as kill(2) takes it (a Linux pid is far below `pid_t::MAX`).
+fn pid_of(child: &std::process::Child) -> libc::pid_t {
+    libc::pid_t::try_from(child.id()).expect("a pid fits pid_t")
 }
 
 fn first_line(out: &mut BufReader<impl Read>) -> String {

@@ -33,7 +33,7 @@ fn self_signed_server() -> (SelfSigned, tempfile::TempDir, StaticServer) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.yaml"), "apiVersion: v1\nentries: {}\n").unwrap();
     let options = ServeOptions { tls: Some((cert.cert.clone(), cert.key.clone())), ..Default::default() };
-    let server = StaticServer::start(dir.path(), options);
+    let server = StaticServer::start(dir.path(), &options);
     (cert, dir, server)
 }
 

@@ -253,7 +253,7 @@ fn the_chart_examples_fetch_and_unpack_from_a_real_repository() {
     let archive = Helm::new(HELM3).package(work.path(), "demo", "1.2.3", &repo);
     Helm::new(HELM3).ok(&["repo", "index", repo.to_str().unwrap()]);
     let server =
-        StaticServer::start(&repo, ServeOptions { auth: Some(format!("alice:{CANARY}")), ..Default::default() });
+        StaticServer::start(&repo, &ServeOptions { auth: Some(format!("alice:{CANARY}")), ..Default::default() });
     for runner in RUNNERS {
         let workspace = tempfile::tempdir().unwrap();
         let env = env_for(

@@ -64,7 +64,7 @@ fn the_agent_image_runs_every_step_as_its_user() {
     let repo = work.path().join("repo");
     Helm::new(HELM3).package(work.path(), "demo", "1.2.3", &repo);
     Helm::new(HELM3).ok(&["repo", "index", repo.to_str().unwrap()]);
-    let server = StaticServer::start(&repo, ServeOptions::default());
+    let server = StaticServer::start(&repo, &ServeOptions::default());
     let fetched = container.run(&["chart-fetch", "--repo", &server.url(), "demo", "--untar", "-d", "charts"]);
     assert_eq!(fetched.code, 0, "{fetched:?}");
     let listed = container.run(&["ls", "charts/demo"]);

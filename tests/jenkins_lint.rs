@@ -133,7 +133,7 @@ fn the_library_runs_the_steps_with_values_only_in_the_environment() {
     Helm::new(HELM3).package(work.path(), "demo", "1.2.3", &repo);
     Helm::new(HELM3).ok(&["repo", "index", repo.to_str().unwrap()]);
     let server =
-        StaticServer::start(&repo, ServeOptions { auth: Some(format!("alice:{CANARY}")), ..Default::default() });
+        StaticServer::start(&repo, &ServeOptions { auth: Some(format!("alice:{CANARY}")), ..Default::default() });
     let ws = work.path().join("ws");
     std::fs::create_dir_all(&ws).unwrap();
     let hostile = "it's \"$(touch PWNED)\" `touch PWNED` $HOME";

@@ -176,8 +176,8 @@ impl Build {
 }
 
 /// Renders and runs, expecting valid JSON.
-fn build(jenkins: &Jenkins, step: &str, params: Value, secret: Option<&str>, ws: &Path) -> Build {
-    let rendered = render(&template(step), &params, secret);
+fn build(jenkins: &Jenkins, step: &str, params: &Value, secret: Option<&str>, ws: &Path) -> Build {
+    let rendered = render(&template(step), params, secret);
     assert!(!rendered.contains("<no value>"), "{rendered}");
     jenkins.run(&rendered, ws).unwrap()
 }
@@ -264,7 +264,7 @@ fn with_nothing_filled_nothing_renders_as_no_value_and_each_step_says_what_it_mi
         let jenkins = Jenkins { env: vec![("HOME".into(), home.display().to_string())], ..Default::default() };
         // Defaults only, no credential: the step runs and refuses with its own usage message,
         // never a shell error.
-        let out = build(&jenkins, step, json!({}), None, ws.path());
+        let out = build(&jenkins, step, &json!({}), None, ws.path());
         assert!(out.code != 0 && out.code < 126, "{step}: exit {}: {}", out.code, out.log);
         assert!(!out.log.contains("syntax error") && !out.log.contains("not found"), "{step}: {}", out.log);
         assert!(out.printed().contains("error") || out.printed().contains("错误"), "{step}: {}", out.log);
@@ -279,7 +279,7 @@ fn repo_with_auth(dir: &Path, user: &str, password: &str) -> StaticServer {
         helm.package(dir, "demo", version, &repo);
     }
     helm.ok(&["repo", "index", repo.to_str().unwrap()]);
-    StaticServer::start(&repo, ServeOptions { auth: Some(format!("{user}:{password}")), ..Default::default() })
+    StaticServer::start(&repo, &ServeOptions { auth: Some(format!("{user}:{password}")), ..Default::default() })
 }
 
 #[test]
@@ -293,7 +293,7 @@ fn chart_fetch_with_the_wrapped_credential_then_chart_untar() {
     let out = build(
         &jenkins,
         "chart-fetch",
-        json!({"repo": server.url(), "chart": "demo", "version": "~1.2"}),
+        &json!({"repo": server.url(), "chart": "demo", "version": "~1.2"}),
         Some("helm-repo"),
         ws.path(),
     );
@@ -303,19 +303,19 @@ fn chart_fetch_with_the_wrapped_credential_then_chart_untar() {
 
     // Only what is required: the default folder, the newest version.
     let out =
-        build(&jenkins, "chart-fetch", json!({"repo": server.url(), "chart": "demo"}), Some("helm-repo"), ws.path());
+        build(&jenkins, "chart-fetch", &json!({"repo": server.url(), "chart": "demo"}), Some("helm-repo"), ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(ws.path().join("charts/demo-1.3.0.tgz").is_file(), "{}", out.log);
 
     // No credential chosen: nothing is wrapped and the repository says 401.
-    let out = build(&jenkins, "chart-fetch", json!({"repo": server.url(), "chart": "demo"}), None, ws.path());
+    let out = build(&jenkins, "chart-fetch", &json!({"repo": server.url(), "chart": "demo"}), None, ws.path());
     assert_ne!(out.code, 0, "{}", out.log);
     assert!(out.log.contains("401"), "{}", out.log);
 
     let out = build(
         &Jenkins::default(),
         "chart-untar",
-        json!({"archive": "charts/demo-1.2.3.tgz", "destination": "src"}),
+        &json!({"archive": "charts/demo-1.2.3.tgz", "destination": "src"}),
         None,
         ws.path(),
     );
@@ -342,7 +342,7 @@ fn build_notify_sends_through_aiosmtpd_with_the_account_credential() {
         "from": "Deckhand CI <ci@corp.cn>", "to": "张三 <zhang@corp.cn>\nli@corp.cn",
         "subject": subject, "body": "第一行\n第二行",
     });
-    let out = build(&jenkins, "build-notify", params, Some("mail"), ws.path());
+    let out = build(&jenkins, "build-notify", &params, Some("mail"), ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(!ws.path().join("canary").exists(), "a value ran as a command");
     assert!(!out.log.contains(password) && !out.printed().contains(password), "{}", out.raw.all());
@@ -359,7 +359,7 @@ fn checkout_guard_lints_a_job_config() {
     let ws = tempfile::tempdir().unwrap();
     let config = root().join("tests/fixtures/jenkins/job/shop/job/web/config.xml");
     let params = json!({"subcommand": "lint", "files": config.display().to_string()});
-    let out = build(&Jenkins::default(), "checkout-guard", params, None, ws.path());
+    let out = build(&Jenkins::default(), "checkout-guard", &params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(out.log.contains("lightweight checkout applies"), "{}", out.log);
     // exec: a guarded git command, one word per line.
@@ -367,13 +367,13 @@ fn checkout_guard_lints_a_job_config() {
     assert_eq!(run(Command::new("git").args(["init", "-q"]).arg(&repo)).code, 0);
     let params = json!({"subcommand": "exec", "dir": repo.display().to_string(),
                         "command": format!("git\n-C\n{}\nrev-parse\n--is-inside-work-tree", repo.display())});
-    let out = build(&Jenkins::default(), "checkout-guard", params, None, ws.path());
+    let out = build(&Jenkins::default(), "checkout-guard", &params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(out.printed().lines().any(|l| l.trim() == "true"), "{}", out.log);
     // Another subcommand's options are left out of the line, so they cannot upset it.
     let params =
         json!({"subcommand": "clean", "roots": ws.path().display().to_string(), "dir": "ignored", "files": "x"});
-    let out = build(&Jenkins::default(), "checkout-guard", params, None, ws.path());
+    let out = build(&Jenkins::default(), "checkout-guard", &params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
 }
 
@@ -381,7 +381,7 @@ fn checkout_guard_lints_a_job_config() {
 fn pull_secret_with_a_registry_login_and_a_kubeconfig() {
     let (user, password) = ("robot", "Regi5try-Canary-pw-ks");
     let registry = Registry::start(RegistryAuth::Htpasswd(user, password));
-    let kube = KubeStandin::start(json!([{"kind": "Namespace", "metadata": {"name": "web"}}]));
+    let kube = KubeStandin::start(&json!([{"kind": "Namespace", "metadata": {"name": "web"}}]));
     let jenkins = Jenkins::default()
         .with("harbor", Credential::UserPassword(user.into(), password.into()))
         .with("cluster", Credential::Kubeconfig(kube.kubeconfig(&kube.token)));
@@ -393,7 +393,7 @@ fn pull_secret_with_a_registry_login_and_a_kubeconfig() {
         "registry_credential": {"name": "harbor", "type": BASIC_AUTH},
         "kubeconfig_credential": {"name": "cluster", "type": KUBECONFIG},
     });
-    let out = build(&jenkins, "pull-secret", params, None, ws.path());
+    let out = build(&jenkins, "pull-secret", &params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(out.log.contains("created"), "{}", out.log);
     for secret in [password, kube.token.as_str()] {
@@ -411,7 +411,7 @@ fn pull_secret_with_a_registry_login_and_a_kubeconfig() {
 fn chart_deploy_with_a_kubeconfig_credential() {
     let token = format!("Kube-Canary-Token-ks-{}", std::process::id());
     let options = StandinOptions { tls: true, token: Some(token.clone()), ..Default::default() };
-    let kube = KubeStandin::start_with(json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]), options);
+    let kube = KubeStandin::start_with(&json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]), options);
     let helm = Helm::new(HELM3);
     let ws = tempfile::tempdir().unwrap();
     let env: Vec<(String, String)> = ["HELM_CONFIG_HOME", "HELM_CACHE_HOME", "HELM_DATA_HOME", "HOME"]
@@ -424,7 +424,7 @@ fn chart_deploy_with_a_kubeconfig_credential() {
         "set": "image.tag=ready\nreplicaCount=1", "timeout": "60s", "helm": helm.binary().display().to_string(),
         "kubeconfig_credential": {"name": "prod", "type": KUBECONFIG},
     });
-    let out = build(&jenkins, "chart-deploy", params, None, ws.path());
+    let out = build(&jenkins, "chart-deploy", &params, None, ws.path());
     assert_eq!(out.code, 0, "{}", out.log);
     assert!(!out.printed().contains(&token), "{}", out.raw.all());
     assert!(kube.find("Deployment", "shop", "web-web").is_some(), "{}", out.log);
@@ -453,14 +453,14 @@ fn a_quote_in_a_value_is_refused_and_nothing_else_runs_as_a_command() {
         let archive = tempfile::tempdir().unwrap();
         let tgz = Helm::new(HELM3).package(archive.path(), "demo", "0.1.0", archive.path());
         let params = json!({"archive": tgz.display().to_string(), "destination": value});
-        let out = build(&Jenkins::default(), "chart-untar", params, None, ws.path());
+        let out = build(&Jenkins::default(), "chart-untar", &params, None, ws.path());
         assert_eq!(out.code, 0, "{value}: {}", out.log);
         assert!(ws.path().join(value).join("demo/Chart.yaml").is_file(), "{value}: {}", out.log);
         assert!(!canary.exists(), "{value} ran: {}", out.log);
     }
     // In the dsl runtime too: the release name reaches chart-deploy as written, which refuses it.
     let params = json!({"chart": ".", "release": "$(touch canary)", "namespace": "a;touch canary"});
-    let out = build(&Jenkins::default(), "chart-deploy", params, None, ws.path());
+    let out = build(&Jenkins::default(), "chart-deploy", &params, None, ws.path());
     assert_ne!(out.code, 0, "{}", out.log);
     assert!(out.printed().contains("$(touch canary)"), "{}", out.log);
     assert!(!canary.exists(), "{}", out.log);

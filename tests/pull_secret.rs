@@ -37,7 +37,7 @@ fn auths(kube: &KubeStandin, ns: &str, name: &str) -> Value {
 #[test]
 fn create_then_unchanged_then_updated_in_place() {
     let registry = Registry::start(RegistryAuth::Htpasswd(REG_USER, REG_PASS));
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let host = registry.host();
     let args = [
         "harbor-pull",
@@ -96,7 +96,7 @@ fn create_then_unchanged_then_updated_in_place() {
 #[test]
 fn a_wrong_registry_password_fails_before_anything_is_written() {
     let registry = Registry::start(RegistryAuth::Htpasswd(REG_USER, REG_PASS));
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let host = registry.host();
     let out = pull_secret(
         &kube,
@@ -146,7 +146,7 @@ fn a_wrong_registry_password_fails_before_anything_is_written() {
 #[test]
 fn token_flow_registries_are_checked_too() {
     let registry = Registry::start(RegistryAuth::Token(REG_USER, REG_PASS));
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let host = registry.host();
     let ok = pull_secret(
         &kube,
@@ -180,7 +180,7 @@ fn namespaces_service_accounts_and_other_types() {
         ),
         json!({"kind": "Secret", "type": "Opaque", "metadata": {"name": "taken", "namespace": "web"}, "data": {"k": "dg=="}}),
     );
-    let kube = KubeStandin::start(objects);
+    let kube = KubeStandin::start(&objects);
     let creds = ["--registry", "r.example", "--username", "u", "--password", "p-123", "--verify", "never"];
     let run_with = |extra: &[&str]| {
         let mut args: Vec<&str> = extra.to_vec();
@@ -222,7 +222,7 @@ fn namespaces_service_accounts_and_other_types() {
 
 #[test]
 fn docker_config_files_are_merged_and_filtered() {
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.json");
     // "a:pw-a" and "b:pw-b" in base64.
@@ -251,7 +251,7 @@ fn docker_config_files_are_merged_and_filtered() {
 
 #[test]
 fn cluster_failures_are_clear_and_secrets_never_printed() {
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let canary = "Kube-T0ken-Canary";
     let creds = [
         "regcred",
@@ -276,7 +276,7 @@ fn cluster_failures_are_clear_and_secrets_never_printed() {
     );
     assert!(!out.all().contains(canary) && !out.all().contains(REG_PASS), "{out:?}");
 
-    let dead = KubeStandin::start(namespaces(&[]));
+    let dead = KubeStandin::start(&namespaces(&[]));
     let content = dead.kubeconfig(canary).replace(&dead.port.to_string(), &free_port().to_string());
     drop(dead);
     let out = run(step("pull-secret").args(creds).args(["--kube-timeout", "3s"]).env("KUBECONFIG_CONTENT", &content));
@@ -302,7 +302,7 @@ fn a_signal_ends_a_call_that_never_answers() {
     for (signal, name) in [(libc::SIGTERM, "SIGTERM"), (libc::SIGINT, "SIGINT")] {
         for silent in ["cluster", "registry"] {
             let mut server = interrupt::SilentServer::start();
-            let kube = KubeStandin::start(namespaces(&["web"]));
+            let kube = KubeStandin::start(&namespaces(&["web"]));
             let silent_url = format!("http://127.0.0.1:{}", server.port);
             let (registry, config, verify) = match silent {
                 "cluster" => ("r.example".to_string(), interrupt::kubeconfig(&silent_url), "never"),
@@ -342,7 +342,7 @@ fn exec_kubeconfig(kube: &KubeStandin, plugin: &std::path::Path, arg: &str, env:
 /// show: it fails (exit 1) printing them, or prints something that is not an ExecCredential.
 #[test]
 fn a_failing_exec_plugin_never_shows_its_args_env_or_output() {
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let dir = tempfile::tempdir().unwrap();
     let (arg, env, printed) = ("Exec-Arg-Canary-41c", "Exec-Env-Canary-93d", "Exec-Out-Canary-27e");
     let scripts = [
@@ -378,9 +378,9 @@ fn an_untrusted_registry_certificate_fails_unless_told_never() {
     let served = tempfile::tempdir().unwrap();
     let registry = StaticServer::start(
         served.path(),
-        ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() },
+        &ServeOptions { tls: Some((ca.server_cert.clone(), ca.server_key.clone())), ..Default::default() },
     );
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let host = format!("localhost:{}", registry.port);
     let base = ["regcred", "-n", "web", "--registry", host.as_str(), "--username", "u", "--password", "Tls-Canary-pw"];
     for verify in [&[][..], &["--verify", "auto"][..]] {
@@ -410,7 +410,7 @@ fn an_untrusted_registry_certificate_fails_unless_told_never() {
 fn every_emulated_kubernetes_version() {
     for version in ["1.14", "1.16", "1.20", "1.33"] {
         let options = StandinOptions { emulate: Some(version), ..Default::default() };
-        let kube = KubeStandin::start_with(namespaces(&["web"]), options);
+        let kube = KubeStandin::start_with(&namespaces(&["web"]), options);
         let creds = |password: &'static str| ["--registry", "r.example", "--username", "u", "--password", password];
         let first =
             pull_secret(
@@ -457,7 +457,7 @@ const NEVER_VERIFY: [&str; 8] =
 
 #[test]
 fn a_missing_namespace_and_the_result_are_said_in_chinese() {
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let missing: Vec<&str> = ["regcred", "-n", "new-team"].into_iter().chain(NEVER_VERIFY).collect();
     for (how, extra, env) in [
         ("LANG", vec![], vec![("LANG", "zh_CN.UTF-8")]),
@@ -489,7 +489,7 @@ fn a_missing_namespace_and_the_result_are_said_in_chinese() {
 
 #[test]
 fn english_is_the_default_language() {
-    let kube = KubeStandin::start(namespaces(&["web"]));
+    let kube = KubeStandin::start(&namespaces(&["web"]));
     let missing: Vec<&str> = ["regcred", "-n", "new-team"].into_iter().chain(NEVER_VERIFY).collect();
     let out = pull_secret_in(&kube, &missing, &[]);
     assert_eq!(out.code, 3, "{out:?}");

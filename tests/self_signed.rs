@@ -19,7 +19,7 @@ fn https_repo(cert: &SelfSigned) -> (tempfile::TempDir, StaticServer) {
     let helm = Helm::new(HELM3);
     helm.package(dir.path(), "demo", "1.0.0", dir.path());
     helm.ok(&["repo", "index", dir.path().to_str().unwrap()]);
-    let server = StaticServer::start(dir.path(), tls_options(cert));
+    let server = StaticServer::start(dir.path(), &tls_options(cert));
     (dir, server)
 }
 
@@ -70,7 +70,7 @@ fn jenkins_with_a_self_signed_certificate() {
     let cert = SelfSigned::new();
     let mut options = tls_options(&cert);
     options.auth = Some("ci-bot:tok".into());
-    let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), options);
+    let server = StaticServer::start(&root().join("tests/fixtures/jenkins"), &options);
     let url = format!("https://localhost:{}/", server.port);
     let lint = |extra: &[&str]| {
         run(step("checkout-guard")
@@ -92,7 +92,7 @@ fn pull_secret_with_a_self_signed_registry_and_api_server() {
     );
     let api_cert = SelfSigned::new();
     let kube = KubeStandin::start_with(
-        json!([{"kind": "Namespace", "metadata": {"name": "web"}}]),
+        &json!([{"kind": "Namespace", "metadata": {"name": "web"}}]),
         StandinOptions {
             tls: true,
             server_cert: Some((api_cert.cert.clone(), api_cert.key.clone())),

@@ -17,7 +17,7 @@ fn the_stand_in_behaves_like_the_versions_it_emulates() {
 
     // The Rust side of the interface: --emulate, pass-through options and the control endpoint.
     let kube = KubeStandin::start_with(
-        json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]),
+        &json!([{"kind": "Namespace", "metadata": {"name": "shop"}}]),
         StandinOptions {
             tls: true,
             emulate: Some("1.14"),
@@ -27,9 +27,9 @@ fn the_stand_in_behaves_like_the_versions_it_emulates() {
     );
     assert!(kube.find("Node", "", "standin-control-plane").is_some(), "--nodes three reached the stand-in");
     let secret = json!({"kind": "Secret", "metadata": {"name": "later", "namespace": "shop"}, "type": "Opaque"});
-    let answer = kube.control("put", json!({"object": secret}));
+    let answer = kube.control("put", &json!({"object": secret}));
     assert_eq!(answer["ok"], true, "{answer}");
     assert!(kube.find("Secret", "shop", "later").is_some());
-    kube.control("delete", json!({"kind": "Secret", "namespace": "shop", "name": "later"}));
+    kube.control("delete", &json!({"kind": "Secret", "namespace": "shop", "name": "later"}));
     assert!(kube.find("Secret", "shop", "later").is_none());
 }

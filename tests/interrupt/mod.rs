@@ -46,7 +46,7 @@ impl SilentServer {
 /// Sends `signal` to `child`.
 pub fn signal(child: &Child, signal: i32) {
     // SAFETY: kill(2) on our own child, not yet reaped.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+    assert_eq!(unsafe { libc::kill(libc::pid_t::try_from(child.id()).expect("a pid fits pid_t"), signal) }, 0);
 }
 
 /// The child's exit and output; a failed test (and a killed child) if it does not exit in time.

@@ -29,7 +29,7 @@ pub struct ServeOptions {
 }
 
 impl StaticServer {
-    pub fn start(root: &Path, options: ServeOptions) -> StaticServer {
+    pub fn start(root: &Path, options: &ServeOptions) -> StaticServer {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
         let mut cmd = Command::new("python3");

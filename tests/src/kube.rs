@@ -68,11 +68,11 @@ pub fn shared_ca() -> &'static TestCa {
 
 impl KubeStandin {
     /// Starts the stand-in (plain HTTP) with `objects` already stored.
-    pub fn start(objects: serde_json::Value) -> KubeStandin {
+    pub fn start(objects: &serde_json::Value) -> KubeStandin {
         Self::start_with(objects, StandinOptions::default())
     }
 
-    pub fn start_with(objects: serde_json::Value, options: StandinOptions) -> KubeStandin {
+    pub fn start_with(objects: &serde_json::Value, options: StandinOptions) -> KubeStandin {
         let dir = tempfile::tempdir().unwrap();
         let token = options.token.unwrap_or_else(|| format!("kube-token-{}", std::process::id()));
         let path = |name: &str| dir.path().join(name);
@@ -115,7 +115,7 @@ impl KubeStandin {
     /// port): "put" (`{"object": {...}}`), "delete" (`{"kind", "namespace", "name"}`),
     /// "close-watches", "compact"; `body` may also carry `after_ms` and `since` as a script step
     /// does. Returns the stand-in's JSON answer; panics if it refuses.
-    pub fn control(&self, action: &str, body: serde_json::Value) -> serde_json::Value {
+    pub fn control(&self, action: &str, body: &serde_json::Value) -> serde_json::Value {
         use std::io::{Read, Write};
         let body = body.to_string();
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.control_port)).unwrap();

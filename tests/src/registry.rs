@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use crate::*;
 
 /// How the registry authenticates.
+#[derive(Clone, Copy)]
 pub enum RegistryAuth<'a> {
     None,
     /// htpasswd: the registry answers Basic challenges.

@@ -125,7 +125,7 @@ impl Notify {
             rendered: None,
         };
         if self.dry_run {
-            sent.accepted = envelope.to().iter().map(|a| a.to_string()).collect();
+            sent.accepted = envelope.to().iter().map(std::string::ToString::to_string).collect();
             sent.rendered = Some(bytes);
             return Ok(sent);
         }
@@ -207,9 +207,9 @@ impl Notify {
     fn workspace(&self) -> Result<PathBuf> {
         let given = match &self.workspace {
             Some(path) => path.clone(),
-            None => std::env::current_dir().map_err(|e| Error::io(&messages::no_workspace(), Path::new("."), e))?,
+            None => std::env::current_dir().map_err(|e| Error::io(&messages::no_workspace(), Path::new("."), &e))?,
         };
-        std::fs::canonicalize(&given).map_err(|e| Error::io(&messages::no_workspace(), &given, e))
+        std::fs::canonicalize(&given).map_err(|e| Error::io(&messages::no_workspace(), &given, &e))
     }
 
     fn check_size(&self, total: u64) -> Result<()> {
@@ -236,7 +236,7 @@ impl Planned {
         let mut bytes = Vec::new();
         std::fs::File::open(&self.resolved)
             .and_then(|file| file.take(most.saturating_add(1)).read_to_end(&mut bytes))
-            .map_err(|e| Error::io(&messages::cannot_read("--attach"), &self.path, e))?;
+            .map_err(|e| Error::io(&messages::cannot_read("--attach"), &self.path, &e))?;
         Ok(Attachment { name: file_name(&self.path), bytes, content_type: content_type(&self.path) })
     }
 }
@@ -248,9 +248,9 @@ fn inside(workspace: &Path, flag: &str, path: &Path) -> Result<Option<Planned>> 
         Ok(resolved) => resolved,
         // A dangling link a glob matched is no file to attach.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && flag == "--attach" => return Ok(None),
-        Err(e) => return Err(Error::io(&messages::cannot_read(flag), path, e)),
+        Err(e) => return Err(Error::io(&messages::cannot_read(flag), path, &e)),
     };
-    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, e))?;
+    let metadata = std::fs::metadata(&resolved).map_err(|e| Error::io(&messages::cannot_read(flag), path, &e))?;
     // A folder is never attached, wherever it leads.
     if !metadata.is_file() {
         return Ok(None);
@@ -268,7 +268,7 @@ fn file_name(path: &Path) -> String {
 
 /// The last `lines` of a log (redacted, optionally gzipped), read from its end.
 fn log_tail(log: &LogTail, file: &Planned, most: u64) -> Result<Attachment> {
-    let read = |e| Error::io(&messages::cannot_read("--attach-log"), &log.path, e);
+    let read = |e| Error::io(&messages::cannot_read("--attach-log"), &log.path, &e);
     let mut handle = std::fs::File::open(&file.resolved).map_err(read)?;
     let Some(tail) = tail::last_lines(&mut handle, file.size, log.lines, most).map_err(read)? else {
         let error = Error::input(messages::log_tail_too_big(&log.path, log.lines, most));

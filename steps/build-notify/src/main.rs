@@ -119,9 +119,9 @@ fn main() -> ExitCode {
         let body = match (&cli.body, &cli.body_file) {
             (Some(_), Some(_)) => return Err(Error::usage(messages::body_twice())),
             (Some(body), None) => Some(body.clone()),
-            (None, Some(path)) => {
-                Some(std::fs::read_to_string(path).map_err(|e| Error::io(&messages::body_file_unreadable(), path, e))?)
-            }
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path).map_err(|e| Error::io(&messages::body_file_unreadable(), path, &e))?,
+            ),
             (None, None) => None,
         };
         let source = match (cli.template, body) {

@@ -3,7 +3,7 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
-const BLOCK: u64 = 64 * 1024;
+const BLOCK: usize = 64 * 1024;
 
 /// The last `lines` lines of the `len` bytes of `file` (a last line without a newline counts), or
 /// `None` when they come to more than `most` bytes.
@@ -14,9 +14,9 @@ pub fn last_lines<F: Read + Seek>(file: &mut F, len: u64, lines: usize, most: u6
     // Blocks from the end backwards; `start` is where the unread part ends.
     let (mut blocks, mut start, mut found) = (Vec::new(), len, 0);
     while start > 0 {
-        let size = BLOCK.min(start);
-        start -= size;
-        let mut block = vec![0; size as usize];
+        let size = usize::try_from(start).map_or(BLOCK, |start| start.min(BLOCK));
+        start -= size as u64;
+        let mut block = vec![0; size];
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut block)?;
         for (i, byte) in block.iter().enumerate().rev() {
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn lines_across_blocks_and_the_size_limit() {
-        let long = "x".repeat(BLOCK as usize * 2 + 5);
+        let long = "x".repeat(BLOCK * 2 + 5);
         let text = format!("first\n{long}\nlast\n");
         assert_eq!(tail(&text, 2), Some(format!("{long}\nlast\n")));
         let mut file = std::io::Cursor::new(text.as_bytes().to_vec());

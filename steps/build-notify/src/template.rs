@@ -92,7 +92,8 @@ impl Build {
         let duration = first(&["BUILD_DURATION"]).or_else(|| {
             // BK-CI gives the start in epoch milliseconds.
             let start: u64 = first(&["BK_CI_BUILD_START_TIME"])?.parse().ok()?;
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
+            let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+            let now = u64::try_from(since_epoch.as_millis()).ok()?;
             let seconds = now.checked_sub(start)? / 1000;
             Some(deckhand_common::messages::duration(std::time::Duration::from_secs(seconds)))
         });

@@ -347,7 +347,7 @@ impl<'a> HelmOnCluster<'a> {
         dry_run: bool,
         extra: &[String],
     ) -> Result<String> {
-        self.run("upgrade", self.helm.upgrade(target, chart, values, dry_run, extra))
+        self.run("upgrade", &self.helm.upgrade(target, chart, values, dry_run, extra))
     }
 
     /// `helm template` (see [`Helm::template`]): the rendered manifest.
@@ -358,34 +358,34 @@ impl<'a> HelmOnCluster<'a> {
         values: &Values,
         kube_version: Option<&str>,
     ) -> Result<String> {
-        self.run("template", self.helm.template(target, chart, values, kube_version))
+        self.run("template", &self.helm.template(target, chart, values, kube_version))
     }
 
     pub fn rollback(&self, target: &Target, revision: u32) -> Result<String> {
-        self.run("rollback", self.helm.rollback(target, revision))
+        self.run("rollback", &self.helm.rollback(target, revision))
     }
 
     pub fn uninstall(&self, target: &Target) -> Result<String> {
-        self.run("uninstall", self.helm.uninstall(target))
+        self.run("uninstall", &self.helm.uninstall(target))
     }
 
     /// The deployed revision's manifest.
     pub fn get_manifest(&self, target: &Target) -> Result<String> {
-        self.run("get manifest", self.helm.get_manifest(target))
+        self.run("get manifest", &self.helm.get_manifest(target))
     }
 
     /// The newest `max` revisions, as JSON.
     pub fn history(&self, target: &Target, max: u32) -> Result<String> {
-        self.run("history", self.helm.history(target, max))
+        self.run("history", &self.helm.history(target, max))
     }
 
     /// Runs helm with the cluster credentials; SIGINT/SIGTERM are passed on and helm is waited for.
-    fn run(&self, action: &str, args: Vec<OsString>) -> Result<String> {
+    fn run(&self, action: &str, args: &[OsString]) -> Result<String> {
         let helm = &self.helm;
         let mut command = Command::new(&helm.path);
-        command.args(&args);
+        command.args(args);
         self.kubeconfig.apply(&mut command, self.kube);
-        log::debug(messages::running_helm(&helm.path, &shown(&args)));
+        log::debug(messages::running_helm(&helm.path, &shown(args)));
         let finished = process::run_captured(&mut command)
             .map_err(|e| Error::internal(messages::helm_not_runnable(&helm.path, &e.to_string())))?;
         if let Some(signal) = finished.forwarded {
@@ -524,8 +524,8 @@ mod tests {
         }
     }
 
-    fn text(args: Vec<OsString>) -> String {
-        shown(&args)
+    fn text(args: &[OsString]) -> String {
+        shown(args)
     }
 
     #[test]
@@ -612,27 +612,27 @@ mod tests {
         };
         let chart = Path::new("./web");
         assert_eq!(
-            text(helm("3.17.3").upgrade(&target(), chart, &values, true, &["--take-ownership".into()])),
+            text(&helm("3.17.3").upgrade(&target(), chart, &values, true, &["--take-ownership".into()])),
             "upgrade --install web ./web --namespace shop --values prod.yaml --set a=1 --set-string tag=0123 \
              --set replicaCount=3 --dry-run=client --output json --take-ownership"
         );
         assert_eq!(
-            text(helm("3.1.3").upgrade(&target(), chart, &Values::default(), true, &[])),
+            text(&helm("3.1.3").upgrade(&target(), chart, &Values::default(), true, &[])),
             "upgrade --install web ./web --namespace shop --dry-run --output json"
         );
         assert_eq!(
-            text(helm("2.16.12").upgrade(&target(), chart, &Values::default(), false, &[])),
+            text(&helm("2.16.12").upgrade(&target(), chart, &Values::default(), false, &[])),
             "upgrade --install web ./web --namespace shop --tiller-namespace kube-system"
         );
-        assert_eq!(text(helm("2.16.12").uninstall(&target())), "delete --purge web --tiller-namespace kube-system");
-        assert_eq!(text(helm("4.1.4").uninstall(&target())), "uninstall web --namespace shop");
-        assert_eq!(text(helm("3.17.3").rollback(&target(), 4)), "rollback web 4 --namespace shop");
+        assert_eq!(text(&helm("2.16.12").uninstall(&target())), "delete --purge web --tiller-namespace kube-system");
+        assert_eq!(text(&helm("4.1.4").uninstall(&target())), "uninstall web --namespace shop");
+        assert_eq!(text(&helm("3.17.3").rollback(&target(), 4)), "rollback web 4 --namespace shop");
         assert_eq!(
-            text(helm("2.16.12").template(&target(), chart, &Values::default(), Some("v1.14.10"))),
+            text(&helm("2.16.12").template(&target(), chart, &Values::default(), Some("v1.14.10"))),
             "template ./web --name web --kube-version 1.14 --namespace shop"
         );
         assert_eq!(
-            text(helm("3.5.4").template(&target(), chart, &Values::default(), None)),
+            text(&helm("3.5.4").template(&target(), chart, &Values::default(), None)),
             "template web ./web --namespace shop"
         );
     }

@@ -584,7 +584,8 @@ fn planned(resources: &[Resource], workloads: &[Workload]) -> Vec<WorkloadState>
                 kind: w.kind,
                 name: w.name.clone(),
                 ready: 0,
-                desired: desired.unwrap_or(1) as i32,
+                // Kubernetes' replicas are an int32: a larger count is not a real plan.
+                desired: i32::try_from(desired.unwrap_or(1)).unwrap_or(i32::MAX),
                 done: false,
             }
         })
@@ -600,7 +601,7 @@ fn helm2_release(target: &Target, history: &str, manifest: String) -> Result<Rel
     Ok(ReleaseInfo {
         name: target.release.clone(),
         namespace: target.namespace.clone(),
-        revision: row["revision"].as_u64().unwrap_or(0) as u32,
+        revision: row["revision"].as_u64().and_then(|r| u32::try_from(r).ok()).unwrap_or(0),
         info: helm::ReleaseStatus { status: row["status"].as_str().unwrap_or_default().to_lowercase() },
         chart: helm::ChartInfo {
             metadata: helm::ChartMetadata {

@@ -132,7 +132,10 @@ async fn node_ports(cluster: &Cluster, namespace: &str, resources: &[Resource]) 
             let same =
                 s.metadata.namespace.as_deref() == Some(ns) && s.metadata.name.as_deref() == Some(&resource.name);
             !same
-                && s.spec.iter().flat_map(|spec| spec.ports.iter().flatten()).any(|p| p.node_port == Some(port as i32))
+                && s.spec
+                    .iter()
+                    .flat_map(|spec| spec.ports.iter().flatten())
+                    .any(|p| p.node_port.map(i64::from) == Some(port))
         });
         if let Some(holder) = holder {
             let held_by = format!(

@@ -115,11 +115,17 @@ pub async fn history(cluster: &Cluster, storage: Storage, target: &Target) -> Re
     let mut revisions: Vec<Revision> = match storage {
         Storage::Secrets => {
             let list = secrets(cluster, target).list(&helm_selector(target)).await.map_err(fail)?;
-            list.items.iter().filter_map(|s| revision(&s.metadata, "version", "status", secret_record(s))).collect()
+            list.items
+                .iter()
+                .filter_map(|s| revision(&s.metadata, "version", "status", secret_record(s).as_ref()))
+                .collect()
         }
         Storage::ConfigMaps => {
             let list = configmaps(cluster, &target.namespace).list(&helm_selector(target)).await.map_err(fail)?;
-            list.items.iter().filter_map(|c| revision(&c.metadata, "version", "status", configmap_record(c))).collect()
+            list.items
+                .iter()
+                .filter_map(|c| revision(&c.metadata, "version", "status", configmap_record(c).as_ref()))
+                .collect()
         }
         Storage::Tiller => {
             let selector = ListParams::default().labels(&format!("OWNER=TILLER,NAME={}", target.release));
@@ -164,9 +170,9 @@ fn configmaps(cluster: &Cluster, namespace: &str) -> Api<ConfigMap> {
     Api::namespaced(cluster.client.clone(), namespace)
 }
 
-fn revision(meta: &ObjectMeta, version: &str, status: &str, record: Option<Value>) -> Option<Revision> {
+fn revision(meta: &ObjectMeta, version: &str, status: &str, record: Option<&Value>) -> Option<Revision> {
     let labels = meta.labels.as_ref()?;
-    let text = |pointer: &str| record.as_ref()?.pointer(pointer)?.as_str().map(str::to_string);
+    let text = |pointer: &str| record?.pointer(pointer)?.as_str().map(str::to_string);
     Some(Revision {
         number: labels.get(version)?.parse().ok()?,
         // Helm 2 writes PENDING_UPGRADE; helm 3 pending-upgrade.

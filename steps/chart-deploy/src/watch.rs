@@ -270,8 +270,7 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
     let far = started + Duration::from_secs(100 * 365 * 86400);
     let deadline = patience.timeout.map_or(far, |t| started + t);
     // A signal ends the wait wherever it is (kube::block_on races it); this names what it ended.
-    // `doing` keeps what it is told for the whole run: one text per wait.
-    let _doing = process::doing(Box::leak(messages::while_waiting().into_boxed_str()));
+    let _doing = process::doing(messages::while_waiting());
     let mut seen = Seen::default();
     let mut shown: BTreeMap<Workload, WorkloadState> = BTreeMap::new();
     // The transient failures being waited out, and since when.
@@ -281,7 +280,7 @@ pub async fn wait(cluster: &Cluster, namespace: &str, workloads: &[Workload], pa
         tokio::select! {
             change = changes.next() => match change {
                 Some(Ok(change)) => seen.apply(change),
-                Some(Err(e)) => refuse_if_forbidden(cluster, e)?,
+                Some(Err(e)) => refuse_if_forbidden(cluster, &e)?,
                 None => return Err(Error::remote(messages::watch_ended())),
             },
             () = tokio::time::sleep_until(deadline.min(next_grace)) => {
@@ -413,8 +412,8 @@ pub async fn snapshot(cluster: &Cluster, namespace: &str, workloads: &[Workload]
 /// RBAC's); anything else, 410 Gone "too old resource version" included, is resumed by the
 /// watcher (which relists). The status code decides, never the message's text: its digits are
 /// resourceVersions.
-fn refuse_if_forbidden(cluster: &Cluster, error: watcher::Error) -> Result<()> {
-    let status = match &error {
+fn refuse_if_forbidden(cluster: &Cluster, error: &watcher::Error) -> Result<()> {
+    let status = match error {
         watcher::Error::WatchError(status) => Some((status.code, status.message.as_str())),
         watcher::Error::InitialListFailed(e) | watcher::Error::WatchStartFailed(e) | watcher::Error::WatchFailed(e) => {
             match e {

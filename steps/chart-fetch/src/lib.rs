@@ -133,11 +133,11 @@ fn save(
 ) -> Result<Saved> {
     let dest = &req.dest_dir;
     std::fs::create_dir_all(dest)
-        .map_err(|e| io_error(messages::cannot_create_destination(dest, &e.to_string()), e))?;
+        .map_err(|e| io_error(messages::cannot_create_destination(dest, &e.to_string()), &e))?;
     // Removed on every return, and also when a signal or a panic ends the run.
     let create = || tempfile::Builder::new().prefix(".chart-fetch-").suffix(".tgz.part").tempfile_in(dest);
     let mut tmp = deckhand_common::process::remove_if_ended(create, |file| file.path())
-        .map_err(|e| io_error(messages::cannot_create_temp(dest, &e.to_string()), e))?;
+        .map_err(|e| io_error(messages::cannot_create_temp(dest, &e.to_string()), &e))?;
     let (actual, size) = client.download(url, auth, accept, tmp.as_file_mut(), what)?;
     if let Some(expected) = expected.filter(|e| *e != actual) {
         return Err(Error::integrity(messages::digest_mismatch(what, expected, &actual)).hint(messages::hint_digest()));
@@ -159,17 +159,17 @@ fn save(
     // Temporary files are made 0600; a saved chart gets the mode any new file gets, as helm's do.
     tmp.as_file()
         .set_permissions(deckhand_common::files::new_file_permissions())
-        .map_err(|e| io_error(messages::cannot_set_mode(tmp.path(), &e.to_string()), e))?;
+        .map_err(|e| io_error(messages::cannot_set_mode(tmp.path(), &e.to_string()), &e))?;
     let _whole = deckhand_common::process::defer_signals();
     tmp.into_inner()
         .persist(&path)
-        .map_err(|e| io_error(messages::cannot_save(&path, &e.error.to_string()), e.error))?;
+        .map_err(|e| io_error(messages::cannot_save(&path, &e.error.to_string()), &e.error))?;
     Ok(Saved { path: Some(path), untar_dir: None, digest, size })
 }
 
 /// A local I/O failure, with a whole message: of [`Error::io`]'s kind (a missing file or a denied
 /// permission is the input's fault, anything else ours).
-fn io_error(message: String, err: std::io::Error) -> Error {
+fn io_error(message: String, err: &std::io::Error) -> Error {
     Error { message, ..Error::io("", Path::new(""), err) }
 }
 

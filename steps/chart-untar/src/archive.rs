@@ -48,10 +48,10 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
     let left = limits.max_total.saturating_add(HEADER_ALLOWANCE);
     let stream = CappedReader { inner: flate2::bufread::MultiGzDecoder::new(reader), left };
     let mut archive = tar::Archive::new(stream);
-    let entries = archive.entries().map_err(|e| tar_error(e, limits))?;
+    let entries = archive.entries().map_err(|e| tar_error(&e, limits))?;
     let mut done = Extracted::default();
     for entry in entries {
-        let mut entry = entry.map_err(|e| tar_error(e, limits))?;
+        let mut entry = entry.map_err(|e| tar_error(&e, limits))?;
         let raw = entry.path_bytes().into_owned();
         let name = String::from_utf8_lossy(&raw).into_owned();
         let refuse =
@@ -77,7 +77,7 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
         let target = dest.join(&relative);
         check_name_fits(&name, &relative, &target)?;
         if is_dir {
-            process::create_inside(|| std::fs::create_dir_all(&target)).map_err(|e| local_io(&name, &target, e))?;
+            process::create_inside(|| std::fs::create_dir_all(&target)).map_err(|e| local_io(&name, &target, &e))?;
             continue;
         }
         let size = entry.header().size().unwrap_or(u64::MAX);
@@ -85,20 +85,20 @@ pub fn extract_into<R: BufRead>(mut reader: R, dest: &Path, limits: &Limits) -> 
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::hint_limit()));
         }
         if let Some(parent) = target.parent() {
-            process::create_inside(|| std::fs::create_dir_all(parent)).map_err(|e| local_io(&name, parent, e))?;
+            process::create_inside(|| std::fs::create_dir_all(parent)).map_err(|e| local_io(&name, parent, &e))?;
         }
         let mode = if entry.header().mode().unwrap_or(0o644) & 0o111 != 0 { 0o755 } else { 0o644 };
         let mut file =
-            process::create_inside(|| create_file(&target, mode)).map_err(|e| local_io(&name, &target, e))?;
+            process::create_inside(|| create_file(&target, mode)).map_err(|e| local_io(&name, &target, &e))?;
         let copied = match copy_entry(&mut entry, &mut file, limits.max_file.saturating_add(1)) {
             Ok(copied) => copied,
-            Err(Copy::Read(e)) => return Err(tar_error(e, limits)),
-            Err(Copy::Write(e)) => return Err(local_io(&name, &target, e)),
+            Err(Copy::Read(e)) => return Err(tar_error(&e, limits)),
+            Err(Copy::Write(e)) => return Err(local_io(&name, &target, &e)),
         };
         if copied > limits.max_file {
             return Err(Error::input(messages::too_big_file(&name, limits.max_file)).hint(messages::hint_limit()));
         }
-        file.flush().map_err(|e| local_io(&name, &target, e))?;
+        file.flush().map_err(|e| local_io(&name, &target, &e))?;
         done.files += 1;
         done.bytes = done.bytes.saturating_add(copied);
         if done.bytes > limits.max_total {
@@ -133,7 +133,7 @@ fn copy_entry(entry: &mut impl Read, file: &mut std::fs::File, limit: u64) -> st
 
 /// A failure of the local disk (full, read-only, permissions) while writing entry `name`: not
 /// the archive's fault, so not reported as a hostile archive.
-fn local_io(name: &str, path: &Path, err: std::io::Error) -> Error {
+fn local_io(name: &str, path: &Path, err: &std::io::Error) -> Error {
     let message = messages::cannot_write(name, path, &err.to_string());
     crate::io_error(message, err).hint(messages::hint_local_io())
 }
@@ -225,7 +225,7 @@ impl Refusal {
 }
 
 /// Errors from the tar reader: a size cap hit, or a malformed stream.
-fn tar_error(err: std::io::Error, limits: &Limits) -> Error {
+fn tar_error(err: &std::io::Error, limits: &Limits) -> Error {
     if err.kind() == std::io::ErrorKind::FileTooLarge || err.to_string().contains(CAP_HIT) {
         Error::input(messages::too_big_total(limits.max_total)).hint(messages::hint_limit())
     } else {
@@ -251,7 +251,7 @@ impl<R: Read> Read for CappedReader<R> {
                 _ => Err(std::io::Error::new(std::io::ErrorKind::FileTooLarge, CAP_HIT)),
             };
         }
-        let max = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+        let max = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..max])?;
         self.left -= n as u64;
         Ok(n)

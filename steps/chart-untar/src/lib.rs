@@ -72,13 +72,13 @@ impl Untar {
                 .map_err(|why| Error::usage(messages::bad_name_flag(name, &why.to_string())))?;
         }
         let file = std::fs::File::open(&self.archive)
-            .map_err(|e| io_error(messages::cannot_open_archive(&self.archive, &e.to_string()), e))?;
+            .map_err(|e| io_error(messages::cannot_open_archive(&self.archive, &e.to_string()), &e))?;
         std::fs::create_dir_all(&self.dest_dir)
-            .map_err(|e| io_error(messages::cannot_create_folder(&self.dest_dir, &e.to_string()), e))?;
+            .map_err(|e| io_error(messages::cannot_create_folder(&self.dest_dir, &e.to_string()), &e))?;
         // Removed on every return, and also when a signal or a panic ends the run.
         let create = || tempfile::Builder::new().prefix(".chart-untar-").tempdir_in(&self.dest_dir);
         let staging = process::remove_if_ended(create, |dir| dir.path())
-            .map_err(|e| io_error(messages::cannot_create_temp(&self.dest_dir, &e.to_string()), e))?;
+            .map_err(|e| io_error(messages::cannot_create_temp(&self.dest_dir, &e.to_string()), &e))?;
 
         let extracted = extract_into(std::io::BufReader::new(file), staging.path(), &self.limits)
             .map_err(|e| Error { message: format!("{}: {}", self.archive.display(), e.message), ..e })?;
@@ -110,7 +110,7 @@ impl Untar {
 
 /// A local I/O failure, with a whole message: of [`Error::io`]'s kind (a missing file or a denied
 /// permission is the input's fault, anything else ours).
-pub(crate) fn io_error(message: String, err: std::io::Error) -> Error {
+pub(crate) fn io_error(message: String, err: &std::io::Error) -> Error {
     Error { message, ..Error::io("", Path::new(""), err) }
 }
 
@@ -126,9 +126,9 @@ fn place(staging: tempfile::TempDir, target: &Path, force: bool) -> Result<()> {
         let aside = tempfile::Builder::new()
             .prefix(".chart-untar-old-")
             .tempdir_in(parent)
-            .map_err(|e| io_error(messages::cannot_create_temp(parent, &e.to_string()), e))?;
+            .map_err(|e| io_error(messages::cannot_create_temp(parent, &e.to_string()), &e))?;
         let old = aside.path().join("old");
-        std::fs::rename(target, &old).map_err(|e| io_error(messages::cannot_move_aside(target, &e.to_string()), e))?;
+        std::fs::rename(target, &old).map_err(|e| io_error(messages::cannot_move_aside(target, &e.to_string()), &e))?;
         Some((aside, old))
     } else {
         None
@@ -139,7 +139,7 @@ fn place(staging: tempfile::TempDir, target: &Path, force: bool) -> Result<()> {
         if let Some((_, old)) = &aside {
             let _ = std::fs::rename(old, target);
         }
-        return Err(io_error(messages::cannot_place(target, &e.to_string()), e));
+        return Err(io_error(messages::cannot_place(target, &e.to_string()), &e));
     }
     // Dropping `aside` removes the old target (a folder or a file) with it.
     drop(aside);

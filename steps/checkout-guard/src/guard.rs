@@ -61,7 +61,7 @@ fn open_guard(path: &Path, create: bool) -> Result<File> {
     let refused = || Error::input(messages::guard_not_a_file(path, &what_is(path)));
     let file = options.open(path).map_err(|e| match e.raw_os_error() {
         Some(libc::ELOOP) | Some(libc::EISDIR) => refused(),
-        _ => Error::io(&messages::cannot_open_guard(), path, e),
+        _ => Error::io(&messages::cannot_open_guard(), path, &e),
     })?;
     // A second name of another file (a planted hard link) would be truncated by the holder record.
     match file.metadata() {
@@ -103,7 +103,7 @@ fn try_lock(file: &File) -> std::io::Result<bool> {
 /// Takes the guard of `dir`, waiting at most `wait`; `Err(holder)` when the wait ran out.
 pub fn acquire(dir: &Path, wait: Duration) -> Result<std::result::Result<Guard, Option<Holder>>> {
     let path = guard_path(dir);
-    let open = |e: std::io::Error| Error::io(&messages::cannot_open_guard(), &path, e);
+    let open = |e: std::io::Error| Error::io(&messages::cannot_open_guard(), &path, &e);
     let mut file = open_guard(&path, true)?;
     let deadline = Instant::now() + wait;
     process::catch_signals();

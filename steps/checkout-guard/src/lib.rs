@@ -172,8 +172,17 @@ impl Exec {
         let (status, _) = process::wait_forwarding(&mut child, true)
             .map_err(|e| Error::internal(messages::cannot_run(&shown, &e.to_string())))?;
         drop(guard);
-        let exit_code = status.code().map(|c| c as u8).unwrap_or_else(|| 128 + status.signal().unwrap_or(0) as u8);
+        let exit_code = exit_code_of(status);
         Ok(Executed { command: shown, exit_code, waited_ms, locks, guard_holder: None })
+    }
+}
+
+/// The command's exit code, or 128 + the signal that ended it (the shell's way). On Unix an exit
+/// code is 0..=255 and a signal below 128, so the fallbacks are never taken.
+fn exit_code_of(status: std::process::ExitStatus) -> u8 {
+    match status.code() {
+        Some(code) => u8::try_from(code).unwrap_or(u8::MAX),
+        None => u8::try_from(status.signal().unwrap_or(0)).ok().and_then(|s| s.checked_add(128)).unwrap_or(u8::MAX),
     }
 }
 
@@ -320,7 +329,7 @@ impl Lint {
     pub fn run(mut self) -> Result<Linted> {
         let mut sources: Vec<(String, String)> = Vec::new();
         for file in &self.files {
-            let text = std::fs::read_to_string(file).map_err(|e| Error::io(&messages::cannot_read(), file, e))?;
+            let text = std::fs::read_to_string(file).map_err(|e| Error::io(&messages::cannot_read(), file, &e))?;
             sources.push((file.display().to_string(), text));
         }
         if let Some(jenkins) = &self.jenkins {

@@ -220,7 +220,9 @@ fn read_job(root: roxmltree::Node) -> Job {
             .collect(),
         lightweight: child(definition, "lightweight").and_then(|n| n.text()).map(|t| t.trim().to_string()),
         extensions: child(scm, "extensions")
-            .map(|e| e.children().filter(|n| n.is_element()).map(|n| short_name(n.tag_name().name())).collect())
+            .map(|e| {
+                e.children().filter(roxmltree::Node::is_element).map(|n| short_name(n.tag_name().name())).collect()
+            })
             .unwrap_or_default(),
         concurrent_builds_disabled: root
             .descendants()
@@ -607,7 +609,7 @@ mod tests {
     }
 
     /// `id` is found in the first config (once) and not in the second.
-    fn fires_on_one_only(id: &str, fires: (String, Context), quiet: (String, Context)) {
+    fn fires_on_one_only(id: &str, fires: &(String, Context), quiet: &(String, Context)) {
         let found = ids(&fires.0, &fires.1);
         assert_eq!(found.iter().filter(|f| **f == id).count(), 1, "{id} on {}: {found:?}", fires.0);
         let found = ids(&quiet.0, &quiet.1);
@@ -621,7 +623,7 @@ mod tests {
             $(
                 #[test]
                 fn $test() {
-                    fires_on_one_only($id, $fires, $quiet);
+                    fires_on_one_only($id, &$fires, &$quiet);
                 }
             )*
 
@@ -632,11 +634,11 @@ mod tests {
         };
     }
 
-    fn on(config: Config) -> (String, Context) {
+    fn on(config: &Config) -> (String, Context) {
         (config.xml(), Context::default())
     }
 
-    fn with(config: Config, pairs: &[(&str, &str)]) -> (String, Context) {
+    fn with(config: &Config, pairs: &[(&str, &str)]) -> (String, Context) {
         (config.xml(), plugins(pairs))
     }
 
@@ -645,35 +647,35 @@ mod tests {
             fires on (MULTIBRANCH.to_string(), Context { multibranch_heavyweight: true, ..Default::default() }),
             not on (MULTIBRANCH.to_string(), Context::default());
         not_git_rule: "not-git"
-            fires on on(Config { scm: "hudson.scm.SubversionSCM", ..LIGHT }), not on on(LIGHT);
+            fires on on(&Config { scm: "hudson.scm.SubversionSCM", ..LIGHT }), not on on(&LIGHT);
         multiple_repositories_rule: "multiple-repositories"
-            fires on on(Config { urls: &["https://a.example/x.git", "https://b.example/y.git"], ..LIGHT }),
-            not on on(LIGHT);
+            fires on on(&Config { urls: &["https://a.example/x.git", "https://b.example/y.git"], ..LIGHT }),
+            not on on(&LIGHT);
         multiple_branches_rule: "multiple-branches"
-            fires on on(Config { branches: &["*/main", "*/dev"], ..LIGHT }), not on on(LIGHT);
+            fires on on(&Config { branches: &["*/main", "*/dev"], ..LIGHT }), not on on(&LIGHT);
         url_variable_rule: "url-variable"
-            fires on on(Config { urls: &["https://git.example/${REPO}.git"], ..LIGHT }), not on on(LIGHT);
+            fires on on(&Config { urls: &["https://git.example/${REPO}.git"], ..LIGHT }), not on on(&LIGHT);
         branch_falls_back_rule: "branch-falls-back"
-            fires on on(Config { branches: &["origin/main"], ..LIGHT }), not on on(LIGHT);
+            fires on on(&Config { branches: &["origin/main"], ..LIGHT }), not on on(&LIGHT);
         branch_glob_fails_rule: "branch-glob-fails"
-            fires on on(Config { branches: &["**"], ..LIGHT }), not on on(Config { branches: &["*/*"], ..LIGHT });
+            fires on on(&Config { branches: &["**"], ..LIGHT }), not on on(&Config { branches: &["*/*"], ..LIGHT });
         branch_variable_unverified_rule: "branch-variable-unverified"
-            fires on on(Config { branches: &["*/${BRANCH}"], ..LIGHT }),
-            not on with(Config { branches: &["*/${BRANCH}"], ..LIGHT }, OLD);
+            fires on on(&Config { branches: &["*/${BRANCH}"], ..LIGHT }),
+            not on with(&Config { branches: &["*/${BRANCH}"], ..LIGHT }, OLD);
         branch_variable_old_plugins_rule: "branch-variable-old-plugins"
-            fires on with(Config { branches: &["*/${BRANCH}"], ..LIGHT }, OLD),
-            not on with(Config { branches: &["*/${BRANCH}"], ..LIGHT }, NEW);
+            fires on with(&Config { branches: &["*/${BRANCH}"], ..LIGHT }, OLD),
+            not on with(&Config { branches: &["*/${BRANCH}"], ..LIGHT }, NEW);
         lightweight_missing_rule: "lightweight-missing"
-            fires on on(Config { lightweight: None, ..LIGHT }), not on on(FULL);
+            fires on on(&Config { lightweight: None, ..LIGHT }), not on on(&FULL);
         lightweight_false_rule: "lightweight-false"
-            fires on on(FULL), not on on(Config { lightweight: None, ..LIGHT });
+            fires on on(&FULL), not on on(&Config { lightweight: None, ..LIGHT });
         heavy_fallback_extensions_rule: "heavy-fallback-extensions"
-            fires on on(Config { extensions: &["CloneOption"], ..FULL }),
-            not on on(Config { extensions: &["CloneOption"], ..LIGHT });
+            fires on on(&Config { extensions: &["CloneOption"], ..FULL }),
+            not on on(&Config { extensions: &["CloneOption"], ..LIGHT });
         old_workflow_cps_script_dir_rule: "old-workflow-cps-script-dir"
-            fires on with(FULL, &[("workflow-cps", "2.94")]), not on with(LIGHT, &[("workflow-cps", "2.94")]);
+            fires on with(&FULL, &[("workflow-cps", "2.94")]), not on with(&LIGHT, &[("workflow-cps", "2.94")]);
         concurrent_builds_allowed_rule: "concurrent-builds-allowed"
-            fires on on(Config { no_concurrent: false, ..FULL }), not on on(Config { no_concurrent: false, ..LIGHT });
+            fires on on(&Config { no_concurrent: false, ..FULL }), not on on(&Config { no_concurrent: false, ..LIGHT });
     }
 
     #[test]

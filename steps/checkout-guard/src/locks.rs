@@ -138,36 +138,36 @@ impl Lock {
 /// Every lock file in `git_dir`, its `refs/**` and its submodules' git dirs (`modules/**`).
 pub fn lock_files(git_dir: Dir, walk: &mut Walk) -> Vec<Lock> {
     let mut found = Vec::new();
-    git_dir_locks(Rc::new(git_dir), 0, walk, &mut found);
+    git_dir_locks(&Rc::new(git_dir), 0, walk, &mut found);
     found
 }
 
-fn git_dir_locks(git_dir: Rc<Dir>, depth: usize, walk: &mut Walk, found: &mut Vec<Lock>) {
-    if !walk.first_visit(&git_dir) {
+fn git_dir_locks(git_dir: &Rc<Dir>, depth: usize, walk: &mut Walk, found: &mut Vec<Lock>) {
+    if !walk.first_visit(git_dir) {
         return; // reached before: a submodule's git dir is also named by its worktree's .git file
     }
-    found.extend(TOP_LEVEL_LOCKS.iter().chain([&GC_PID]).filter_map(|name| Lock::new(&git_dir, OsStr::new(name))));
+    found.extend(TOP_LEVEL_LOCKS.iter().chain([&GC_PID]).filter_map(|name| Lock::new(git_dir, OsStr::new(name))));
     if let Ok(refs) = git_dir.child(OsStr::new("refs")) {
-        ref_locks(Rc::new(refs), depth + 1, walk, found);
+        ref_locks(&Rc::new(refs), depth + 1, walk, found);
     }
     if let Ok(modules) = git_dir.child(OsStr::new("modules")) {
         module_locks(modules, depth + 1, walk, found);
     }
 }
 
-fn ref_locks(dir: Rc<Dir>, depth: usize, walk: &mut Walk, found: &mut Vec<Lock>) {
-    if !walk.within_depth(&dir, depth) || !walk.first_visit(&dir) {
+fn ref_locks(dir: &Rc<Dir>, depth: usize, walk: &mut Walk, found: &mut Vec<Lock>) {
+    if !walk.within_depth(dir, depth) || !walk.first_visit(dir) {
         return;
     }
     for (name, kind) in dir.entries().unwrap_or_default() {
         match kind {
             Kind::Dir => {
                 if let Ok(child) = dir.child(&name) {
-                    ref_locks(Rc::new(child), depth + 1, walk, found);
+                    ref_locks(&Rc::new(child), depth + 1, walk, found);
                 }
             }
             Kind::File if Path::new(&name).extension().is_some_and(|e| e == "lock") => {
-                found.extend(Lock::new(&dir, &name));
+                found.extend(Lock::new(dir, &name));
             }
             _ => {}
         }
@@ -180,7 +180,7 @@ fn module_locks(dir: Dir, depth: usize, walk: &mut Walk, found: &mut Vec<Lock>) 
         return;
     }
     if is_git_directory(&dir) {
-        return git_dir_locks(Rc::new(dir), depth, walk, found);
+        return git_dir_locks(&Rc::new(dir), depth, walk, found);
     }
     if !walk.first_visit(&dir) {
         return;

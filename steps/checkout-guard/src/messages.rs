@@ -29,7 +29,8 @@ free in time; all: 64 usage, 65 bad input, 69 server or network, 70 internal, 77
 /// A duration as people read it: to the second, or in milliseconds under a second.
 fn span(d: Duration) -> String {
     if d < Duration::from_secs(1) {
-        tr!(CATALOGUE, "duration-millis", ms = d.as_millis() as u64)
+        // Under a second, the milliseconds are all in the sub-second part.
+        tr!(CATALOGUE, "duration-millis", ms = u64::from(d.subsec_millis()))
     } else {
         deckhand_common::messages::duration(d)
     }

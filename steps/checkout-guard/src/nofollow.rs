@@ -58,8 +58,8 @@ fn kind_of(mode: libc::mode_t) -> Kind {
 
 fn stat_of(st: &libc::stat) -> Stat {
     let modified = SystemTime::UNIX_EPOCH
-        + Duration::from_secs(st.st_mtime.max(0) as u64)
-        + Duration::from_nanos(st.st_mtime_nsec.max(0) as u64);
+        + Duration::from_secs(u64::try_from(st.st_mtime).unwrap_or(0))
+        + Duration::from_nanos(u64::try_from(st.st_mtime_nsec).unwrap_or(0));
     Stat { kind: kind_of(st.st_mode), id: (st.st_dev, st.st_ino), modified }
 }
 

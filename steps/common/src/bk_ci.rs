@@ -74,7 +74,7 @@ pub fn read_inputs(worker: &Worker, form: &Form) -> Result<(BTreeMap<String, Str
 const KUBECONFIG: &str = "KUBECONFIG";
 
 fn read_input_json(path: &Path) -> Result<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::bk_input_unreadable(), path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::bk_input_unreadable(), path, &e))?;
     let map: BTreeMap<String, Value> = serde_json::from_str(&text).map_err(|e| {
         Error::input(messages::bk_input_not_object(path, &e.to_string())).hint(messages::hint_bk_input())
     })?;
@@ -131,7 +131,7 @@ impl Ticket {
     fn read(data_dir: &Path, id: &str) -> Result<Ticket> {
         let sdk_path = data_dir.join(".sdk.json");
         let sdk: BTreeMap<String, Value> = std::fs::read_to_string(&sdk_path)
-            .map_err(|e| Error::io(&messages::bk_sdk_unreadable(), &sdk_path, e))
+            .map_err(|e| Error::io(&messages::bk_sdk_unreadable(), &sdk_path, &e))
             .and_then(|text| {
                 serde_json::from_str(&text)
                     .map_err(|e| Error::input(messages::bk_sdk_invalid(&sdk_path, &e.to_string())))

@@ -92,7 +92,7 @@ impl Error {
         self
     }
     /// A local I/O failure on `path` while doing `what`.
-    pub fn io(what: &str, path: &std::path::Path, err: std::io::Error) -> Self {
+    pub fn io(what: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
         let kind = match err.kind() {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => ErrorKind::Input,
             _ => ErrorKind::Internal,

@@ -245,8 +245,8 @@ pub fn tls_setup(args: &HttpArgs) -> Result<tls::TlsSetup> {
         setup.extra_roots = tls::read_ca_file(path)?;
     }
     if let (Some(cert), Some(key)) = (&args.cert_file, &args.key_file) {
-        let cert_pem = std::fs::read(cert).map_err(|e| Error::io(&messages::cannot_read("--cert-file"), cert, e))?;
-        let key_pem = std::fs::read(key).map_err(|e| Error::io(&messages::cannot_read("--key-file"), key, e))?;
+        let cert_pem = std::fs::read(cert).map_err(|e| Error::io(&messages::cannot_read("--cert-file"), cert, &e))?;
+        let key_pem = std::fs::read(key).map_err(|e| Error::io(&messages::cannot_read("--key-file"), key, &e))?;
         setup.identity = Some(
             tls::identity_from_pem(&cert_pem, &key_pem)
                 .map_err(|_| Error::input(messages::bad_pem("--cert-file/--key-file", cert)))?,

@@ -103,7 +103,7 @@ fn load_paths(paths: &str) -> Result<(Option<Kubeconfig>, String)> {
     let mut merged: Option<Kubeconfig> = None;
     for path in std::env::split_paths(paths) {
         let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::io(&messages::cannot_read_kubeconfig(), &path, e))?;
+            std::fs::read_to_string(&path).map_err(|e| Error::io(&messages::cannot_read_kubeconfig(), &path, &e))?;
         let config = parse(&text, &messages::source_file(&path.display().to_string()))?;
         merged = Some(match merged {
             Some(m) => m.merge(config).map_err(|e| Error::input(messages::bad_kubeconfig(paths, &e.to_string())))?,

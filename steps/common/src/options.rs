@@ -131,7 +131,7 @@ fn hide_env_values(command: clap::Command) -> clap::Command {
 /// from the command line or, failing that, from the sources' `subcommand`.
 pub fn parse_from<T: FromArgMatches>(
     cmd: clap::Command,
-    args: Vec<OsString>,
+    args: &[OsString],
     sources: &Sources,
 ) -> Result<T, clap::Error> {
     // A required value may come from another source, so the first pass requires nothing; help,
@@ -142,11 +142,11 @@ pub fn parse_from<T: FromArgMatches>(
             .arg_required_else_help(false)
             .mut_subcommands(|s| s.mut_args(|a| a.required(false)))
     };
-    let given = match lenient(cmd.clone()).try_get_matches_from(&args) {
+    let given = match lenient(cmd.clone()).try_get_matches_from(args) {
         Ok(given) => given,
         // Help is rendered from the real command, which shows what is required.
         Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
-            return Err(cmd.try_get_matches_from(&args).err().unwrap_or(e));
+            return Err(cmd.try_get_matches_from(args).err().unwrap_or(e));
         }
         Err(e) => return Err(e),
     };
@@ -302,13 +302,13 @@ mod tests {
         let bk =
             map(&[("subcommand", "clean"), ("roots", r#"["/ws","/cache"]"#), ("dry_run", "true"), ("quiet", "true")]);
         let t: Tool =
-            parse_from(command::<Tool>(), args(&["tool"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
+            parse_from(command::<Tool>(), &args(&["tool"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
         assert_eq!(t.command, ToolCommand::Clean { roots: vec!["/ws".into(), "/cache".into()], dry_run: true });
         assert!(t.quiet);
         let plugin = map(&[("all", "true"), ("subcommand", "clean")]);
         let t: Tool = parse_from(
             command::<Tool>(),
-            args(&["tool", "lint", "a.xml"]),
+            &args(&["tool", "lint", "a.xml"]),
             &Sources::new(plugin, BTreeMap::new(), &FORM),
         )
         .unwrap();
@@ -334,11 +334,11 @@ mod tests {
             map(&[("repo", "http://bk"), ("caFile", "/ca.pem")]),
             &FORM,
         );
-        let d: Demo = parse_from(command::<Demo>(), args(&["demo", "nginx"]), &sources).unwrap();
+        let d: Demo = parse_from(command::<Demo>(), &args(&["demo", "nginx"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://plugin"));
         assert_eq!(d.ca_file.as_deref(), Some("/ca.pem"));
         let d: Demo =
-            parse_from(command::<Demo>(), args(&["demo", "nginx", "--repo", "http://flag"]), &sources).unwrap();
+            parse_from(command::<Demo>(), &args(&["demo", "nginx", "--repo", "http://flag"]), &sources).unwrap();
         assert_eq!(d.repo.as_deref(), Some("http://flag"));
     }
 
@@ -346,7 +346,7 @@ mod tests {
     fn positional_bool_and_list_from_bk_strings() {
         let bk = map(&[("chart", "redis"), ("devel", "true"), ("set", r#"["a=1","b=2"]"#), ("repo", "")]);
         let d: Demo =
-            parse_from(command::<Demo>(), args(&["demo"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
+            parse_from(command::<Demo>(), &args(&["demo"]), &Sources::new(BTreeMap::new(), bk, &FORM)).unwrap();
         assert_eq!(d.chart, "redis");
         assert!(d.devel);
         assert_eq!(d.set, vec!["a=1", "b=2"]);
@@ -357,22 +357,25 @@ mod tests {
     fn drone_lists_are_comma_separated_where_no_value_holds_a_comma() {
         let plugin = map(&[("registries", "a.example, b.example"), ("set", "a=1,list={x,y}")]);
         let d: Demo =
-            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+            parse_from(command::<Demo>(), &args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM))
+                .unwrap();
         assert_eq!(d.registries, vec!["a.example", "b.example"]);
         assert_eq!(d.set, vec!["a=1,list={x,y}"], "one --set: helm splits it, braces and all");
         let plugin = map(&[("set", r#"["a=1","list={x,y}"]"#)]);
         let d: Demo =
-            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+            parse_from(command::<Demo>(), &args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM))
+                .unwrap();
         assert_eq!(d.set, vec!["a=1", "list={x,y}"], "a JSON list is a list");
         let plugin = map(&[("set", "a=1,b=2\n list={x,y}\n")]);
         let d: Demo =
-            parse_from(command::<Demo>(), args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM)).unwrap();
+            parse_from(command::<Demo>(), &args(&["demo", "x"]), &Sources::new(plugin, BTreeMap::new(), &FORM))
+                .unwrap();
         assert_eq!(d.set, vec!["a=1,b=2", "list={x,y}"], "one value per line");
     }
 
     #[test]
     fn missing_required_value_is_a_usage_error() {
-        let err = parse_from::<Demo>(command::<Demo>(), args(&["demo"]), &Sources::default()).unwrap_err();
+        let err = parse_from::<Demo>(command::<Demo>(), &args(&["demo"]), &Sources::default()).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
     }
 }

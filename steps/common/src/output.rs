@@ -120,11 +120,12 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
         Ok(sources) => sources,
         Err(err) => return fail(Format::Text, &err, code_of),
     };
-    let cli: C = match options::parse_from(localized_command::<C>(), std::env::args_os().collect(), &sources) {
+    let args: Vec<_> = std::env::args_os().collect();
+    let cli: C = match options::parse_from(localized_command::<C>(), &args, &sources) {
         Ok(cli) => cli,
         Err(err) => {
             let step = <C as clap::CommandFactory>::command().get_name().to_string();
-            return clap_failure(err, code_of(ErrorKind::Usage), &step);
+            return clap_failure(&err, code_of(ErrorKind::Usage), &step);
         }
     };
     if let Some(lang) = cli.common().lang {
@@ -191,7 +192,7 @@ fn succeed<O: Outcome>(format: Format, outcome: &O) -> ExitCode {
     let data =
         outcome.bk_outputs().into_iter().map(|(k, v)| (k.to_string(), json!({"type": "string", "value": scrub(&v)})));
     let code = outcome.exit_code();
-    write_bk_output(json!({
+    write_bk_output(&json!({
         "status": if code == 0 { "success" } else { "failure" },
         "message": scrub(&outcome.summary()),
         "type": "default",
@@ -228,7 +229,7 @@ fn report(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> u8 {
         });
         print_stdout(&serde_json::to_string_pretty(&body).unwrap_or_default());
     }
-    write_bk_output(json!({
+    write_bk_output(&json!({
         "status": "failure",
         "message": scrub(&err.to_string()),
         "errorType": err.kind.bk_error_type(),
@@ -239,7 +240,7 @@ fn report(format: Format, err: &Error, code_of: fn(ErrorKind) -> u8) -> u8 {
     code
 }
 
-fn clap_failure(err: clap::Error, code: u8, step: &str) -> ExitCode {
+fn clap_failure(err: &clap::Error, code: u8, step: &str) -> ExitCode {
     use clap::error::ErrorKind as K;
     if matches!(err.kind(), K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand) {
         print_stdout(err.render().to_string().trim_end());
@@ -248,10 +249,10 @@ fn clap_failure(err: clap::Error, code: u8, step: &str) -> ExitCode {
     let mut message = err.render().to_string();
     if i18n::current() != i18n::Lang::En {
         // clap's own message is English: say first, in the run's language, what is wrong.
-        message = format!("{}\n{message}", i18n::help::usage_error(&err, step));
+        message = format!("{}\n{message}", i18n::help::usage_error(err, step));
     }
     let _ = write!(std::io::stderr(), "{}", scrub(&message));
-    write_bk_output(json!({
+    write_bk_output(&json!({
         "status": "failure", "message": scrub(message.trim()), "errorType": 1,
         "errorCode": code, "type": "default", "data": {},
     }));
@@ -267,10 +268,10 @@ fn bk_output_dir() -> Option<&'static std::path::PathBuf> {
 
 /// Writes `$bk_data_dir/$bk_data_output` when the BK-CI worker runs us; atomically, so the worker
 /// never reads half a file.
-fn write_bk_output(body: Value) {
+fn write_bk_output(body: &Value) {
     let (Some(dir), Some(name)) = (bk_output_dir(), std::env::var_os("bk_data_output")) else { return };
     let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
-        tmp.write_all(serde_json::to_string(&body).unwrap_or_default().as_bytes())?;
+        tmp.write_all(serde_json::to_string(body).unwrap_or_default().as_bytes())?;
         tmp.persist(dir.join(name)).map(|_| ()).map_err(|e| e.error)
     });
     if let Err(e) = written {

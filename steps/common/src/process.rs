@@ -72,7 +72,7 @@ impl State {
 
 fn state() -> MutexGuard<'static, State> {
     // A panic while holding the lock must not stop the clean-up.
-    STATE.lock().unwrap_or_else(|e| e.into_inner())
+    STATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Sets how a fatal error is reported; the first call wins.
@@ -86,8 +86,10 @@ pub fn install() {
         let received = Arc::new(AtomicUsize::new(0));
         let wake = UnixStream::pair().ok();
         for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-            // Registration fails only for forbidden signals; these two are allowed.
-            let _ = signal_hook::flag::register_usize(signal, Arc::clone(&received), signal as usize);
+            // Signal numbers are small and positive; registration fails only for forbidden signals,
+            // and these two are allowed.
+            let Ok(number) = usize::try_from(signal) else { continue };
+            let _ = signal_hook::flag::register_usize(signal, Arc::clone(&received), number);
             if let Some(Ok(write)) = wake.as_ref().map(|(_, write)| write.try_clone()) {
                 let _ = signal_hook::low_level::pipe::register(signal, write);
             }
@@ -108,7 +110,7 @@ fn watch(mut wake: UnixStream) {
         state.forward(signal);
         if state.handled == 0 && state.deferred == 0 {
             let doing = state.doing.last().cloned().unwrap_or_else(messages::while_running);
-            end(state, &interrupted(signal, &doing));
+            end(&state, &interrupted(signal, &doing));
         }
     }
 }
@@ -119,10 +121,12 @@ pub fn die(error: &Error) -> ! {
     if ENDING.load(Ordering::SeqCst) {
         std::process::abort();
     }
-    end(state(), error)
+    // The guard lives to the end of this statement, which never ends: the lock stays held.
+    end(&state(), error)
 }
 
-fn end(state: MutexGuard<'static, State>, error: &Error) -> ! {
+/// `state` is the locked state: the caller keeps holding the lock, and this never returns.
+fn end(state: &State, error: &Error) -> ! {
     if ENDING.swap(true, Ordering::SeqCst) {
         std::process::abort();
     }
@@ -137,7 +141,7 @@ fn end(state: MutexGuard<'static, State>, error: &Error) -> ! {
 /// The signal received since [`install`], if any.
 pub fn received_signal() -> Option<i32> {
     let signal = RECEIVED.get()?.load(Ordering::Relaxed);
-    (signal != 0).then_some(signal as i32)
+    i32::try_from(signal).ok().filter(|&signal| signal != 0)
 }
 
 /// From now on, for good, this process handles SIGINT/SIGTERM itself by polling
@@ -177,7 +181,7 @@ impl Drop for Section {
         }
         state.deferred -= 1;
         if let (0, 0, Some(signal)) = (state.handled, state.deferred, received_signal()) {
-            end(state, &interrupted(signal, &messages::while_running()));
+            end(&state, &interrupted(signal, &messages::while_running()));
         }
     }
 }
@@ -308,7 +312,8 @@ pub fn run_captured(command: &mut Command) -> std::io::Result<Finished> {
 /// when `group` (a child started as the leader of its own group, and everything it started).
 pub fn wait_forwarding(child: &mut Child, group: bool) -> std::io::Result<(ExitStatus, Option<i32>)> {
     let _handling = handle_signals();
-    let id = register_child(child.id() as libc::pid_t, group);
+    // A pid beyond pid_t (none on Linux) could not be signalled safely: it is only waited for.
+    let id = libc::pid_t::try_from(child.id()).ok().map(|pid| register_child(pid, group));
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Ok(status),
@@ -317,7 +322,9 @@ pub fn wait_forwarding(child: &mut Child, group: bool) -> std::io::Result<(ExitS
         }
     };
     // Unregistered before anything else: its pid may be reused once reaped.
-    state().children.retain(|c| c.id != id);
+    if let Some(id) = id {
+        state().children.retain(|c| c.id != id);
+    }
     Ok((status?, received_signal()))
 }
 
@@ -351,7 +358,7 @@ mod tests {
     #[test]
     fn a_signal_we_get_is_passed_on_and_the_child_is_waited_for() {
         catch_signals();
-        let me = std::process::id() as libc::pid_t;
+        let me = libc::pid_t::try_from(std::process::id()).expect("a pid fits pid_t");
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(300));
             // SAFETY: signalling our own process; the handler only sets a flag.

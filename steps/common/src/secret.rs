@@ -43,7 +43,7 @@ pub fn resolve(value: Option<&str>, from_stdin: bool, file: Option<&Path>, flag:
             .map_err(|e| Error::input(messages::secret_stdin_failed(flag, &e.to_string())))?;
         Some(trim_newline(text))
     } else if let Some(path) = file {
-        let read_file = |e| Error::io(&messages::cannot_read(&format!("{flag}-file")), path, e);
+        let read_file = |e| Error::io(&messages::cannot_read(&format!("{flag}-file")), path, &e);
         let text = std::fs::read_to_string(path).map_err(read_file)?;
         Some(trim_newline(text))
     } else {

@@ -41,13 +41,14 @@ pub enum SetupError {
 
 /// All certificates of a PEM bundle; `None` when it holds none.
 pub fn certificates_from_pem(pem: &[u8]) -> Option<Vec<CertificateDer<'static>>> {
-    let certs: Vec<_> = CertificateDer::pem_slice_iter(pem).filter_map(|c| c.ok()).collect();
+    let certs: Vec<_> = CertificateDer::pem_slice_iter(pem).filter_map(std::result::Result::ok).collect();
     (!certs.is_empty()).then_some(certs)
 }
 
 /// The certificates of a `--ca-file`, or an error that names the file.
 pub fn read_ca_file(path: &std::path::Path) -> crate::Result<Vec<CertificateDer<'static>>> {
-    let pem = std::fs::read(path).map_err(|e| crate::Error::io(&crate::messages::cannot_read("--ca-file"), path, e))?;
+    let pem =
+        std::fs::read(path).map_err(|e| crate::Error::io(&crate::messages::cannot_read("--ca-file"), path, &e))?;
     certificates_from_pem(&pem).ok_or_else(|| crate::Error::input(crate::messages::bad_pem("--ca-file", path)))
 }
 

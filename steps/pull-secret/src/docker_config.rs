@@ -35,7 +35,7 @@ impl Credential {
 
 /// Reads the `auths` of a docker `config.json`, keeping only `only` (by host) when it is not empty.
 pub fn read_docker_config(path: &Path, only: &[String]) -> Result<Vec<Credential>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::docker_config_unreadable(), path, e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(&messages::docker_config_unreadable(), path, &e))?;
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| Error::input(messages::docker_config_not_json(path, &e.to_string())))?;
     let wanted: Vec<String> = only.iter().map(|r| host_of(r)).collect();

@@ -18,7 +18,7 @@ pub fn scan(text: &str, chart: &str) -> Option<Scan> {
     if u32::try_from(text.len()).is_err() || !clean(text.as_bytes()) {
         return None;
     }
-    let mut p = Parser { text, lines: split(text), pos: 0, chart, api_line: None, block: None, charts: 0 };
+    let mut p = Parser { text, lines: split(text)?, pos: 0, chart, api_line: None, block: None, charts: 0 };
     // The top mapping takes every line, or gives up.
     p.map(0, Shape::Top)?;
     let api_line = p.api_line?;
@@ -65,18 +65,19 @@ struct Line<'t> {
 }
 
 /// Each line as three offsets (start, content start, content end), 12 bytes a line: the
-/// indentation is the distance from start to content.
-fn split(text: &str) -> Vec<[u32; 3]> {
+/// indentation is the distance from start to content. `None` for a text beyond u32 (which
+/// [`scan`] has already turned away).
+fn split(text: &str) -> Option<Vec<[u32; 3]>> {
     let mut lines = Vec::with_capacity(text.len() / 32);
     let mut start = 0;
     for raw in text.split_inclusive('\n') {
         let bare = raw.strip_suffix('\n').unwrap_or(raw).trim_end_matches(' ');
         let content = bare.trim_start_matches(' ');
-        let at = |n: usize| (start + n) as u32;
-        lines.push([at(0), at(bare.len() - content.len()), at(bare.len())]);
+        let at = |n: usize| u32::try_from(start + n).ok();
+        lines.push([at(0)?, at(bare.len() - content.len())?, at(bare.len())?]);
         start += raw.len();
     }
-    lines
+    Some(lines)
 }
 
 /// The Go type a value decodes into (see schema.rs for the same table, for the full parse).
@@ -268,7 +269,7 @@ impl<'t> Parser<'t, '_> {
                 return None;
             }
             // `- key: value` opens a mapping whose keys sit where `key` does.
-            self.lines[i][1] = (line.start + item_indent) as u32;
+            self.lines[i][1] = u32::try_from(line.start + item_indent).ok()?;
             self.pos = i;
             self.map(item_indent, item)?;
         }
