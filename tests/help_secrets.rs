@@ -54,7 +54,7 @@ fn no_help_shows_the_value_of_an_environment_variable() {
         for words in commands {
             let plain = help(binary, &[words.as_slice(), &["--help"]].concat(), &[]);
             let mut names = env_names(&plain.stdout);
-            names.extend(ALSO.iter().map(|n| n.to_string()));
+            names.extend(ALSO.iter().map(std::string::ToString::to_string));
             seen.extend(names.iter().cloned());
             let mut forms = vec![[words.as_slice(), &["--help"]].concat(), [words.as_slice(), &["-h"]].concat()];
             if !words.is_empty() {

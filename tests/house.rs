@@ -19,9 +19,8 @@ fn stated_rust_version() -> String {
 
 #[test]
 fn rust_version_is_one_every_locked_dependency_builds_with() {
-    let out = run(Command::new(env!("CARGO"))
-        .args(["metadata", "--locked", "--format-version", "1"])
-        .current_dir(root()));
+    let out =
+        run(Command::new(env!("CARGO")).args(["metadata", "--locked", "--format-version", "1"]).current_dir(root()));
     assert_eq!(out.code, 0, "{out:?}");
     let metadata: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let stated = stated_rust_version();
@@ -58,7 +57,9 @@ fn nothing_generated_is_committed() {
     let generated: Vec<&str> = out
         .stdout
         .lines()
-        .filter(|f| f.contains("__pycache__") || f.ends_with(".pyc") || f.starts_with("target/") || f.starts_with("dist/"))
+        .filter(|f| {
+            f.contains("__pycache__") || f.ends_with(".pyc") || f.starts_with("target/") || f.starts_with("dist/")
+        })
         .collect();
     assert_eq!(generated, Vec::<&str>::new());
 }

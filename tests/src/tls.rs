@@ -14,6 +14,12 @@ pub struct SelfSigned {
     _dir: tempfile::TempDir,
 }
 
+impl Default for SelfSigned {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl SelfSigned {
     pub fn new() -> SelfSigned {
         Self::for_names("DNS:localhost,IP:127.0.0.1")
@@ -40,6 +46,12 @@ pub struct TestCa {
     pub client_cert: PathBuf,
     pub client_key: PathBuf,
     _dir: tempfile::TempDir,
+}
+
+impl Default for TestCa {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl TestCa {

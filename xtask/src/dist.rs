@@ -139,7 +139,7 @@ fn library_tarball(generated: &Files, to: &Path) -> Result<(), String> {
     if count == 0 {
         return Err("no Jenkins library files are generated (hosts/jenkins)".into());
     }
-    tar.into_inner().and_then(|gz| gz.finish()).map(|_| ()).map_err(|e| e.to_string())
+    tar.into_inner().and_then(flate2::write::GzEncoder::finish).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// Builds the agent image and the plugin images (images/build.sh) and names them.

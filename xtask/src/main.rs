@@ -108,7 +108,7 @@ fn check(files: &Files, root: &std::path::Path) -> Result<(), String> {
 fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     entries
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .flat_map(|e| if e.path().is_dir() { walk(&e.path()) } else { vec![e.path()] })
         .collect()
 }

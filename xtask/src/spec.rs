@@ -121,7 +121,7 @@ pub fn root() -> PathBuf {
 pub fn step_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("steps"))
         .expect("steps/ is readable")
-        .filter_map(|e| e.ok())
+        .filter_map(std::result::Result::ok)
         .filter(|e| e.path().join("src/main.rs").is_file())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();

@@ -35,7 +35,7 @@ pub const FORM: Form = Form {
         Input::new("bcc", text("密送", "Bcc")).keeps_commas().group("mail"),
         Input::new("reply_to", text("回复地址", "Reply-To")).keeps_commas().group("mail"),
         Input::new("template", text("内置邮件模板", "Built-in mail")).group("mail"),
-        Input::new("lang", text("模板语言", "Template language")).group("mail"),
+        Input::new("lang", text("语言（日志与邮件）", "Language (log and mail)")).group("mail"),
         Input::new("subject", text("主题", "Subject"))
             .placeholder(text("${BK_CI_PIPELINE_NAME} #${BK_CI_BUILD_NUM} 部署完成", "${JOB_NAME} #${BUILD_NUMBER} deployed"))
             .group("mail"),

@@ -175,26 +175,6 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    /// Every entry of the Chinese `--help` names this command or one of its arguments.
-    #[test]
-    fn the_chinese_help_names_real_arguments() {
-        let help = deckhand_common::i18n::check::messages(include_str!("../locales/zh-CN/help.ftl")).unwrap();
-        let command = <super::Cli as clap::CommandFactory>::command();
-        for id in help.keys() {
-            let known = ["about", "long-about", "after-help"].contains(&id.as_str())
-                || id.strip_prefix("arg-").is_some_and(|arg| command.get_arguments().any(|a| a.get_id() == arg));
-            assert!(known, "help.ftl: {id} is no argument of build-notify");
-        }
-        assert!(help.contains_key("about") && help.contains_key("arg-max_attachments_size"));
-        static HELP: deckhand_common::i18n::Catalogue = deckhand_common::i18n::Catalogue::new(
-            include_str!("../locales/zh-CN/help.ftl"),
-            include_str!("../locales/zh-CN/help.ftl"),
-        );
-        let after = HELP.text_in(deckhand_common::i18n::Lang::ZhCn, "after-help", &Default::default());
-        assert!(after.contains("--subject '${JOB_NAME} #${BUILD_NUMBER} 部署完成'"), "{after}");
-        assert!(after.contains("\n      --from 'CI <ci@example.com>'"), "{after}");
-    }
-
     /// Even rendered without the shared options layer (which hides every env value), the
     /// password's environment value never shows in `--help`.
     #[test]

@@ -49,7 +49,7 @@ pub struct Resource {
 pub fn parse(manifest: &str) -> Result<Vec<Resource>, String> {
     let docs: Vec<Value> = serde_saphyr::from_multiple(manifest).map_err(|e| e.to_string())?;
     let mut resources = Vec::new();
-    for body in docs.into_iter().filter(|d| d.is_object()) {
+    for body in docs.into_iter().filter(serde_json::Value::is_object) {
         let text = |path: &str| body.pointer(path).and_then(Value::as_str).map(str::to_string);
         let (Some(api_version), Some(kind), Some(name)) = (text("/apiVersion"), text("/kind"), text("/metadata/name"))
         else {

@@ -616,11 +616,15 @@ pub fn summary(release: &str, revision: u32, status: &str, namespace: &str) -> S
 
 // ---- --help ----
 
-pub fn after_help() -> String {
-    tr!(CATALOGUE, "after-help")
-}
+/// `--help`'s examples (the English help; the Chinese one is `locales/zh-CN/help.ftl`).
+pub const EXAMPLES: &str = "Examples:
+  chart-deploy ./charts/web --release web -n shop --timeout 5m
+  chart-deploy web-1.2.0.tgz --release web -n shop -f prod.yaml --set image.tag=1.2.0 --replicas 3 --atomic --timeout 10m
+  KUBECONFIG_CONTENT=\"$(cat kubeconfig)\" chart-deploy ./web --release web -n shop --timeout 0
+  chart-deploy ./web --release web -n shop --dry-run
 
-/// The examples of `--help` in `lang`.
-pub fn after_help_in(lang: deckhand_common::i18n::Lang) -> String {
-    CATALOGUE.text_in(lang, "after-help", &deckhand_common::i18n::FluentArgs::new())
-}
+--timeout: unset = do not wait (with --atomic: 5m, as helm), 0 = wait forever, a duration (300, 90s, 5m).
+--grace: how long a state that clusters recover from (Unschedulable, a full quota, a missing Secret,
+CrashLoopBackOff, a pull failing on the network) may last before it fails the deploy; a missing image,
+a refused pull, an invalid image name, ProgressDeadlineExceeded and a failed Job fail at once.
+Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";

@@ -311,7 +311,7 @@ generated: "2026-01-01T00:00:00Z"
         let mut mutants = Vec::new();
         for i in 0..lines.len() {
             let mut edit = |f: &dyn Fn(&str) -> String| {
-                let mut copy: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                let mut copy: Vec<String> = lines.iter().map(std::string::ToString::to_string).collect();
                 copy[i] = f(lines[i]);
                 mutants.push(copy.join("\n") + "\n");
             };

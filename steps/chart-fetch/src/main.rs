@@ -16,7 +16,7 @@ use deckhand_common::{redact, Error};
 /// layer digest) and saved atomically; a mismatch is an error and leaves no file behind.
 #[derive(Parser, Debug)]
 // `--version` is the chart version here, as in `helm pull`.
-#[command(name = "chart-fetch", disable_version_flag = true, mut_arg("password", |a| a.env("HELM_REPO_PASSWORD")), after_help = format!("{}\n\n{}", messages::after_help(), deckhand_common::error::EXIT_CODES))]
+#[command(name = "chart-fetch", disable_version_flag = true, mut_arg("password", |a| a.env("HELM_REPO_PASSWORD")), after_help = format!("{}\n\n{}", messages::EXAMPLES, deckhand_common::error::EXIT_CODES))]
 struct Cli {
     /// Chart name (with --repo), or oci://host[:port]/path/name[:version|@sha256:digest].
     #[arg(value_name = "CHART")]

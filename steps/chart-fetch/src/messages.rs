@@ -347,9 +347,14 @@ pub fn summary(chart: &str, version: &str, digest: &str) -> String {
 }
 
 /// `--help`'s text after the options: examples, and where options can come from.
-pub fn after_help() -> String {
-    tr!(CATALOGUE, "after-help")
-}
+/// `--help`'s examples (the English help; the Chinese one is `locales/zh-CN/help.ftl`).
+pub const EXAMPLES: &str = "Examples:
+  chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
+  chart-fetch oci://harbor.example/library/nginx --version 1.2.3 --untar
+  echo \"$TOKEN\" | chart-fetch --repo https://bkrepo.example/helm/proj/repo app \\
+      --username ci --password-stdin
+
+Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.";
 
 #[cfg(test)]
 mod tests {

@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn tags_map_underscore_to_plus_and_skip_non_semver() {
         let tags: Vec<String> =
-            ["0.1.0", "0.2.0_build.1", "latest", "0.3.0-rc.1"].iter().map(|s| s.to_string()).collect();
+            ["0.1.0", "0.2.0_build.1", "latest", "0.3.0-rc.1"].iter().map(std::string::ToString::to_string).collect();
         assert_eq!(pick_tag(&tags, None, false, "r").unwrap(), "0.2.0+build.1");
         assert_eq!(pick_tag(&tags, None, true, "r").unwrap(), "0.3.0-rc.1");
         assert_eq!(pick_tag(&tags, Some("~0.1"), false, "r").unwrap(), "0.1.0");

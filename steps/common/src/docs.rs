@@ -94,7 +94,7 @@ fn entry(arg: &Arg) -> String {
         (false, true) => format!("{} {value}", names.join(", ")),
         (false, false) => names.join(", "),
     };
-    let help = arg.get_long_help().or(arg.get_help()).map(|h| h.to_string()).unwrap_or_default();
+    let help = arg.get_long_help().or(arg.get_help()).map(std::string::ToString::to_string).unwrap_or_default();
     let mut facts = Vec::new();
     if arg.is_required_set() {
         facts.push(tr!(CATALOGUE, "doc-required"));

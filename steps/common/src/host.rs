@@ -256,7 +256,7 @@ fn value_kind(arg: &clap::Arg) -> &'static str {
 
 /// The one line of help clap shows for `arg`.
 fn help(arg: &clap::Arg) -> String {
-    arg.get_help().map(|h| h.to_string()).unwrap_or_default()
+    arg.get_help().map(std::string::ToString::to_string).unwrap_or_default()
 }
 
 fn input_spec(command: &clap::Command, form: &Form, input: &Input) -> Value {
@@ -279,7 +279,7 @@ fn input_spec(command: &clap::Command, form: &Form, input: &Input) -> Value {
         "secret": secret,
         "required": arg.is_required_set(),
         "default": default,
-        "choices": arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name()).collect::<Vec<_>>(),
+        "choices": arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(clap::builder::PossibleValue::get_name).collect::<Vec<_>>(),
         "env": arg.get_env().map(|e| e.to_string_lossy().into_owned()),
         "help": help(arg),
         "label": input.label,
@@ -294,7 +294,7 @@ fn input_spec(command: &clap::Command, form: &Form, input: &Input) -> Value {
 pub fn spec(command: &clap::Command, form: &Form) -> Value {
     let subcommands: Vec<Value> = command
         .get_subcommands()
-        .map(|s| json!({"name": s.get_name(), "about": s.get_about().map(|a| a.to_string())}))
+        .map(|s| json!({"name": s.get_name(), "about": s.get_about().map(std::string::ToString::to_string)}))
         .collect();
     let credentials: Vec<Value> = form
         .credentials
@@ -315,7 +315,7 @@ pub fn spec(command: &clap::Command, form: &Form) -> Value {
     json!({
         "step": command.get_name(),
         "version": env!("CARGO_PKG_VERSION"),
-        "about": command.get_about().map(|a| a.to_string()),
+        "about": command.get_about().map(std::string::ToString::to_string),
         "atom_code": form.atom_code,
         "name": form.name,
         "summary": form.summary,

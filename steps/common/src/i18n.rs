@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn the_lang_flag_is_found_before_parsing_but_not_after_a_double_dash() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let args = |a: &[&str]| a.iter().map(std::string::ToString::to_string).collect::<Vec<_>>();
         assert_eq!(lang_flag(args(&["step", "--lang", "zh-CN"])), Some(Lang::ZhCn));
         assert_eq!(lang_flag(args(&["step", "x", "--lang=en"])), Some(Lang::En));
         assert_eq!(lang_flag(args(&["step", "--lang=fr"])), None);

@@ -73,6 +73,13 @@ macro_rules! step_cli {
             }
 
             #[test]
+            fn the_examples_are_the_same_commands_in_both_languages() {
+                let command = <super::$cli as clap::CommandFactory>::command();
+                let help = <super::$cli as $crate::output::StepCli>::help_zh();
+                assert_eq!($crate::i18n::help::example_differences(&command, help), Vec::<String>::new());
+            }
+
+            #[test]
             fn the_host_form_declares_real_options() {
                 let command = <super::$cli as clap::CommandFactory>::command();
                 assert_eq!($crate::host::problems(&command, &$form), Vec::<String>::new());

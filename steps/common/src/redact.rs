@@ -29,7 +29,7 @@ pub fn register(secret: &str) {
     let mut forms = vec![secret.to_string(), base64::engine::general_purpose::STANDARD.encode(secret)];
     let json = serde_json::to_string(secret).unwrap_or_default();
     forms.push(json.trim_matches('"').to_string());
-    let mut secrets = SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    let mut secrets = SECRETS.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     for form in forms {
         if !secrets.contains(&form) {
             secrets.push(form);
@@ -65,7 +65,7 @@ pub fn scrub_unparsed_url(text: &str) -> String {
 pub fn scrub(text: &str) -> String {
     let mut out = text.to_string();
     {
-        let secrets = SECRETS.read().unwrap_or_else(|e| e.into_inner());
+        let secrets = SECRETS.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         for secret in secrets.iter() {
             if out.contains(secret.as_str()) {
                 out = out.replace(secret.as_str(), MASK);
@@ -78,7 +78,11 @@ pub fn scrub(text: &str) -> String {
 
 /// Whether `text` holds a registered secret (in any of its registered forms).
 pub fn holds_secret(text: &str) -> bool {
-    SECRETS.read().unwrap_or_else(|e| e.into_inner()).iter().any(|secret| text.contains(secret.as_str()))
+    SECRETS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .any(|secret| text.contains(secret.as_str()))
 }
 
 #[cfg(test)]

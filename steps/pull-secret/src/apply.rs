@@ -106,7 +106,7 @@ pub async fn attach_to_service_account(
             match api.get_opt(account).await.map_err(|e| fail("read", e))? {
                 Some(sa) => break sa,
                 None if tokio::time::Instant::now() < deadline => {
-                    tokio::time::sleep(std::time::Duration::from_millis(500)).await
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 }
                 None => return Err(Error::input(messages::service_account_missing(account, namespace))),
             }

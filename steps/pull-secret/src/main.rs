@@ -84,19 +84,3 @@ fn main() -> ExitCode {
         step.run(&cli.kube, &HttpClient::new(&cli.http)?)
     })
 }
-
-#[cfg(test)]
-mod tests {
-    /// Every entry of the Chinese `--help` names this command or one of its arguments.
-    #[test]
-    fn the_chinese_help_names_real_arguments() {
-        let help = deckhand_common::i18n::check::messages(include_str!("../locales/zh-CN/help.ftl")).unwrap();
-        let command = <super::Cli as clap::CommandFactory>::command();
-        for id in help.keys() {
-            let known = ["about", "long-about", "after-help"].contains(&id.as_str())
-                || id.strip_prefix("arg-").is_some_and(|arg| command.get_arguments().any(|a| a.get_id() == arg));
-            assert!(known, "help.ftl: {id} is no argument of pull-secret");
-        }
-        assert!(help.contains_key("about") && help.contains_key("arg-docker_config"));
-    }
-}

@@ -172,16 +172,3 @@ result-ready-after = ready after waiting { $seconds }s
 not-waited = not waited for (no --timeout); pass --timeout 5m to wait, 0 to wait forever
 result-cluster = cluster: { $server } (Kubernetes { $version }), helm { $helm }
 summary = { $release } revision { $revision } { $status } in { $namespace }
-
-## --help
-after-help = Examples:
-      chart-deploy ./charts/web --release web -n shop --timeout 5m
-      chart-deploy web-1.2.0.tgz --release web -n shop -f prod.yaml --set image.tag=1.2.0 --replicas 3 --atomic --timeout 10m
-      KUBECONFIG_CONTENT="$(cat kubeconfig)" chart-deploy ./web --release web -n shop --timeout 0
-      chart-deploy ./web --release web -n shop --dry-run
-
-    --timeout: unset = do not wait (with --atomic: 5m, as helm), 0 = wait forever, a duration (300, 90s, 5m).
-    --grace: how long a state that clusters recover from (Unschedulable, a full quota, a missing Secret,
-    CrashLoopBackOff, a pull failing on the network) may last before it fails the deploy; a missing image,
-    a refused pull, an invalid image name, ProgressDeadlineExceeded and a failed Job fail at once.
-    Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.

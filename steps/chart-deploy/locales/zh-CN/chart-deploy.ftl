@@ -158,16 +158,3 @@ result-ready-after = 等待 { $seconds } 秒后就绪
 not-waited = 未等待（未指定 --timeout）；指定 --timeout 5m 即可等待，0 表示一直等待
 result-cluster = 集群：{ $server }（Kubernetes { $version }），helm { $helm }
 summary = Release { $release } 修订版本 { $revision }：{ $status }（命名空间 { $namespace }）
-
-## --help
-after-help = 示例：
-      chart-deploy ./charts/web --release web -n shop --timeout 5m
-      chart-deploy web-1.2.0.tgz --release web -n shop -f prod.yaml --set image.tag=1.2.0 --replicas 3 --atomic --timeout 10m
-      KUBECONFIG_CONTENT="$(cat kubeconfig)" chart-deploy ./web --release web -n shop --timeout 0
-      chart-deploy ./web --release web -n shop --dry-run
-
-    --timeout：不设置 = 不等待（指定 --atomic 时为 5m，与 helm 相同），0 = 一直等待，或一个时长（300、90s、5m）。
-    --grace：集群通常能自行恢复的状态（Unschedulable、配额已满、缺少保密字典、CrashLoopBackOff、
-    因网络原因拉取失败）最多持续多久才判定部署失败；镜像不存在、拉取被拒绝、镜像名不合法、
-    ProgressDeadlineExceeded 和任务失败会立即判定失败。
-    每个选项也可以来自 PLUGIN_<NAME>（Drone/Woodpecker）或 BK-CI 的 input.json。

@@ -133,12 +133,3 @@ result-digest-verified = digest:    { $digest } (verified against the published 
 result-digest-unverified = digest:    { $digest } (NOT verified: the source published no digest)
 result-app-version = appVersion: { $app_version }
 summary = fetched { $chart } { $version } ({ $digest })
-
-## --help
-after-help = Examples:
-      chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
-      chart-fetch oci://harbor.example/library/nginx --version 1.2.3 --untar
-      echo "$TOKEN" | chart-fetch --repo https://bkrepo.example/helm/proj/repo app \
-          --username ci --password-stdin
-
-    Every option can also come from PLUGIN_<NAME> (Drone/Woodpecker) or the BK-CI input.json.

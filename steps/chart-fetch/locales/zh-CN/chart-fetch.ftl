@@ -130,12 +130,3 @@ result-digest-verified = 摘要：      { $digest }（已按发布的摘要校�
 result-digest-unverified = 摘要：      { $digest }（未校验：来源没有发布摘要）
 result-app-version = appVersion：{ $app_version }
 summary = 已获取 { $chart } { $version }（{ $digest }）
-
-## --help
-after-help = 示例：
-      chart-fetch --repo https://charts.example/stable nginx --version '^1.2' -d charts
-      chart-fetch oci://harbor.example/library/nginx --version 1.2.3 --untar
-      echo "$TOKEN" | chart-fetch --repo https://bkrepo.example/helm/proj/repo app \
-          --username ci --password-stdin
-
-    每个参数也可以通过 PLUGIN_<NAME>（Drone/Woodpecker）或 BK-CI 的 input.json 传入。

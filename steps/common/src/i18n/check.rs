@@ -242,7 +242,7 @@ mod tests {
     fn arguments_are_found_in_selectors_variants_and_attributes() {
         let source = "a = { $n ->\n    [one] one { $what }\n   *[other] { $n } of { $what }\n}\n    .hint = see { $url }\nb = plain\n";
         let found = messages(source).unwrap();
-        assert_eq!(found["a"], ["n", "url", "what"].iter().map(|s| s.to_string()).collect());
+        assert_eq!(found["a"], ["n", "url", "what"].iter().map(std::string::ToString::to_string).collect());
         assert!(found["b"].is_empty());
     }
 

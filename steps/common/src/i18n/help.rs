@@ -165,6 +165,26 @@ pub fn problems(command: &Command, step_zh: &str) -> Vec<String> {
     problems
 }
 
+/// The command lines of the examples (`after_help` lines that start with the step's name or
+/// an environment assignment, without a trailing comment) that differ between the English help and the Chinese one.
+pub fn example_differences(command: &Command, step_zh: &str) -> Vec<String> {
+    let name = command.get_name();
+    let commands = |text: &str| -> Vec<String> {
+        text.lines()
+            // A trailing `# comment` is prose, said in each language.
+            .map(|l| l.split(" #").next().unwrap_or_default().trim())
+            .filter(|l| l.starts_with(name) || l.split_whitespace().next().is_some_and(|w| w.contains("=$")))
+            .map(str::to_string)
+            .collect()
+    };
+    let english = commands(&command.get_after_help().map(ToString::to_string).unwrap_or_default());
+    let chinese = commands(texts(&[step_zh]).get("after-help").map_or("", String::as_str));
+    let mut differences: Vec<String> =
+        english.iter().filter(|l| !chinese.contains(l)).map(|l| format!("en only: {l}")).collect();
+    differences.extend(chinese.iter().filter(|l| !english.contains(l)).map(|l| format!("zh-CN only: {l}")));
+    differences
+}
+
 /// The line said before clap's own usage error (which is English): what is wrong and where
 /// the help is, in the run's language.
 pub fn usage_error(err: &clap::Error, step: &str) -> String {
