@@ -132,7 +132,7 @@ impl KubeStandin {
         serde_json::from_str(json).unwrap_or(serde_json::Value::Null)
     }
 
-    /// "<epoch seconds> <what>" lines of cluster happenings (e.g. "pod-ready ns/name").
+    /// `<epoch seconds> <what>` lines of cluster happenings (e.g. "pod-ready ns/name").
     pub fn timeline(&self) -> Vec<String> {
         std::fs::read_to_string(&self.timeline).unwrap_or_default().lines().map(str::to_string).collect()
     }
