@@ -97,7 +97,21 @@ impl Error {
             std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => ErrorKind::Input,
             _ => ErrorKind::Internal,
         };
-        Self::new(kind, crate::messages::io_failed(what, path, &err.to_string()))
+        Self::new(kind, crate::messages::io_failed(what, path, &io_cause(err)))
+    }
+}
+
+/// An I/O error as the system says it, with the commonest kinds also in the run's language.
+pub fn io_cause(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let os = err.to_string();
+    match err.kind() {
+        K::NotFound => crate::messages::io_not_found(&os),
+        K::PermissionDenied => crate::messages::io_permission_denied(&os),
+        K::AlreadyExists => crate::messages::io_already_exists(&os),
+        K::StorageFull => crate::messages::io_disk_full(&os),
+        K::ReadOnlyFilesystem => crate::messages::io_read_only(&os),
+        _ => os,
     }
 }
 

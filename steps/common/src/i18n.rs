@@ -226,6 +226,13 @@ number_args!(u8, u16, u32, u64, usize, i32, i64, f64);
 /// The text of a catalogue message: `tr!(CATALOGUE, "chart-not-found", chart = name, count = n)`.
 #[macro_export]
 macro_rules! tr {
+    // `tr!(@in lang, CATALOGUE, "id", ...)`: in `lang` whatever the run's language (tests).
+    (@in $lang:expr, $catalogue:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut args = $crate::i18n::FluentArgs::new();
+        $( args.set(stringify!($name), $crate::i18n::Arg::fluent($value)); )*
+        $catalogue.text_in($lang, $id, &args)
+    }};
     ($catalogue:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
         #[allow(unused_mut)]
         let mut args = $crate::i18n::FluentArgs::new();

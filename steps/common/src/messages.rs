@@ -69,6 +69,28 @@ pub fn io_failed(what: &str, path: &Path, error: &str) -> String {
     tr!(CATALOGUE, "io-failed", what = what, path = path, error = error)
 }
 
+/// The system's own words for the commonest I/O failures, said in the run's language too (the
+/// system's text stays, for searching).
+pub fn io_not_found(os: &str) -> String {
+    tr!(CATALOGUE, "io-not-found", os = os)
+}
+
+pub fn io_permission_denied(os: &str) -> String {
+    tr!(CATALOGUE, "io-permission-denied", os = os)
+}
+
+pub fn io_already_exists(os: &str) -> String {
+    tr!(CATALOGUE, "io-already-exists", os = os)
+}
+
+pub fn io_disk_full(os: &str) -> String {
+    tr!(CATALOGUE, "io-disk-full", os = os)
+}
+
+pub fn io_read_only(os: &str) -> String {
+    tr!(CATALOGUE, "io-read-only", os = os)
+}
+
 /// "cannot read --ca-file", for [`io_failed`].
 pub fn cannot_read(flag: &str) -> String {
     tr!(CATALOGUE, "cannot-read-flag", flag = flag)
@@ -512,6 +534,15 @@ mod tests {
         assert_eq!(d("duration-minutes", 0, 1, 30, Lang::ZhCn), "1 分 30 秒");
         assert_eq!(d("duration-hours", 1, 30, 0, Lang::ZhCn), "1 小时 30 分");
         assert_eq!(text(Lang::En, "duration-milliseconds", &[("milliseconds", 300u32.into())]), "300ms");
+    }
+
+    #[test]
+    fn the_commonest_io_failures_are_said_in_chinese_with_the_system_text_kept() {
+        let os = "No such file or directory (os error 2)";
+        assert_eq!(text(Lang::En, "io-not-found", &[("os", os.into())]), os);
+        assert_eq!(text(Lang::ZhCn, "io-not-found", &[("os", os.into())]), format!("文件或目录不存在（{os}）"));
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(crate::error::io_cause(&denied).contains(&denied.to_string()));
     }
 
     #[test]

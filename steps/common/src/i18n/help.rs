@@ -188,6 +188,10 @@ pub fn example_differences(command: &Command, step_zh: &str) -> Vec<String> {
 /// The line said before clap's own usage error (which is English): what is wrong and where
 /// the help is, in the run's language.
 pub fn usage_error(err: &clap::Error, step: &str) -> String {
+    usage_error_in(super::current(), err, step)
+}
+
+fn usage_error_in(lang: Lang, err: &clap::Error, step: &str) -> String {
     use clap::error::{ContextKind, ContextValue, ErrorKind as K};
     let context = |kind| match err.get(kind) {
         Some(ContextValue::String(s)) => s.clone(),
@@ -196,13 +200,13 @@ pub fn usage_error(err: &clap::Error, step: &str) -> String {
     };
     let (arg, value) = (context(ContextKind::InvalidArg), context(ContextKind::InvalidValue));
     let what = match err.kind() {
-        K::MissingRequiredArgument | K::MissingSubcommand => tr!(CLI, "usage-missing", arg = arg),
-        K::InvalidValue | K::ValueValidation => tr!(CLI, "usage-invalid-value", arg = arg, value = value),
-        K::UnknownArgument | K::InvalidSubcommand => tr!(CLI, "usage-unknown", arg = arg),
-        K::ArgumentConflict => tr!(CLI, "usage-conflict", arg = arg),
-        _ => tr!(CLI, "usage-other"),
+        K::MissingRequiredArgument | K::MissingSubcommand => tr!(@in lang, CLI, "usage-missing", arg = arg),
+        K::InvalidValue | K::ValueValidation => tr!(@in lang, CLI, "usage-invalid-value", arg = arg, value = value),
+        K::UnknownArgument | K::InvalidSubcommand => tr!(@in lang, CLI, "usage-unknown", arg = arg),
+        K::ArgumentConflict => tr!(@in lang, CLI, "usage-conflict", arg = arg),
+        _ => tr!(@in lang, CLI, "usage-other"),
     };
-    tr!(CLI, "usage-error", what = what, step = step)
+    tr!(@in lang, CLI, "usage-error", what = what, step = step)
 }
 
 #[cfg(test)]
@@ -254,9 +258,7 @@ mod tests {
     #[test]
     fn a_usage_error_is_said_in_the_language_of_the_run() {
         let err = demo().try_get_matches_from(["demo", "--mode", "c", "x"]).unwrap_err();
-        crate::i18n::set(Lang::ZhCn);
-        let said = usage_error(&err, "demo");
-        crate::i18n::set(Lang::En);
+        let said = usage_error_in(Lang::ZhCn, &err, "demo");
         assert_eq!(said, "--mode <mode> 不接受取值 c；请查看 `demo --help`");
     }
 }
