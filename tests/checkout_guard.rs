@@ -310,7 +310,7 @@ fn clean_dry_run_decides_in_chinese() {
     let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h"]).arg(tmp.path()).env("LANG", "zh_CN.UTF-8"));
     assert_eq!(out.code, 0, "{out:?}");
     let line =
-        format!("将删除 {}：已失效：已存在 3 小时 0 分，没有进程持有它，也没有 git 进程在此仓库中工作", lock.display());
+        format!("将删除 {}：已失效：已存在 3 小时，没有进程持有它，也没有 git 进程在此仓库中工作", lock.display());
     assert!(out.stdout.contains(&line), "{out:?}");
     assert!(out.stdout.contains("2 个仓库，1 个锁文件：将删除 1 个（演练，未做改动），保留 0 个"), "{out:?}");
     assert!(lock.exists(), "a dry run");
@@ -318,7 +318,7 @@ fn clean_dry_run_decides_in_chinese() {
     let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h", "--lang", "zh-CN"]).arg(tmp.path()));
     assert!(out.stdout.contains(&line), "{out:?}");
     let young = run(guard().args(["clean", "--dry-run", "--min-age", "5h", "--lang", "zh"]).arg(tmp.path()));
-    let kept = format!("保留 {}：太新：已存在 3 小时 0 分，未超过 5 小时 0 分", lock.display());
+    let kept = format!("保留 {}：太新：已存在 3 小时，未超过 5 小时", lock.display());
     assert!(young.stdout.contains(&kept), "{young:?}");
 }
 
@@ -329,7 +329,7 @@ fn clean_dry_run_decides_in_english_by_default() {
     let out = run(guard().args(["clean", "--dry-run", "--min-age", "1h"]).arg(tmp.path()));
     assert_eq!(out.code, 0, "{out:?}");
     let line =
-        format!("would remove {}: stale: 3h 0m old, no process holds it or works in the repository", lock.display());
+        format!("would remove {}: stale: 3h old, no process holds it or works in the repository", lock.display());
     assert!(out.stdout.contains(&line), "{out:?}");
     assert!(out.stdout.contains("2 repositories, 1 lock file: would remove 1, kept 0"), "{out:?}");
 }
