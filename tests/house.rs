@@ -6,8 +6,10 @@ use std::process::Command;
 
 use deckhand_tests::*;
 
-fn version(text: &str) -> Vec<u32> {
-    text.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+/// `1.89` and `1.89.0` alike, as (major, minor, patch).
+fn version(text: &str) -> [u32; 3] {
+    let mut parts = text.split('.').map(|p| p.parse().unwrap_or(0));
+    [parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0)]
 }
 
 /// The workspace's `rust-version`.
