@@ -4,10 +4,8 @@
 //! `defaultRetryPolicy` a list of AUTO_RETRY / MANUALLY_RETRY, numbers for the timeout and retries;
 //! and `execution.language` one the worker runs (a static binary declares golang).
 
-mod support;
-
+use deckhand_tests::*;
 use serde_json::Value;
-use support::*;
 
 #[test]
 fn every_atom_passes_the_store_release_checks() {

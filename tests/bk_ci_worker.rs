@@ -7,17 +7,15 @@
 //! repository with basic auth, the CNCF registry, aiosmtpd with AUTH, git) except the Kubernetes
 //! API STAND-IN. Pipeline variables named like the steps' options must change nothing.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
 use base64::Engine;
+use deckhand_tests::bk_ticket::BkTicket;
+use deckhand_tests::*;
 use serde_json::{json, Map, Value};
-use support::bk_ticket::BkTicket;
-use support::*;
 
 const REPO_USER: &str = "helm-bot";
 const REPO_PASS: &str = "Repo-Canary-Pw-91d2";

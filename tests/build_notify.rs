@@ -2,13 +2,11 @@
 //! implicit TLS + AUTH, plain), with a test CA made by openssl. Every received message is read by
 //! Python's `email` package, a real MIME parser, as a mail client would.
 
-mod support;
-
 use std::path::PathBuf;
 use std::process::Command;
 
+use deckhand_tests::*;
 use serde_json::Value;
-use support::*;
 
 const USER: &str = "ci@example.com";
 const PASSWORD: &str = "Smtp-Canary-Pw-4c1e";

@@ -9,14 +9,13 @@
 //! paths, [`ONE_PER_VERSION`] for each failure and recovery; the README prints it.
 
 mod interrupt;
-mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use base64::Engine;
+use deckhand_tests::*;
 use serde_json::{json, Value};
-use support::*;
 
 const RELEASE: &str = "web";
 const NS: &str = "shop";

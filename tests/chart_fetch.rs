@@ -2,12 +2,10 @@
 //! same charts for comparison; charts are served by a static HTTP(S) server and by the CNCF
 //! distribution registry.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use support::*;
+use deckhand_tests::*;
 
 const VERSIONS: [&str; 6] = ["0.1.0", "0.2.0", "1.2.3", "1.3.0", "1.10.0", "2.0.0-rc.1"];
 

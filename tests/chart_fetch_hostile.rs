@@ -3,15 +3,13 @@
 //! indexes and archives served by tests/peers/serve.py, and the real registry with the login
 //! `helm registry login` stored.
 
-mod support;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use deckhand_tests::*;
 use sha2::{Digest, Sha256};
-use support::*;
 
 const CANARY: &str = "Hostile-Canary-pw-7f3e";
 

@@ -4,11 +4,9 @@
 //! entries, tabs...) served on loopback with real archives; `helm pull` and `chart-fetch` run
 //! with the same arguments and must fetch the same file (same bytes) or both refuse.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
-use support::*;
+use deckhand_tests::*;
 
 const VERSIONS: [&str; 6] = ["0.9.0", "1.0.0", "1.1.0", "1.2.0", "2.0.0-rc.1", "2.0.0"];
 

@@ -1,9 +1,7 @@
 //! chart-fetch against a real OCI registry (CNCF distribution, Debian's docker-registry), with
 //! charts pushed by the real `helm push`, and compared with `helm pull`.
 
-mod support;
-
-use support::*;
+use deckhand_tests::*;
 
 /// Packages demo charts and pushes them; returns the digest helm printed for each version.
 fn push_all(helm: &Helm, registry: &Registry, versions: &[&str], login: Option<(&str, &str)>) -> Vec<(String, String)> {

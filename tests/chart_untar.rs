@@ -3,13 +3,12 @@
 //! exactly as `helm pull --untar` and `tar -xzf` unpack them.
 
 mod interrupt;
-mod support;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use support::*;
+use deckhand_tests::*;
 
 enum Kind {
     File(Vec<u8>),

@@ -2,16 +2,14 @@
 //! format, and against a STAND-IN for Jenkins' REST endpoints (tests/peers/serve.py serving
 //! config.xml, /api/json and /pluginManager/api/json with Basic auth; no Jenkins runs here).
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use deckhand_tests::*;
 use serde_json::Value;
-use support::*;
 
 fn guard() -> Command {
     let mut cmd = step("checkout-guard");

@@ -3,11 +3,9 @@
 //! the English default, unchanged. Peers: python's TLS static server (tests/peers/serve.py) and
 //! openssl for the certificate.
 
-mod support;
-
 use std::process::Command;
 
-use support::*;
+use deckhand_tests::*;
 
 /// The variables that choose a run's language, all cleared: the test says which one it sets.
 fn clean(mut cmd: Command) -> Command {

@@ -2,11 +2,9 @@
 //! and prints what a user would see: each step's own output, checked here for the outcome of each
 //! stage (so a broken stage fails this test, not a user's first try).
 
-mod support;
-
 use std::process::Command;
 
-use support::*;
+use deckhand_tests::*;
 
 #[test]
 fn the_demo_runs_the_whole_pipeline() {

@@ -3,13 +3,11 @@
 //! (unpacked with the real `unzip`, its binary run), the KubeSphere manifest, the Jenkins library,
 //! and the images as OCI archives (read back with the real buildah).
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 
+use deckhand_tests::*;
 use serde_json::Value;
-use support::*;
 
 const STEPS: [&str; 6] =
     ["build-notify", "chart-deploy", "chart-fetch", "chart-untar", "checkout-guard", "pull-secret"];

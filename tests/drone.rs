@@ -15,14 +15,12 @@
 //! or list and every map JSON, `from_secret` maps replaced by the secret). The stand-in is checked
 //! against Woodpecker's own expected values (params_test.go `TestYAMLToParamsToEnv`).
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use deckhand_tests::*;
 use serde_json::Value;
-use support::*;
 
 const STEPS: [&str; 6] =
     ["build-notify", "chart-deploy", "chart-fetch", "chart-untar", "checkout-guard", "pull-secret"];
@@ -130,7 +128,7 @@ fn example(runner: Runner, step: &str) -> Value {
 }
 
 fn spec(step: &str) -> Value {
-    let out = run(support::step(step).arg("--host-spec"));
+    let out = run(deckhand_tests::step(step).arg("--host-spec"));
     assert_eq!(out.code, 0, "{out:?}");
     serde_json::from_str(&out.stdout).unwrap()
 }

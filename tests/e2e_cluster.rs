@@ -2,9 +2,7 @@
 //! (`tests/run` then runs it with `--ignored`); everything else in the suite uses the API stand-in.
 //! It works in a namespace of its own and deletes it at the end.
 
-mod support;
-
-use support::*;
+use deckhand_tests::*;
 
 fn kubeconfig() -> String {
     std::env::var("DECKHAND_E2E_KUBECONFIG").expect("set DECKHAND_E2E_KUBECONFIG to a kubeconfig of a test cluster")

@@ -1,9 +1,7 @@
 //! Every step's `--help` (and every subcommand's) names the environment variables its options
 //! read, never their values: a canary in every such variable must not show.
 
-mod support;
-
-use support::*;
+use deckhand_tests::*;
 
 const STEPS: [&str; 6] =
     ["chart-fetch", "chart-untar", "chart-deploy", "pull-secret", "build-notify", "checkout-guard"];

@@ -4,11 +4,9 @@
 //! host form by `cargo xtask hosts`; these tests fail when a committed file is out of date. (That
 //! every input a form declares is a real option is each step's own unit test, from `step_cli!`.)
 
-mod support;
-
 use std::process::Command;
 
-use support::*;
+use deckhand_tests::*;
 
 fn xtask_check(against: &std::path::Path) -> Run {
     run(Command::new(env!("CARGO"))

@@ -5,11 +5,9 @@
 //! (`images/build.sh plugins`): FROM scratch with the one binary, run from their ENTRYPOINT with
 //! only PLUGIN_* settings in a mounted workspace, as a runner runs them.
 
-mod support;
-
 use std::process::Command;
 
-use support::*;
+use deckhand_tests::*;
 
 const IMAGE: &str = "localhost/deckhand-agent:latest";
 const STEPS: [&str; 6] =

@@ -7,13 +7,11 @@
 //! plugins document) against real peers: values reach the step only through the environment,
 //! secrets only through credential bindings.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use deckhand_tests::*;
 use serde_json::{json, Value};
-use support::*;
 
 const GLOBALS: [&str; 6] = [
     "deckhandBuildNotify",

@@ -7,16 +7,14 @@
 //! `sh -xe`, as Jenkins runs it), against the real peers: a chart repository with basic auth,
 //! aiosmtpd, the registry, the Kubernetes API stand-in, helm.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use base64::Engine;
+use deckhand_tests::*;
 use serde_json::{json, Value};
-use support::*;
 
 const STEPS: [&str; 6] =
     ["build-notify", "chart-deploy", "chart-fetch", "chart-untar", "checkout-guard", "pull-secret"];
@@ -203,7 +201,8 @@ fn every_step_has_a_template_matching_its_options() {
         let spec = &t["spec"];
         assert_eq!(spec["container"], "deckhand");
 
-        let host_spec: Value = serde_json::from_str(&run(support::step(step).arg("--host-spec")).stdout).unwrap();
+        let host_spec: Value =
+            serde_json::from_str(&run(deckhand_tests::step(step).arg("--host-spec")).stdout).unwrap();
         let credentials = host_spec["credentials"].as_array().unwrap();
         let filled: Vec<&str> = credentials
             .iter()

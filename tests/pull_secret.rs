@@ -2,11 +2,10 @@
 //! server can run here) and a real registry (CNCF distribution with htpasswd) for the login check.
 
 mod interrupt;
-mod support;
 
 use base64::Engine;
+use deckhand_tests::*;
 use serde_json::{json, Value};
-use support::*;
 
 const REG_USER: &str = "robot";
 const REG_PASS: &str = "Regi5try-Canary-pw";

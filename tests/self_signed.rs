@@ -4,10 +4,8 @@
 //! alone refuses it (CaUsedAsEndEntity). Peers: the real helm, the real registry, python's TLS
 //! static server, and the Kubernetes API STAND-IN (tests/peers/kube_standin.py).
 
-mod support;
-
+use deckhand_tests::*;
 use serde_json::json;
-use support::*;
 
 fn tls_options(cert: &SelfSigned) -> ServeOptions {
     ServeOptions { tls: Some((cert.cert.clone(), cert.key.clone())), ..Default::default() }

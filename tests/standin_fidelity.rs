@@ -3,12 +3,10 @@
 //! field selectors, asynchronous controllers, scheduler messages per version, SSA conflicts...),
 //! run from here so that `tests/run` (cargo test) runs them too.
 
-mod support;
-
 use std::process::Command;
 
+use deckhand_tests::*;
 use serde_json::json;
-use support::*;
 
 #[test]
 fn the_stand_in_behaves_like_the_versions_it_emulates() {

@@ -9,7 +9,7 @@ use std::process::Child;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::support::Run;
+use deckhand_tests::Run;
 
 /// How long a step may take to do what the test waits for, on a loaded machine.
 pub const DEADLINE: Duration = Duration::from_secs(60);

@@ -1,2 +1,0 @@
-//! The test support crate (tests/src/), for the test files that still say `mod support;`.
-pub use deckhand_tests::*;
