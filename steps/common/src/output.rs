@@ -73,6 +73,17 @@ macro_rules! step_cli {
             }
 
             #[test]
+            fn the_chinese_help_has_no_english_label_of_clap() {
+                let command = <super::$cli as clap::CommandFactory>::command();
+                let zh = <super::$cli as $crate::output::StepCli>::help_zh();
+                let mut command = $crate::i18n::help::localized(command, zh, $crate::i18n::Lang::ZhCn);
+                let help = command.render_help().to_string();
+                for english in ["[default: ", "[env: ", "[possible values: ", "Usage:", "Options:", "Arguments:"] {
+                    assert!(!help.contains(english), "{english} in:\n{help}");
+                }
+            }
+
+            #[test]
             fn the_examples_are_the_same_commands_in_both_languages() {
                 let command = <super::$cli as clap::CommandFactory>::command();
                 let help = <super::$cli as $crate::output::StepCli>::help_zh();
@@ -110,7 +121,7 @@ pub fn run_step_with<C: StepCli, O: Outcome>(
     }
     // For `cargo xtask hosts`: the reference pages, in the language asked for.
     if std::env::args_os().nth(1).is_some_and(|a| a == docs::GENERATE) {
-        let command = localized_command::<C>();
+        let command = i18n::help::translated(options::command::<C>(), C::help_zh(), i18n::current());
         match std::env::args().nth(2).as_deref() {
             Some("man") => print!("{}", docs::man(&command)),
             _ => print!("{}", docs::markdown(&command)),
@@ -253,11 +264,7 @@ fn clap_failure(err: &clap::Error, code: u8, step: &str) -> ExitCode {
         print_stdout(err.render().to_string().trim_end());
         return ExitCode::SUCCESS;
     }
-    let mut message = err.render().to_string();
-    if i18n::current() != i18n::Lang::En {
-        // clap's own message is English: say first, in the run's language, what is wrong.
-        message = format!("{}\n{message}", i18n::help::usage_error(err, step));
-    }
+    let message = i18n::help::usage_error(err, step);
     let _ = write!(std::io::stderr(), "{}", scrub(&message));
     write_bk_output(&json!({
         "status": "failure", "message": scrub(message.trim()), "errorType": 1,

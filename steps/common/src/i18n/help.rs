@@ -75,10 +75,26 @@ fn collect_ids(command: &Command, prefix: &str, found: &mut Vec<String>) {
 /// `command` with its help in `lang`: Chinese texts from `step_zh` then [`COMMON_ZH`] (the
 /// English ones stay where a Chinese one is missing).
 pub fn localized(command: Command, step_zh: &str, lang: Lang) -> Command {
+    translate(command, step_zh, lang, Facts::Said)
+}
+
+/// The texts of [`localized`] without clap's facts: the generated pages say those themselves.
+pub fn translated(command: Command, step_zh: &str, lang: Lang) -> Command {
+    translate(command, step_zh, lang, Facts::Omitted)
+}
+
+/// Whether an argument's help ends with its default, environment variable and possible values.
+#[derive(Clone, Copy, PartialEq)]
+enum Facts {
+    Said,
+    Omitted,
+}
+
+fn translate(command: Command, step_zh: &str, lang: Lang, facts: Facts) -> Command {
     if lang == Lang::En {
         return command;
     }
-    localize(command, &texts(&[COMMON_ZH, step_zh]), "")
+    localize(command, &texts(&[COMMON_ZH, step_zh]), "", lang, facts)
 }
 
 /// The text of `id` for the command at `prefix`; an argument's falls back to the common one.
@@ -87,7 +103,30 @@ fn lookup(texts: &BTreeMap<String, String>, prefix: &str, id: &str) -> Option<St
     own.or_else(|| id.starts_with("arg-").then(|| texts.get(id)).flatten()).cloned()
 }
 
-fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str) -> Command {
+/// What clap says after an argument's help in English (`[default: 5m] [env: X] [possible
+/// values: a, b]`), in Chinese: clap's own labels cannot be translated, so they are hidden and said
+/// here. An environment variable's value is never shown (it may be a secret).
+fn said_facts(arg: &Arg, lang: Lang) -> String {
+    let fact = |label: &str, value: String| tr!(@in lang, CLI, "help-fact", label = label, value = value);
+    let join = |values: Vec<String>| values.join(&tr!(@in lang, CLI, "help-values-separator"));
+    let mut said = String::new();
+    let takes_values = arg.get_action().takes_values();
+    let values: Vec<String> =
+        arg.get_possible_values().iter().filter(|v| !v.is_hide_set()).map(|v| v.get_name().to_string()).collect();
+    if takes_values && !values.is_empty() && !arg.is_hide_possible_values_set() {
+        said += &fact(&tr!(@in lang, CLI, "doc-values"), join(values));
+    }
+    let defaults: Vec<String> = arg.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+    if takes_values && !defaults.is_empty() && !arg.is_hide_default_value_set() {
+        said += &fact(&tr!(@in lang, CLI, "doc-default"), join(defaults));
+    }
+    if let Some(env) = arg.get_env().filter(|_| !arg.is_hide_env_set()) {
+        said += &fact(&tr!(@in lang, CLI, "doc-env"), env.to_string_lossy().into_owned());
+    }
+    said
+}
+
+fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str, lang: Lang, facts: Facts) -> Command {
     if let Some(about) = lookup(texts, prefix, "about") {
         command = command.about(about);
     }
@@ -120,7 +159,15 @@ fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str
             let help = lookup(texts, prefix, &format!("arg-{}", arg.get_id()));
             let heading = if arg.is_positional() { arguments.clone() } else { options.clone() };
             let arg = match help {
-                Some(help) => arg.help(help).long_help(None),
+                Some(help) if facts == Facts::Omitted => arg.help(help).long_help(None),
+                Some(help) => {
+                    let said = said_facts(&arg, lang);
+                    let arg = match arg.get_action().takes_values() {
+                        true => arg.hide_default_value(true).hide_env(true).hide_possible_values(true),
+                        false => arg.hide_env(true),
+                    };
+                    arg.help(help + &said).long_help(None)
+                }
                 None => arg,
             };
             match heading {
@@ -141,7 +188,7 @@ fn localize(mut command: Command, texts: &BTreeMap<String, String>, prefix: &str
         command.get_subcommands().map(|s| s.get_name().to_string()).filter(|n| n != "help").collect();
     for name in names {
         let sub_prefix = format!("{prefix}{name}-");
-        command = command.mut_subcommand(&name, |sub| localize(sub, texts, &sub_prefix));
+        command = command.mut_subcommand(&name, |sub| localize(sub, texts, &sub_prefix, lang, facts));
     }
     command
 }
@@ -185,10 +232,14 @@ pub fn example_differences(command: &Command, step_zh: &str) -> Vec<String> {
     differences
 }
 
-/// The line said before clap's own usage error (which is English): what is wrong and where
-/// the help is, in the run's language.
+/// A usage error said in the run's language: clap's own text when that is English; otherwise
+/// what is wrong, the validator's reason, clap's suggestion and the usage line, all in the
+/// run's language (clap's messages cannot be translated).
 pub fn usage_error(err: &clap::Error, step: &str) -> String {
-    usage_error_in(super::current(), err, step)
+    match super::current() {
+        Lang::En => err.render().to_string(),
+        lang => usage_error_in(lang, err, step),
+    }
 }
 
 fn usage_error_in(lang: Lang, err: &clap::Error, step: &str) -> String {
@@ -196,6 +247,7 @@ fn usage_error_in(lang: Lang, err: &clap::Error, step: &str) -> String {
     let context = |kind| match err.get(kind) {
         Some(ContextValue::String(s)) => s.clone(),
         Some(ContextValue::Strings(v)) => v.join(", "),
+        Some(ContextValue::StyledStr(s)) => s.to_string(),
         _ => String::new(),
     };
     let (arg, value) = (context(ContextKind::InvalidArg), context(ContextKind::InvalidValue));
@@ -206,7 +258,28 @@ fn usage_error_in(lang: Lang, err: &clap::Error, step: &str) -> String {
         K::ArgumentConflict => tr!(@in lang, CLI, "usage-conflict", arg = arg),
         _ => tr!(@in lang, CLI, "usage-other"),
     };
-    tr!(@in lang, CLI, "usage-error", what = what, step = step)
+    let mut lines = vec![tr!(@in lang, CLI, "usage-error", what = what, step = step)];
+    if let Some(reason) = std::error::Error::source(err) {
+        lines.push(tr!(@in lang, CLI, "usage-reason", reason = reason.to_string()));
+    }
+    let suggested = [ContextKind::SuggestedArg, ContextKind::SuggestedValue, ContextKind::SuggestedSubcommand]
+        .into_iter()
+        .map(context)
+        .find(|s| !s.is_empty());
+    let valid = context(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        lines.push(tr!(@in lang, CLI, "usage-valid", values = valid));
+    }
+    if let Some(suggestion) = suggested {
+        lines.push(tr!(@in lang, CLI, "usage-tip", suggestion = suggestion));
+    }
+    // clap keeps the usage line only in its rendered text.
+    let rendered = err.render().to_string();
+    let usage = rendered.lines().find_map(|l| l.strip_prefix("Usage:")).unwrap_or_default().trim();
+    if !usage.is_empty() {
+        lines.push(tr!(@in lang, CLI, "usage-line", usage = usage));
+    }
+    lines.join("\n") + "\n"
 }
 
 #[cfg(test)]
@@ -239,6 +312,7 @@ mod tests {
             assert!(help.contains(zh), "{zh} missing in:\n{help}");
         }
         assert!(!help.contains("The chart") && !help.contains("Usage:"), "{help}");
+        assert!(help.contains("模式 [可选值：a, b]") && !help.contains("possible values"), "{help}");
         let mut run = localized(demo(), DEMO_ZH, Lang::ZhCn);
         let sub = run.find_subcommand_mut("run").unwrap().render_help().to_string();
         assert!(sub.contains("运行。") && sub.contains("快速"), "{sub}");
@@ -259,6 +333,14 @@ mod tests {
     fn a_usage_error_is_said_in_the_language_of_the_run() {
         let err = demo().try_get_matches_from(["demo", "--mode", "c", "x"]).unwrap_err();
         let said = usage_error_in(Lang::ZhCn, &err, "demo");
-        assert_eq!(said, "--mode <mode> 不接受取值 c；请查看 `demo --help`");
+        assert_eq!(said, "错误：--mode <mode> 不接受取值 c；请查看 `demo --help`\n可选值：a, b\n");
+        let err = demo().try_get_matches_from(["demo", "--mod", "a", "x"]).unwrap_err();
+        let said = usage_error_in(Lang::ZhCn, &err, "demo");
+        assert_eq!(
+            said,
+            "错误：未知选项 --mod；请查看 `demo --help`\n提示：是否想用 --mode？\n用法：demo --mode <mode> <chart>\n"
+        );
+        let err = demo().try_get_matches_from(["demo"]).unwrap_err();
+        assert!(usage_error_in(Lang::ZhCn, &err, "demo").starts_with("错误：缺少必填的选项或参数：<chart>；"));
     }
 }
